@@ -1,0 +1,56 @@
+/* controller.h - applies the limits every policy is held to, and records
+ * each decision with its reason.
+ *
+ * Order: the policy's proposal, then min/max, then the budget guard (the
+ * fleet's on-demand cost rate may not exceed limits.budget_per_hour, so at
+ * most floor(budget / price) instances), then the rolling one-hour caps on
+ * instances added and removed. Each clamp appends to the reason. */
+#ifndef HEADROOM_CONTROLLER_H
+#define HEADROOM_CONTROLLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "headroom/error.h"
+#include "headroom/policy.h"
+#include "headroom/scenario.h"
+
+/* One entry of the decision log. */
+typedef struct hr_decision_record {
+    double time_s;
+    int current;      /* desired capacity before the decision */
+    int proposed;     /* what the policy asked for (current when it had no opinion) */
+    int desired;      /* what the controller applied */
+    double metric;    /* the datapoint the policy read, NaN when none */
+    char reason[2 * HR_REASON_MAX];
+} hr_decision_record;
+
+/* A past scale event, for the rolling caps. */
+typedef struct hr_scale_event {
+    double time_s;
+    int delta;  /* > 0 added, < 0 removed */
+} hr_scale_event;
+
+typedef struct hr_controller {
+    int min, max;
+    hr_limits limits;
+    double price_per_hour;
+    hr_scale_event *history;  /* events of the last hour, oldest first */
+    size_t n_history, cap_history;
+} hr_controller;
+
+/* Prepare a controller for the fleet's bounds and the given limits. */
+int hr_controller_init(hr_controller *c, const hr_fleet_config *fleet, const hr_limits *limits,
+                       hr_error *err);
+
+void hr_controller_free(hr_controller *c);
+
+/* Apply the limits to proposal at time now, given the current desired
+ * capacity. Fills *rec (time, current, proposed, desired, reason; metric is
+ * left for the caller) and returns the capacity to apply. A change counts
+ * against the hourly caps. Returns -1 only when memory for the history runs
+ * out. */
+int hr_controller_apply(hr_controller *c, double now, int current, const hr_decision *proposal,
+                        hr_decision_record *rec);
+
+#endif

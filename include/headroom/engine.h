@@ -1,0 +1,33 @@
+/* engine.h - one run: one policy against one replication of a scenario, in
+ * request mode (every request simulated).
+ *
+ * A run is a pure function of (scenario, policy, seed, replication): the
+ * same inputs give the same result bit for bit. Runs share nothing, so
+ * several may execute in parallel threads. */
+#ifndef HEADROOM_ENGINE_H
+#define HEADROOM_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "headroom/error.h"
+#include "headroom/results.h"
+#include "headroom/scenario.h"
+
+/* At most this many time series rows per run: when duration / tick is
+ * larger, rows cover ceil(duration / tick / HR_SERIES_MAX_ROWS) ticks each. */
+#define HR_SERIES_MAX_ROWS 20000
+
+typedef struct hr_run_spec {
+    const hr_scenario *scenario;
+    size_t policy_index;
+    uint64_t seed;          /* usually scenario->seed, or the CLI's --seed */
+    uint32_t replication;   /* 0-based */
+} hr_run_spec;
+
+/* Run spec and fill *out (which the caller frees with hr_run_result_free).
+ * Fails with HR_ENOMEM, or HR_ENOTSUP for a scenario request mode cannot
+ * run; *out is then freed. */
+int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err);
+
+#endif

@@ -1,0 +1,84 @@
+/* policy.h - the autoscaling policy interface and its kinds.
+ *
+ * A policy sees only an hr_observation (what a real autoscaler could see:
+ * instance counts and the latest published metric datapoint) and proposes a
+ * desired capacity with a human-readable reason. It keeps its own state
+ * (alarm history, cooldowns) between calls. Each kind is one file in
+ * src/policy/ filling an hr_policy_ops; hr_policy_new looks the kind up in
+ * one registration table. The controller (controller.h) then applies the
+ * limits that hold for every policy. */
+#ifndef HEADROOM_POLICY_H
+#define HEADROOM_POLICY_H
+
+#include <stdbool.h>
+
+#include "headroom/error.h"
+#include "headroom/scenario.h"
+
+#define HR_REASON_MAX 200
+
+/* What a policy sees at one evaluation. Evaluations happen each time a
+ * metric datapoint is published (every metrics.period, starting at
+ * period + delay). */
+typedef struct hr_observation {
+    double time_s;
+    int desired;           /* the current desired capacity (last applied decision) */
+    int pending;           /* booting */
+    int warming;           /* serving at reduced speed */
+    int in_service;        /* serving at full speed */
+    int draining;          /* leaving; not counted as capacity */
+    int counted;           /* instances whose samples make up the datapoint
+                              (serving and at least the policy's warm-up old) */
+    bool has_datapoint;    /* false before the first publication or when no
+                              instance was counted in the period */
+    double datapoint_start_s, datapoint_end_s; /* the period the datapoint covers */
+    double metric[HR_METRIC_COUNT];            /* the published datapoint */
+    int min, max;          /* the fleet's bounds, for reasons and clamping */
+} hr_observation;
+
+/* A proposal. desired < 0 means "no opinion, keep the current desired". */
+typedef struct hr_decision {
+    int desired;
+    char reason[HR_REASON_MAX];
+} hr_decision;
+
+typedef struct hr_policy hr_policy;
+
+typedef struct hr_policy_ops {
+    const char *kind;  /* as written in scenarios */
+    /* Allocate p->state from p->cfg; HR_OK or an error. */
+    int (*init)(hr_policy *p, hr_error *err);
+    /* Propose a capacity for obs; never fails. */
+    void (*decide)(hr_policy *p, const hr_observation *obs, hr_decision *out);
+    /* Free p->state. */
+    void (*free)(hr_policy *p);
+} hr_policy_ops;
+
+struct hr_policy {
+    const hr_policy_ops *ops;
+    const hr_policy_config *cfg; /* borrowed from the scenario; must outlive p */
+    const hr_scenario *sc;       /* borrowed */
+    void *state;
+};
+
+/* Create the policy cfg describes (cfg and sc must outlive it). On success
+ * *out must be freed with hr_policy_free. */
+int hr_policy_new(const hr_policy_config *cfg, const hr_scenario *sc, hr_policy **out,
+                  hr_error *err);
+
+/* Ask the policy for a proposal. */
+void hr_policy_decide(hr_policy *p, const hr_observation *obs, hr_decision *out);
+
+/* Seconds a new instance is left out of the policy's metric datapoints
+ * (target tracking's instance warm-up; 0 for other kinds). */
+double hr_policy_metric_warmup_s(const hr_policy *p);
+
+/* The metric the policy reads, or HR_METRIC_COUNT when it reads none. */
+hr_metric hr_policy_metric(const hr_policy *p);
+
+void hr_policy_free(hr_policy *p);
+
+/* The kind's name as written in scenarios ("target_tracking"). */
+const char *hr_policy_kind_name(hr_policy_kind kind);
+
+#endif

@@ -1,0 +1,57 @@
+/* report.h - aggregates runs per policy across replications and presents
+ * them: the comparison table, the results-contract JSON, and a gnuplot
+ * timeline chart. */
+#ifndef HEADROOM_REPORT_H
+#define HEADROOM_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "headroom/error.h"
+#include "headroom/results.h"
+#include "headroom/scenario.h"
+
+/* One policy's figures: each is the mean over its runs, except slo_met
+ * (true only when every run met the SLO). */
+typedef struct hr_policy_summary {
+    char *name;
+    int runs;
+    double cost, cost_per_million_requests;
+    double requests, errors, error_rate_pct;
+    double latency_p50_ms, latency_p95_ms, latency_p99_ms;
+    double mean_wait_ms, wait_probability;
+    double slo_violation_minutes;
+    bool slo_met;
+    double instance_hours, scaling_actions, peak_instances;
+    /* the first replication's time series, for charts */
+    hr_sample *series;
+    size_t n_series;
+    double series_step_s;
+} hr_policy_summary;
+
+typedef struct hr_report {
+    const hr_scenario *scenario;  /* borrowed */
+    int replications;
+    hr_policy_summary *policies;  /* in the order they were first added */
+    size_t n_policies, cap_policies;
+} hr_report;
+
+void hr_report_init(hr_report *rep, const hr_scenario *sc, int replications);
+void hr_report_free(hr_report *rep);
+
+/* Fold one run into its policy's means (runs may come in any order). */
+int hr_report_add(hr_report *rep, const hr_run_result *run, hr_error *err);
+
+/* The comparison table, one row per policy, for people. */
+void hr_report_print_table(const hr_report *rep, FILE *out);
+
+/* Exactly the results contract of SCENARIO-FORMAT.md, deterministic bytes. */
+void hr_report_print_json(const hr_report *rep, FILE *out);
+
+/* Render a PNG timeline (offered load, instances and p95 latency per policy,
+ * first replication) at png_path with gnuplot. HR_EIO when gnuplot is
+ * missing or fails. */
+int hr_report_chart(const hr_report *rep, const char *png_path, hr_error *err);
+
+#endif

@@ -1,0 +1,80 @@
+/* results.h - what one run (one policy x one replication) produces: the
+ * summary of the results contract, a time series and the decision log. */
+#ifndef HEADROOM_RESULTS_H
+#define HEADROOM_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "headroom/controller.h"
+#include "headroom/error.h"
+
+/* Instance states, in lifecycle order. */
+typedef enum hr_instance_state {
+    HR_INSTANCE_PENDING = 0,
+    HR_INSTANCE_WARMING,
+    HR_INSTANCE_IN_SERVICE,
+    HR_INSTANCE_DRAINING,
+    HR_INSTANCE_FAILED,      /* crashed, not yet detected by health checks */
+    HR_INSTANCE_TERMINATED,
+    HR_INSTANCE_STATE_COUNT
+} hr_instance_state;
+
+const char *hr_instance_state_name(hr_instance_state s);
+
+typedef struct hr_summary {
+    double cost;                      /* billed, scenario currency */
+    double cost_per_million_requests; /* cost / requests * 1e6 */
+    uint64_t requests;                /* arrivals */
+    uint64_t completed;
+    uint64_t errors;                  /* rejected + timed_out + failed */
+    uint64_t rejected;                /* queue full or no instance to take it */
+    uint64_t timed_out;
+    uint64_t failed;                  /* lost to an instance crash or drain deadline */
+    double error_rate_pct;
+    double latency_p50_ms, latency_p95_ms, latency_p99_ms, latency_mean_ms;
+    double mean_wait_ms;              /* queueing time, all requests that started service */
+    double wait_probability;          /* share of started requests that queued */
+    double slo_violation_minutes;
+    int slo_windows, slo_windows_violated;
+    bool slo_met;
+    double instance_hours;            /* billed-state hours (all but terminated) */
+    double instance_hours_by_state[HR_INSTANCE_STATE_COUNT];
+    int scaling_actions;              /* applied changes of desired capacity */
+    int peak_instances;               /* most instances not terminated at once */
+    int launches, failures;
+    uint64_t events;                  /* events processed by the engine */
+} hr_summary;
+
+/* One row of the time series: an interval [time_s, time_s + step). */
+typedef struct hr_sample {
+    double time_s;
+    double offered_rps;     /* arrivals / step */
+    double completed_rps;
+    double error_rps;
+    double latency_p95_ms;  /* completions in the interval; 0 when none */
+    double cpu_pct;         /* busy workers / workers of serving instances, time-averaged */
+    double queue_depth;     /* mean queued requests per serving instance */
+    int desired;            /* at the end of the interval */
+    int pending, warming, in_service, draining; /* at the end of the interval */
+    double cost_per_hour;   /* instances not terminated x price, at the end */
+} hr_sample;
+
+typedef struct hr_run_result {
+    char *policy;           /* name */
+    uint32_t replication;
+    uint64_t seed;
+    double duration_s;
+    hr_summary summary;
+    double series_step_s;   /* tick, or a multiple of it for long runs */
+    hr_sample *series;
+    size_t n_series;
+    hr_decision_record *decisions;
+    size_t n_decisions, cap_decisions;
+} hr_run_result;
+
+/* Free what a result owns and zero it. */
+void hr_run_result_free(hr_run_result *r);
+
+#endif

@@ -1,0 +1,240 @@
+/* scenario.h - a scenario as plain, checked configuration structs, and the
+ * YAML loader that builds it.
+ *
+ * Everything here is validated by hr_scenario_load: every number is in its
+ * documented range, every duration parsed to seconds, every distribution
+ * prepared, every cross-reference resolved. Code that reads an hr_scenario
+ * never re-checks it. docs/scenario.md is the reference for every key. */
+#ifndef HEADROOM_SCENARIO_H
+#define HEADROOM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "headroom/dist.h"
+#include "headroom/error.h"
+
+/* A position in the scenario file, 1-based, for messages. */
+typedef struct hr_srcpos {
+    int line, column;
+} hr_srcpos;
+
+typedef enum hr_fidelity {
+    HR_FIDELITY_AUTO = 0, /* request mode for now (fluid mode is not built yet) */
+    HR_FIDELITY_REQUEST,
+    HR_FIDELITY_FLUID     /* rejected by the loader until fluid mode lands */
+} hr_fidelity;
+
+/* ---- traffic ----------------------------------------------------------- */
+
+typedef enum hr_event_shape {
+    HR_EVENT_PLATEAU = 0, /* linear ramp up over ramp_s, hold, linear ramp down over ramp_s */
+    HR_EVENT_SPIKE        /* linear rise over ramp_s to multiplier, then exponential decay */
+} hr_event_shape;
+
+typedef struct hr_traffic_event {
+    char *name;
+    hr_event_shape shape;
+    double start_s;
+    double duration_s;   /* plateau: total length including both ramps; spike: 0 */
+    double multiplier;   /* peak factor on the rate, > 0 */
+    double ramp_s;       /* plateau: ramp in and out; spike: rise time; >= 0 */
+    double decay_s;      /* spike: e-folding time of the decay back to 1, > 0 */
+} hr_traffic_event;
+
+typedef struct hr_traffic_config {
+    double base_rps;          /* mean rate before profiles, > 0 */
+    double diurnal[24];       /* hourly multipliers, hour h applies at h:30 and
+                                 the rate is interpolated linearly between hours
+                                 (cyclically); all 1 when absent */
+    char *diurnal_name;       /* the named profile, or NULL for a list/absent */
+    double weekly[7];         /* day multipliers, index 0 = Monday; missing = 1 */
+    int start_day;            /* day of week at t = 0 (0 = Monday); key traffic.start_day */
+    double growth_monthly;    /* compound growth per 30 days, > -1 (0.25 = +25%) */
+    double noise_sigma;       /* sd of the log of the multiplicative noise, >= 0 */
+    double noise_correlation_s; /* OU time constant of the noise, > 0 when sigma > 0 */
+    hr_traffic_event *events;
+    size_t n_events;
+} hr_traffic_config;
+
+/* Fill out[24] with the named diurnal profile (normalised to mean 1).
+ * Returns HR_OK or HR_EINVAL for an unknown name. Names: flat, ecommerce,
+ * business, consumer. */
+int hr_diurnal_profile(const char *name, double out[24]);
+
+/* The names hr_diurnal_profile accepts, NULL-terminated. */
+extern const char *const hr_diurnal_profile_names[];
+
+/* ---- workload ---------------------------------------------------------- */
+
+typedef struct hr_request_class {
+    char *name;
+    double share;     /* fraction of requests, shares sum to 1 (checked to 1e-6) */
+    hr_dist service;  /* service demand at full speed, seconds */
+} hr_request_class;
+
+typedef struct hr_workload_config {
+    hr_request_class *classes;
+    size_t n_classes;
+    double timeout_s;     /* 0 = no timeout */
+    int queue_limit;      /* per instance; -1 = unbounded */
+} hr_workload_config;
+
+/* ---- fleet ------------------------------------------------------------- */
+
+typedef enum hr_lb_kind {
+    HR_LB_ROUND_ROBIN = 0,
+    HR_LB_RANDOM,
+    HR_LB_LEAST_OUTSTANDING,
+    HR_LB_TWO_CHOICES
+} hr_lb_kind;
+
+typedef struct hr_fleet_config {
+    char *instance_type;
+    double vcpu, memory_gb;
+    int concurrency;                /* workers per instance, >= 1 */
+    double price_per_hour;          /* on-demand, >= 0 */
+    hr_dist boot;                   /* PENDING duration */
+    double warmup_s;                /* WARMING duration, 0 = none */
+    double warmup_initial_speed;    /* speed at the start of warm-up, (0, 1] */
+    double drain_s;                 /* deregistration delay */
+    double mtbf_s;                  /* mean time between failures, 0 = never fails */
+    double detect_s;                /* health-check detection delay */
+    double billing_granularity_s;   /* > 0 */
+    double billing_minimum_s;       /* >= 0 */
+    int initial, min, max;          /* 0 <= min <= initial <= max, max >= 1 */
+    hr_lb_kind load_balancer;
+} hr_fleet_config;
+
+/* ---- metrics, SLO, limits ---------------------------------------------- */
+
+typedef struct hr_metrics_config {
+    double period_s;  /* aggregation window, > 0, a multiple of tick */
+    double delay_s;   /* publication lag, >= 0 */
+} hr_metrics_config;
+
+typedef struct hr_slo_config {
+    double latency_p95_s;   /* 0 = not judged */
+    double latency_p99_s;   /* 0 = not judged */
+    double error_rate_pct;  /* < 0 = not judged */
+    double window_s;        /* compliance window, > 0 */
+    double objective_pct;   /* share of windows that must comply for slo_met */
+} hr_slo_config;
+
+/* Limits the controller applies; each has_* flag says whether it is set. */
+typedef struct hr_limits {
+    bool has_max_scale_out_per_hour;
+    int max_scale_out_per_hour;    /* instances added per rolling hour */
+    bool has_max_scale_in_per_hour;
+    int max_scale_in_per_hour;     /* instances removed per rolling hour */
+    bool has_budget_per_hour;
+    double budget_per_hour;        /* cap on the fleet's cost rate */
+} hr_limits;
+
+/* ---- policies ---------------------------------------------------------- */
+
+typedef enum hr_policy_kind {
+    HR_POLICY_STATIC = 0,
+    HR_POLICY_STEP,
+    HR_POLICY_TARGET_TRACKING
+} hr_policy_kind;
+
+/* What a policy can measure. Values are per instance averages over the
+ * published period unless noted. */
+typedef enum hr_metric {
+    HR_METRIC_CPU = 0,        /* busy workers / concurrency, percent */
+    HR_METRIC_REQUEST_RATE,   /* arrivals per instance per second */
+    HR_METRIC_CONCURRENCY,    /* requests in flight (queued + in service) per instance */
+    HR_METRIC_QUEUE_DEPTH,    /* requests queued per instance */
+    HR_METRIC_LATENCY_P95,    /* fleet p95 response time, milliseconds */
+    HR_METRIC_ERROR_RATE,     /* failed requests / requests, percent (fleet) */
+    HR_METRIC_COUNT
+} hr_metric;
+
+/* Name as written in scenarios ("cpu", "request_rate", ...). */
+const char *hr_metric_name(hr_metric m);
+
+typedef struct hr_step_adjustment {
+    bool has_above, has_below;
+    double above;  /* applies when metric >= above (and < the next step's above) */
+    double below;  /* applies when metric <= below */
+    int change;    /* instances to add (> 0) or remove (< 0) */
+    hr_srcpos pos;
+} hr_step_adjustment;
+
+typedef struct hr_policy_config {
+    char *name;
+    hr_policy_kind kind;
+    hr_srcpos pos;          /* the policy's mapping in the file */
+    char *source;           /* the policy's YAML text as written, for the store */
+
+    /* static */
+    int instances;
+
+    /* step and target_tracking */
+    hr_metric metric;
+
+    /* target_tracking (AWS semantics) */
+    double target;              /* > 0 */
+    double warmup_s;            /* instance warm-up: new instances are left out of
+                                   the metric and counted as capacity until this old;
+                                   default metrics.period */
+    double scale_in_cooldown_s; /* default 300s */
+    double scale_out_cooldown_s;/* default 60s */
+    bool disable_scale_in;
+
+    /* step (AWS semantics) */
+    double breach_s;            /* alarm must breach this long, default metrics.period */
+    hr_step_adjustment *steps;
+    size_t n_steps;
+    double cooldown_s;          /* default 300s */
+
+    hr_limits limits;           /* scenario limits overlaid with the policy's own */
+} hr_policy_config;
+
+/* ---- the scenario ------------------------------------------------------ */
+
+typedef struct hr_scenario {
+    char *path;             /* as given to the loader */
+    char *text;             /* the file's contents, for the store */
+    char *name;
+    char *description;      /* "" when absent */
+    double duration_s;
+    double tick_s;
+    hr_fidelity fidelity;
+    uint64_t seed;
+    int replications;
+
+    hr_traffic_config traffic;
+    hr_workload_config workload;
+    hr_fleet_config fleet;
+    hr_metrics_config metrics;
+    hr_slo_config slo;
+    hr_limits limits;       /* the scenario-wide limits as written */
+
+    hr_policy_config *policies;
+    size_t n_policies;
+} hr_scenario;
+
+/* Load and validate the scenario file at path. On success *out owns
+ * everything and must be released with hr_scenario_free. On failure returns
+ * HR_EINVAL (bad content), HR_ENOTSUP (a contract key whose feature is not
+ * built yet), HR_EIO or HR_ENOMEM, with err->msg in the form
+ * "path:line:column: key.path: what is wrong; what would be right", and
+ * *out is left zeroed. */
+int hr_scenario_load(const char *path, hr_scenario *out, hr_error *err);
+
+/* Same, from text in memory; path is used only in messages and to resolve
+ * relative file references. */
+int hr_scenario_load_string(const char *path, const char *text, size_t len,
+                            hr_scenario *out, hr_error *err);
+
+/* Free everything a loaded scenario owns and zero it. Safe on a zeroed
+ * scenario. */
+void hr_scenario_free(hr_scenario *sc);
+
+/* Index of the policy named name, or -1. */
+int hr_scenario_find_policy(const hr_scenario *sc, const char *name);
+
+#endif
