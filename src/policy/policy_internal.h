@@ -1,0 +1,35 @@
+/* policy_internal.h - what the policy kinds share inside src/policy/.
+ *
+ * Not a public header: the engine and the CLI see only policy.h and
+ * controller.h. Each kind file defines one hr_policy_ops; policy.c lists
+ * them in its registration table. */
+#ifndef HEADROOM_POLICY_INTERNAL_H
+#define HEADROOM_POLICY_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "headroom/policy.h"
+
+extern const hr_policy_ops hr_policy_static_ops;
+extern const hr_policy_ops hr_policy_step_ops;
+extern const hr_policy_ops hr_policy_target_tracking_ops;
+
+/* Write a duration the way scenarios spell it ("3m", "90s", "1h", "2.5s")
+ * into buf; returns buf. */
+char *hr_policy_format_duration(double seconds, char *buf, size_t len);
+
+/* printf into out->reason, truncating at HR_REASON_MAX. */
+void hr_policy_reason(hr_decision *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Fill out as "no opinion" (desired -1) with the INSUFFICIENT_DATA reason
+ * every metric-driven kind gives when no datapoint was published. */
+void hr_policy_no_data(const hr_policy *p, hr_decision *out);
+
+/* v clamped to [obs->min, obs->max]: the capacity a proposal would really
+ * give. Kinds use it to tell whether a proposal is a scaling activity (and
+ * so starts a cooldown) without clamping the proposal itself, so that the
+ * controller still reports "clamped to max". */
+int hr_policy_bounded(const hr_observation *obs, int v);
+
+#endif

@@ -1,0 +1,205 @@
+/* target_tracking.c - AWS-style target tracking.
+ *
+ * Model (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html,
+ * https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html,
+ * instance warm-up: https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html):
+ *
+ * The metric is a per-instance average ("higher is more load": cpu,
+ * request_rate, concurrency, queue_depth, latency_p95, error_rate) over the
+ * `counted` instances: serving and at least warmup_s old. Instances younger
+ * than that are left out of the metric but already count as capacity (they
+ * are in the current desired capacity). With C = counted, m the datapoint
+ * and T the target, the load the datapoint shows needs
+ *
+ *     needed = ceil(C * m / T)
+ *
+ * instances to bring the metric back to T (the proportional rule: m scales
+ * as 1/capacity for a fixed load).
+ *
+ * - Scale out as soon as needed > desired, straight to needed. Instances
+ *   still booting or warming are already part of desired, so they are not
+ *   added again: AWS scales out during warm-up "only if the metric value
+ *   from instances that are not warming up" calls for more than is already
+ *   on its way. (Adding the uncounted instances on top of needed would ask
+ *   for the same instances once per datapoint until they are counted.)
+ * - Scale-out cooldown (default 60s): while it runs, the capacity the last
+ *   scale-out asked for counts as already added, so a further scale-out
+ *   needs more than that (AWS: "the capacity that has been added by the
+ *   previous scale out event ... is calculated as part of the desired
+ *   capacity for the next scale out"). It binds when the controller trimmed
+ *   that scale-out.
+ * - Scale in conservatively: only when needed < desired, i.e. the smaller
+ *   fleet would still be at or below the target; never while any instance
+ *   is pending, warming or not yet counted (AWS blocks scale-in until new
+ *   instances finish warming up); never within scale_in_cooldown_s
+ *   (default 300s) of any scaling activity; never below min; and gradually
+ *   (AWS: "scales in more gradually"): at most max(1, floor(10% of desired))
+ *   instances per datapoint. A metric of 0 thus walks the fleet down to min.
+ * - disable_scale_in: never propose less than desired.
+ * - A scale-out during the scale-in cooldown happens at once (AWS: "if
+ *   another alarm triggers a scale out ... during the cooldown period after
+ *   a scale-in, [it] scales out your scalable target immediately").
+ *
+ * A scaling activity is a proposal that, held to [min, max], differs from
+ * the current desired capacity. Proposals above max are not clamped here so
+ * that the controller reports the unmet demand ("clamped to max 200"). */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "headroom/policy.h"
+#include "policy_internal.h"
+
+/* Share of the desired capacity one datapoint may remove (at least 1). */
+#define TT_SCALE_IN_MAX_FRACTION 0.10
+
+typedef struct tt_state {
+    bool has_out;
+    double out_s;       /* last scale-out */
+    int out_desired;    /* what it asked for */
+    bool has_any;
+    double any_s;       /* last scaling activity, either direction */
+} tt_state;
+
+static int tt_init(hr_policy *p, hr_error *err)
+{
+    if (!(p->cfg->target > 0))
+        return hr_error_set(err, HR_EINVAL, "target: expected a number > 0, got %g",
+                            p->cfg->target);
+    tt_state *st = calloc(1, sizeof *st);
+    if (st == NULL)
+        return hr_error_set(err, HR_ENOMEM, "out of memory");
+    p->state = st;
+    return HR_OK;
+}
+
+/* ceil(counted * m / target), tolerant of rounding (10 * 70 / 70 is 10). */
+static int tt_needed(int counted, double m, double target)
+{
+    double x = ceil((double)counted * (m > 0 ? m : 0) / target - 1e-9);
+    if (!(x < (double)INT_MAX / 2))
+        return INT_MAX / 2;
+    return x < 0 ? 0 : (int)x;
+}
+
+static void tt_scale_out(hr_policy *p, const hr_observation *obs, int needed, const char *head,
+                         hr_decision *out)
+{
+    tt_state *st = p->state;
+    int cur = obs->desired;
+    double since_s = obs->time_s - st->out_s;
+    bool cooling = st->has_out && since_s < p->cfg->scale_out_cooldown_s;
+    char left[32];
+
+    if (cooling && needed <= st->out_desired) {
+        out->desired = cur;
+        hr_policy_reason(out,
+                 "%s: needs %d, scale-out to %d in progress (cooldown %s left): hold at %d", head,
+                 needed, st->out_desired,
+                 hr_policy_format_duration(p->cfg->scale_out_cooldown_s - since_s, left, sizeof left),
+                 cur);
+        return;
+    }
+    out->desired = needed;
+    hr_policy_reason(out, "%s: %d -> %d", head, cur, needed);
+    if (hr_policy_bounded(obs, needed) != cur) {
+        st->has_out = st->has_any = true;
+        st->out_s = st->any_s = obs->time_s;
+        st->out_desired = needed;
+    }
+}
+
+static void tt_scale_in(hr_policy *p, const hr_observation *obs, int needed, const char *head,
+                        hr_decision *out)
+{
+    tt_state *st = p->state;
+    const hr_policy_config *cfg = p->cfg;
+    int cur = obs->desired;
+    int unsettled = obs->pending + obs->warming;
+    if (cur - obs->counted > unsettled)
+        unsettled = cur - obs->counted;
+    double since_s = obs->time_s - st->any_s;
+    char left[32];
+
+    out->desired = cur;
+    if (cfg->disable_scale_in) {
+        hr_policy_reason(out, "%s: needs %d, scale-in disabled: hold at %d",
+                 head, needed, cur);
+        return;
+    }
+    if (cur <= obs->min) {
+        hr_policy_reason(out, "%s: needs %d, at min %d: hold at %d", head,
+                 needed, obs->min, cur);
+        return;
+    }
+    if (unsettled > 0) {
+        hr_policy_reason(out,
+                 "%s: needs %d, scale-in waits for %d instance%s pending or warming: hold at %d",
+                 head, needed, unsettled, unsettled == 1 ? "" : "s", cur);
+        return;
+    }
+    if (st->has_any && since_s < cfg->scale_in_cooldown_s) {
+        hr_policy_reason(out,
+                 "%s: needs %d, scale-in cooldown (%s left): hold at %d", head, needed,
+                 hr_policy_format_duration(cfg->scale_in_cooldown_s - since_s, left, sizeof left),
+                 cur);
+        return;
+    }
+    int max_step = (int)floor(TT_SCALE_IN_MAX_FRACTION * cur);
+    if (max_step < 1)
+        max_step = 1;
+    int target = needed;
+    bool gradual = false;
+    if (target < cur - max_step) {
+        target = cur - max_step;
+        gradual = true;
+    }
+    if (target < obs->min)
+        target = obs->min;
+    out->desired = target;
+    if (gradual)
+        hr_policy_reason(out, "%s: needs %d, %d -> %d (at most -%d per datapoint)",
+                 head, needed, cur, target, max_step);
+    else
+        hr_policy_reason(out, "%s: %d -> %d", head, cur, target);
+    if (hr_policy_bounded(obs, target) != cur) {
+        st->has_any = true;
+        st->any_s = obs->time_s;
+    }
+}
+
+static void tt_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
+{
+    const hr_policy_config *cfg = p->cfg;
+    if (!obs->has_datapoint || obs->counted <= 0) {
+        hr_policy_no_data(p, out);
+        return;
+    }
+    double m = obs->metric[cfg->metric];
+    int needed = tt_needed(obs->counted, m, cfg->target);
+    char head[HR_REASON_MAX];
+    snprintf(head, sizeof head, "%s %.1f vs target %g", hr_metric_name(cfg->metric), m, cfg->target);
+
+    if (needed > obs->desired) {
+        tt_scale_out(p, obs, needed, head, out);
+    } else if (needed < obs->desired) {
+        tt_scale_in(p, obs, needed, head, out);
+    } else {
+        out->desired = obs->desired;
+        hr_policy_reason(out, "%s: hold at %d", head, obs->desired);
+    }
+}
+
+static void tt_free(hr_policy *p)
+{
+    free(p->state);
+    p->state = NULL;
+}
+
+const hr_policy_ops hr_policy_target_tracking_ops = {
+    .kind = "target_tracking",
+    .init = tt_init,
+    .decide = tt_decide,
+    .free = tt_free,
+};
