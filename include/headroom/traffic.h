@@ -1,0 +1,56 @@
+/* traffic.h - the offered load as a rate function lambda(t), synthesised from
+ * a scenario's traffic section:
+ *
+ *   lambda(t) = base_rps x diurnal(t) x weekly(t) x growth(t)
+ *               x prod_events event_e(t) x noise(t)
+ *
+ *   diurnal  24 hourly multipliers, value h at hh:30, linear in between
+ *            (cyclic), so the day has no jumps;
+ *   weekly   the multiplier of the day of week (steps at midnight), day 0 of
+ *            the run being traffic.start_day;
+ *   growth   (1 + monthly)^(t / 30 days), compound;
+ *   events   plateau: 1 + (M-1) r(t), r ramping 0 -> 1 over `ramp`, holding,
+ *            and back to 0 over `ramp` before start + duration;
+ *            spike: rising linearly to M over `ramp`, then
+ *            1 + (M-1) exp(-(t - start - ramp) / decay);
+ *   noise    exp(x(t) - sigma^2/2) with x an Ornstein-Uhlenbeck process of
+ *            stationary sd sigma and time constant `correlation`, sampled
+ *            exactly on a grid (x' = a x + sigma sqrt(1-a^2) N(0,1),
+ *            a = exp(-h/tau)) and interpolated linearly; its mean is 1.
+ *
+ * hr_traffic_bound gives an upper bound of lambda over an interval (the
+ * product of each factor's maximum there), which arrivals by thinning need.
+ */
+#ifndef HEADROOM_TRAFFIC_H
+#define HEADROOM_TRAFFIC_H
+
+#include <stddef.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "headroom/error.h"
+#include "headroom/scenario.h"
+
+typedef struct hr_traffic {
+    const hr_traffic_config *cfg;  /* borrowed */
+    double growth_per_s;           /* ln(1 + monthly) / 30 days */
+    double noise_step_s;           /* grid of the noise process */
+    double *noise;                 /* multipliers at k * noise_step_s, or NULL */
+    size_t n_noise;
+} hr_traffic;
+
+/* Prepare the rate function of cfg over [0, duration_s]; the noise path is
+ * drawn from r (the replication's noise stream), so it is the same for every
+ * policy of a replication. */
+int hr_traffic_init(hr_traffic *tr, const hr_traffic_config *cfg, double duration_s, gsl_rng *r,
+                    hr_error *err);
+
+void hr_traffic_free(hr_traffic *tr);
+
+/* lambda(t) in requests per second, t in [0, duration]. */
+double hr_traffic_rate(const hr_traffic *tr, double t);
+
+/* An upper bound of lambda on [t0, t1] (t0 <= t1). */
+double hr_traffic_bound(const hr_traffic *tr, double t0, double t1);
+
+#endif

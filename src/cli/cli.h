@@ -1,0 +1,29 @@
+/* cli.h - the subcommands of the headroom command (internal to src/cli). */
+#ifndef HEADROOM_CLI_H
+#define HEADROOM_CLI_H
+
+#include <stdio.h>
+
+/* Exit statuses: 0 ok, 1 the run failed, 2 bad usage or input. */
+enum { HR_EXIT_OK = 0, HR_EXIT_FAILED = 1, HR_EXIT_USAGE = 2 };
+
+typedef struct hr_command {
+    const char *name;
+    const char *summary;
+    const char *help;   /* the full text of `headroom help NAME` */
+    int (*main)(int argc, char **argv);
+} hr_command;
+
+int hr_cli_run(int argc, char **argv);
+int hr_cli_validate(int argc, char **argv);
+
+extern const char hr_cli_run_help[];
+extern const char hr_cli_validate_help[];
+
+/* True when argv holds -h or --help. */
+int hr_cli_wants_help(int argc, char **argv);
+
+/* Print "headroom: " and the message to stderr; returns status. */
+int hr_cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

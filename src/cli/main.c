@@ -1,0 +1,92 @@
+/* main.c - `headroom <command> ...`: dispatch to one file per subcommand. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli.h"
+
+static const char main_help[] =
+    "usage: headroom <command> [options]\n"
+    "\n"
+    "Plays autoscaling policies against the same simulated traffic and compares\n"
+    "what they cost and whether they hold the SLO.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO       run every policy of a scenario, store results, print a table\n"
+    "  validate FILE...   check scenario files without running them\n"
+    "  help [COMMAND]     show this text, or a command's\n"
+    "  version            print the version\n"
+    "\n"
+    "Exit status: 0 ok, 1 a run failed, 2 bad usage or input.\n"
+    "See README.md and docs/ for the scenario format and the model.\n";
+
+static const hr_command commands[] = {
+    {"run", "run a scenario", hr_cli_run_help, hr_cli_run},
+    {"validate", "check scenario files", hr_cli_validate_help, hr_cli_validate},
+};
+
+static const hr_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int hr_cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int hr_cli_fail(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("headroom: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL's default handler aborts; we check its status codes instead. */
+    gsl_set_error_handler_off();
+
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        fputs(main_help, argc < 2 ? stderr : stdout);
+        return argc < 2 ? HR_EXIT_USAGE : HR_EXIT_OK;
+    }
+    if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+        printf("headroom %s\n", HEADROOM_VERSION);
+        return HR_EXIT_OK;
+    }
+    if (strcmp(argv[1], "help") == 0) {
+        if (argc < 3) {
+            fputs(main_help, stdout);
+            return HR_EXIT_OK;
+        }
+        const hr_command *cmd = find_command(argv[2]);
+        if (!cmd)
+            return hr_cli_fail(HR_EXIT_USAGE, "no command '%s'; see 'headroom help'", argv[2]);
+        fputs(cmd->help, stdout);
+        return HR_EXIT_OK;
+    }
+    const hr_command *cmd = find_command(argv[1]);
+    if (!cmd)
+        return hr_cli_fail(HR_EXIT_USAGE, "'%s' is not a command; see 'headroom help'", argv[1]);
+    if (hr_cli_wants_help(argc - 1, argv + 1)) {
+        fputs(cmd->help, stdout);
+        return HR_EXIT_OK;
+    }
+    return cmd->main(argc - 1, argv + 1);
+}

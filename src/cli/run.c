@@ -1,0 +1,340 @@
+/* run.c - `headroom run SCENARIO`: every candidate policy against every
+ * replication, in parallel worker threads; results are stored and reported
+ * in a fixed order (replication, then policy as listed), so the output does
+ * not depend on which thread finished first. */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "headroom/engine.h"
+#include "headroom/report.h"
+#include "headroom/scenario.h"
+#include "headroom/store.h"
+
+const char hr_cli_run_help[] =
+    "usage: headroom run SCENARIO [options]\n"
+    "\n"
+    "Runs every candidate policy of SCENARIO (or the ones named with --policy)\n"
+    "against every replication. All policies of one replication see the same\n"
+    "traffic and the same instance boot and failure draws. Each run is stored in\n"
+    "the results database in its own transaction; the comparison table (or the\n"
+    "JSON results contract) goes to stdout, progress and errors to stderr.\n"
+    "\n"
+    "options:\n"
+    "  --policy NAME       run only this policy (repeatable)\n"
+    "  --seed N            base seed instead of the scenario's `seed`\n"
+    "  --replications N    replications instead of the scenario's `replications`\n"
+    "  --db FILE           results database (default results.db)\n"
+    "  --json              print the results contract as JSON instead of the table\n"
+    "  --chart FILE.png    draw a timeline chart of the first replication (gnuplot)\n"
+    "  --jobs N            runs in parallel (default: the number of CPUs)\n"
+    "  -h, --help          show this text\n"
+    "\n"
+    "Exit status: 0 ok, 1 a run or the database failed, 2 bad usage or input.\n";
+
+typedef struct run_options {
+    const char *scenario_path;
+    const char **policies;
+    size_t n_policies;
+    bool has_seed, has_replications, json;
+    uint64_t seed;
+    int replications;
+    const char *db_path;
+    const char *chart_path;
+    int jobs;
+} run_options;
+
+/* One run to do, and what came of it. */
+typedef struct work_item {
+    hr_run_spec spec;
+    hr_run_result result;
+    hr_error err;
+    int rc;
+    bool done;
+} work_item;
+
+typedef struct work {
+    pthread_mutex_t lock;
+    pthread_cond_t finished;
+    work_item *items;
+    size_t n_items;
+    size_t next;        /* next item to start */
+    bool stop;          /* a run failed: start no more */
+} work;
+
+static int parse_uint(const char *opt, const char *text, uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || end == text || *end || text[0] == '-' || v > max)
+        return hr_cli_fail(HR_EXIT_USAGE, "%s expects an integer from 0 to %" PRIu64 ", got '%s'", opt,
+                           max, text);
+    *out = v;
+    return HR_EXIT_OK;
+}
+
+static int parse_options(int argc, char **argv, run_options *o)
+{
+    *o = (run_options){.db_path = "results.db"};
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o->jobs = cpus > 0 ? (int)cpus : 1;
+    o->policies = calloc((size_t)argc, sizeof *o->policies);
+    if (!o->policies)
+        return hr_cli_fail(HR_EXIT_FAILED, "out of memory");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = strcmp(a, "--policy") == 0 || strcmp(a, "--seed") == 0 ||
+                     strcmp(a, "--replications") == 0 || strcmp(a, "--db") == 0 ||
+                     strcmp(a, "--chart") == 0 || strcmp(a, "--jobs") == 0;
+        if (takes && !val)
+            return hr_cli_fail(HR_EXIT_USAGE, "%s needs a value; see 'headroom help run'", a);
+        uint64_t v;
+        if (strcmp(a, "--policy") == 0) {
+            o->policies[o->n_policies++] = val;
+        } else if (strcmp(a, "--seed") == 0) {
+            if (parse_uint(a, val, UINT64_MAX, &o->seed))
+                return HR_EXIT_USAGE;
+            o->has_seed = true;
+        } else if (strcmp(a, "--replications") == 0) {
+            if (parse_uint(a, val, 1000, &v))
+                return HR_EXIT_USAGE;
+            if (v == 0)
+                return hr_cli_fail(HR_EXIT_USAGE, "--replications must be at least 1");
+            o->replications = (int)v;
+            o->has_replications = true;
+        } else if (strcmp(a, "--jobs") == 0) {
+            if (parse_uint(a, val, 256, &v))
+                return HR_EXIT_USAGE;
+            o->jobs = v > 0 ? (int)v : 1;
+        } else if (strcmp(a, "--db") == 0) {
+            o->db_path = val;
+        } else if (strcmp(a, "--chart") == 0) {
+            o->chart_path = val;
+        } else if (strcmp(a, "--json") == 0) {
+            o->json = true;
+        } else if (a[0] == '-' && a[1]) {
+            return hr_cli_fail(HR_EXIT_USAGE, "unknown option %s; see 'headroom help run'", a);
+        } else if (!o->scenario_path) {
+            o->scenario_path = a;
+        } else {
+            return hr_cli_fail(HR_EXIT_USAGE, "run takes one scenario, got '%s' and '%s'",
+                               o->scenario_path, a);
+        }
+        if (takes)
+            i++;
+    }
+    if (!o->scenario_path)
+        return hr_cli_fail(HR_EXIT_USAGE, "run needs a scenario file; see 'headroom help run'");
+    return HR_EXIT_OK;
+}
+
+static void *worker(void *arg)
+{
+    work *w = arg;
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        if (w->stop || w->next >= w->n_items) {
+            pthread_mutex_unlock(&w->lock);
+            return NULL;
+        }
+        work_item *it = &w->items[w->next++];
+        pthread_mutex_unlock(&w->lock);
+
+        it->rc = hr_engine_run(&it->spec, &it->result, &it->err);
+
+        pthread_mutex_lock(&w->lock);
+        it->done = true;
+        if (it->rc != HR_OK)
+            w->stop = true;
+        pthread_cond_broadcast(&w->finished);
+        pthread_mutex_unlock(&w->lock);
+    }
+}
+
+/* Select the policies to run: all, or those named (each must exist). */
+static int select_policies(const hr_scenario *sc, const run_options *o, size_t *idx, size_t *n)
+{
+    *n = 0;
+    if (o->n_policies == 0) {
+        for (size_t p = 0; p < sc->n_policies; p++)
+            idx[(*n)++] = p;
+        return HR_EXIT_OK;
+    }
+    for (size_t k = 0; k < o->n_policies; k++) {
+        int p = hr_scenario_find_policy(sc, o->policies[k]);
+        if (p < 0) {
+            char names[512] = "";
+            for (size_t q = 0; q < sc->n_policies; q++) {
+                size_t len = strlen(names);
+                snprintf(names + len, sizeof names - len, "%s%s", q ? ", " : "", sc->policies[q].name);
+            }
+            return hr_cli_fail(HR_EXIT_USAGE, "%s has no policy '%s'; its policies are: %s", sc->path,
+                               o->policies[k], names);
+        }
+        bool dup = false;
+        for (size_t j = 0; j < *n; j++)
+            dup |= idx[j] == (size_t)p;
+        if (!dup)
+            idx[(*n)++] = (size_t)p;
+    }
+    return HR_EXIT_OK;
+}
+
+static void progress(size_t done, size_t total, const work_item *it)
+{
+    if (!isatty(STDERR_FILENO))
+        return;
+    fprintf(stderr, "\r[%zu/%zu] %s, replication %u   ", done, total, it->result.policy,
+            it->spec.replication + 1);
+    if (done == total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* Store and report every item in order as it completes. Returns the exit
+ * status. */
+static int collect(work *w, hr_store *st, int64_t batch, const hr_scenario *sc, hr_report *rep)
+{
+    int status = HR_EXIT_OK;
+    for (size_t i = 0; i < w->n_items; i++) {
+        work_item *it = &w->items[i];
+        pthread_mutex_lock(&w->lock);
+        while (!it->done && !(w->stop && i >= w->next))
+            pthread_cond_wait(&w->finished, &w->lock);
+        bool done = it->done;
+        pthread_mutex_unlock(&w->lock);
+        if (!done)
+            break; /* never started: an earlier run failed */
+        hr_error err;
+        if (it->rc != HR_OK) {
+            fprintf(stderr, "headroom: run of policy %s, replication %u failed: %s\n",
+                    sc->policies[it->spec.policy_index].name, it->spec.replication + 1, it->err.msg);
+            status = HR_EXIT_FAILED;
+            continue;
+        }
+        if (status == HR_EXIT_OK && (hr_store_write_run(st, batch, sc, &it->result, NULL, &err) ||
+                                     hr_report_add(rep, &it->result, &err))) {
+            fprintf(stderr, "headroom: %s\n", err.msg);
+            status = HR_EXIT_FAILED;
+            pthread_mutex_lock(&w->lock);
+            w->stop = true;
+            pthread_mutex_unlock(&w->lock);
+        }
+        progress(i + 1, w->n_items, it);
+        hr_run_result_free(&it->result);
+    }
+    return status;
+}
+
+static int run_all(const hr_scenario *sc, const run_options *o, const char *command)
+{
+    uint64_t seed = o->has_seed ? o->seed : sc->seed;
+    int reps = o->has_replications ? o->replications : sc->replications;
+    size_t *idx = malloc(sc->n_policies * sizeof *idx), n_sel;
+    if (!idx)
+        return hr_cli_fail(HR_EXIT_FAILED, "out of memory");
+    int status = select_policies(sc, o, idx, &n_sel);
+    if (status) {
+        free(idx);
+        return status;
+    }
+
+    work w = {.n_items = (size_t)reps * n_sel};
+    w.items = calloc(w.n_items, sizeof *w.items);
+    if (!w.items) {
+        free(idx);
+        return hr_cli_fail(HR_EXIT_FAILED, "out of memory");
+    }
+    for (int r = 0; r < reps; r++)
+        for (size_t k = 0; k < n_sel; k++)
+            w.items[(size_t)r * n_sel + k].spec =
+                (hr_run_spec){.scenario = sc, .policy_index = idx[k], .seed = seed, .replication = (uint32_t)r};
+    free(idx);
+
+    hr_store *st = NULL;
+    hr_error err;
+    int64_t batch = 0;
+    if (hr_store_open(o->db_path, &st, &err) ||
+        hr_store_begin_batch(st, sc, seed, reps, command, &batch, &err)) {
+        hr_store_close(st);
+        free(w.items);
+        return hr_cli_fail(HR_EXIT_FAILED, "%s", err.msg);
+    }
+
+    hr_report rep;
+    hr_report_init(&rep, sc, reps);
+    pthread_mutex_init(&w.lock, NULL);
+    pthread_cond_init(&w.finished, NULL);
+    int jobs = o->jobs < (int)w.n_items ? o->jobs : (int)w.n_items;
+    pthread_t *threads = calloc((size_t)jobs, sizeof *threads);
+    int started = 0;
+    for (; threads && started < jobs; started++)
+        if (pthread_create(&threads[started], NULL, worker, &w) != 0)
+            break;
+    if (started == 0) {
+        status = hr_cli_fail(HR_EXIT_FAILED, "cannot start worker threads");
+    } else {
+        status = collect(&w, st, batch, sc, &rep);
+    }
+    for (int t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    free(threads);
+    for (size_t i = 0; i < w.n_items; i++)
+        hr_run_result_free(&w.items[i].result);
+    free(w.items);
+    pthread_cond_destroy(&w.finished);
+    pthread_mutex_destroy(&w.lock);
+
+    if (hr_store_end_batch(st, batch, status == HR_EXIT_OK ? "ok" : "failed", &err) && status == HR_EXIT_OK)
+        status = hr_cli_fail(HR_EXIT_FAILED, "%s", err.msg);
+    hr_store_close(st);
+
+    if (status == HR_EXIT_OK) {
+        if (o->json)
+            hr_report_print_json(&rep, stdout);
+        else
+            hr_report_print_table(&rep, stdout);
+        if (o->chart_path && hr_report_chart(&rep, o->chart_path, &err))
+            status = hr_cli_fail(HR_EXIT_FAILED, "%s", err.msg);
+        else if (o->chart_path)
+            fprintf(stderr, "headroom: chart written to %s\n", o->chart_path);
+        if (!o->json)
+            fprintf(stderr, "headroom: results stored in %s\n", o->db_path);
+    }
+    hr_report_free(&rep);
+    return status;
+}
+
+int hr_cli_run(int argc, char **argv)
+{
+    run_options o;
+    int status = parse_options(argc, argv, &o);
+    if (status == HR_EXIT_OK) {
+        hr_scenario sc;
+        hr_error err;
+        int rc = hr_scenario_load(o.scenario_path, &sc, &err);
+        if (rc != HR_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            /* a scenario that cannot be read is bad input too */
+            status = rc == HR_ENOMEM ? HR_EXIT_FAILED : HR_EXIT_USAGE;
+        } else {
+            char command[1024] = "headroom";
+            for (int i = 0; i < argc; i++) {
+                size_t len = strlen(command);
+                snprintf(command + len, sizeof command - len, " %s", argv[i]);
+            }
+            status = run_all(&sc, &o, command);
+            hr_scenario_free(&sc);
+        }
+    }
+    free(o.policies);
+    return status;
+}

@@ -1,0 +1,21 @@
+/* results.c - ownership of run results. */
+#include "headroom/results.h"
+
+#include <stdlib.h>
+
+static const char *const state_names[HR_INSTANCE_STATE_COUNT] = {
+    "pending", "warming", "in_service", "draining", "failed", "terminated",
+};
+
+const char *hr_instance_state_name(hr_instance_state s)
+{
+    return (unsigned)s < HR_INSTANCE_STATE_COUNT ? state_names[s] : "unknown";
+}
+
+void hr_run_result_free(hr_run_result *r)
+{
+    free(r->policy);
+    free(r->series);
+    free(r->decisions);
+    *r = (hr_run_result){0};
+}

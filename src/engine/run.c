@@ -1,0 +1,1026 @@
+/* run.c - one run in request mode: every request is simulated.
+ *
+ * The run owns an event queue, the replication's random streams, the
+ * traffic rate function, the fleet of instances and the policy with its
+ * controller. Everything hangs off one `sim`; nothing is global.
+ *
+ * Flow of a request: an arrival (thinning from lambda(t)) draws its class and
+ * service demand from the service stream, so every policy sees the same
+ * requests; the load balancer picks a routable instance; the instance starts
+ * it on a free worker, queues it (FIFO, bounded by queue_limit) or rejects
+ * it. Service time = demand / speed, speed ramping during warm-up and fixed
+ * at the start of service. A request that would finish after its deadline
+ * (arrival + timeout) frees its worker at the deadline as a timeout; queued
+ * requests past their deadline leave the queue as timeouts. Because the
+ * queue is FIFO and the timeout is the same for every request, the expired
+ * requests are always a prefix of the queue: they are removed lazily, before
+ * the queue is read (no timer event per request), and counted at that time.
+ *
+ * Instances: PENDING (boot) -> WARMING (speed ramp) -> IN_SERVICE ->
+ * DRAINING -> TERMINATED, or FAILED at a crash (in-flight work fails; the
+ * load balancer keeps routing to it, and those requests fail, until health
+ * checks detect it `detect` later; it is then terminated and replaced).
+ *
+ * Each tick (k * tick) closes, as due, a time-series row, a metrics period
+ * (its datapoint is published `delay` later, when the policy is asked) and
+ * an SLO window.
+ */
+#include "headroom/engine.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "headroom/controller.h"
+#include "headroom/cost.h"
+#include "headroom/histogram.h"
+#include "headroom/lb.h"
+#include "headroom/metrics.h"
+#include "headroom/policy.h"
+#include "headroom/pool.h"
+#include "headroom/queue.h"
+#include "headroom/rng.h"
+#include "headroom/traffic.h"
+
+enum event_type {
+    EV_ARRIVAL,
+    EV_COMPLETE,
+    EV_BOOTED,
+    EV_WARMED,
+    EV_COUNTED,
+    EV_CRASH,
+    EV_DETECTED,
+    EV_DRAIN_DEADLINE,
+    EV_TICK,
+    EV_PUBLISH
+};
+
+enum error_kind { ERR_REJECTED, ERR_TIMED_OUT, ERR_FAILED };
+
+typedef struct instance instance;
+
+typedef struct request {
+    struct request *next; /* queue link */
+    instance *inst;
+    double arrival_s;
+    double demand_s;
+    hr_event *done;       /* completion, while in service */
+    uint32_t slot;
+    bool times_out;       /* its completion is a timeout */
+} request;
+
+struct instance {
+    uint64_t ordinal;     /* launch number: keys its boot and failure draws */
+    hr_instance_state state;
+    double launched_s, state_since_s, ready_s;
+    int busy, queued;
+    request *qhead, *qtail;
+    request **slots;      /* concurrency workers; NULL = free */
+    uint32_t *free_slots;
+    int n_free;
+    hr_event *ev_state;   /* boot, warm-up end or drain deadline */
+    hr_event *ev_crash;
+    hr_event *ev_counted;
+    bool serving;         /* in the fleet gauge (WARMING or IN_SERVICE) */
+    bool counted;         /* in the policy's gauge */
+    size_t alive_index;
+    size_t lb_index;      /* SIZE_MAX when not routable */
+};
+
+typedef struct publication {
+    double start_s, end_s;
+    bool has;
+    double metric[HR_METRIC_COUNT];
+} publication;
+
+/* Counters and latencies over one interval (row, period or window). */
+typedef struct interval {
+    uint64_t arrivals, completed, errors;
+    hr_histogram *latency;
+} interval;
+
+typedef struct sim {
+    const hr_scenario *sc;
+    const hr_fleet_config *fleet;
+    const hr_workload_config *wl;
+    hr_run_result *out;
+    hr_error *err;
+    int status;             /* first failure inside an event handler */
+
+    hr_queue q;
+    hr_rng rng;
+    hr_traffic traffic;
+    hr_lb lb;
+    hr_pool requests;
+    hr_policy *policy;
+    hr_controller ctl;
+    bool has_ctl;
+
+    double now, end_s;
+    double *class_cdf;
+
+    /* arrivals by thinning, segment by segment */
+    double seg_t0, seg_t1, seg_len, seg_bound;
+
+    /* the fleet */
+    instance **alive;
+    size_t n_alive, cap_alive;
+    instance **routable;
+    int *outstanding;       /* parallel to routable: queued + busy */
+    size_t n_routable, cap_routable;
+    int count[HR_INSTANCE_STATE_COUNT];
+    int desired;
+    uint64_t launches;
+    double metric_warmup_s;
+    hr_metric metric;
+
+    hr_gauge fleet_gauge;   /* serving instances: the time series */
+    hr_gauge policy_gauge;  /* counted instances: the policy's datapoints */
+
+    interval row, period, window;
+    hr_histogram *all_latency;
+    uint64_t period_arrivals_counted;
+    uint64_t started, waited;
+    double wait_sum_s;
+    double cost;
+
+    long ticks_per_row, ticks_per_period, ticks_per_window;
+    double row_start_s, window_start_s, period_start_s;
+
+    publication *pubs;      /* ring of datapoints awaiting publication */
+    size_t n_pubs;
+} sim;
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static void fail(sim *s, int code, const char *what)
+{
+    if (s->status == HR_OK)
+        s->status = hr_error_set(s->err, code, "%s", what);
+}
+
+static hr_event *schedule(sim *s, double t, int type, void *obj, uint64_t arg)
+{
+    hr_event *ev = hr_queue_push(&s->q, t, type, obj, arg);
+    if (!ev)
+        fail(s, HR_ENOMEM, "out of memory for simulation events");
+    return ev;
+}
+
+static void cancel(sim *s, hr_event **ev)
+{
+    if (*ev) {
+        hr_queue_cancel(&s->q, *ev);
+        *ev = NULL;
+    }
+}
+
+static void count_error(sim *s, enum error_kind kind)
+{
+    hr_summary *sum = &s->out->summary;
+    sum->errors++;
+    if (kind == ERR_REJECTED)
+        sum->rejected++;
+    else if (kind == ERR_TIMED_OUT)
+        sum->timed_out++;
+    else
+        sum->failed++;
+    s->row.errors++;
+    s->period.errors++;
+    s->window.errors++;
+}
+
+static void count_completion(sim *s, double latency_s)
+{
+    s->out->summary.completed++;
+    s->row.completed++;
+    s->period.completed++;
+    s->window.completed++;
+    hr_histogram_add(s->all_latency, latency_s);
+    hr_histogram_add(s->row.latency, latency_s);
+    hr_histogram_add(s->period.latency, latency_s);
+    hr_histogram_add(s->window.latency, latency_s);
+}
+
+/* Apply a change of busy workers / queued requests of inst to the gauges it
+ * belongs to and to the load balancer's view. */
+static void inst_levels(sim *s, instance *inst, int dbusy, int dqueued)
+{
+    if (inst->serving) {
+        hr_gauge_advance(&s->fleet_gauge, s->now);
+        s->fleet_gauge.busy += dbusy;
+        s->fleet_gauge.queued += dqueued;
+    }
+    if (inst->counted) {
+        hr_gauge_advance(&s->policy_gauge, s->now);
+        s->policy_gauge.busy += dbusy;
+        s->policy_gauge.queued += dqueued;
+    }
+    inst->busy += dbusy;
+    inst->queued += dqueued;
+    if (inst->lb_index != SIZE_MAX)
+        s->outstanding[inst->lb_index] = inst->busy + inst->queued;
+}
+
+/* Add (sign +1) or remove (-1) inst from a gauge. */
+static void gauge_member(sim *s, hr_gauge *g, const instance *inst, int sign)
+{
+    hr_gauge_advance(g, s->now);
+    g->instances += sign;
+    g->workers += sign * s->fleet->concurrency;
+    g->busy += sign * inst->busy;
+    g->queued += sign * inst->queued;
+}
+
+static void set_serving(sim *s, instance *inst, bool on)
+{
+    if (inst->serving != on) {
+        gauge_member(s, &s->fleet_gauge, inst, on ? 1 : -1);
+        inst->serving = on;
+    }
+}
+
+static void set_counted(sim *s, instance *inst, bool on)
+{
+    if (inst->counted != on) {
+        gauge_member(s, &s->policy_gauge, inst, on ? 1 : -1);
+        inst->counted = on;
+    }
+}
+
+static void set_state(sim *s, instance *inst, hr_instance_state st)
+{
+    hr_summary *sum = &s->out->summary;
+    sum->instance_hours_by_state[inst->state] += (s->now - inst->state_since_s) / 3600.0;
+    s->count[inst->state]--;
+    s->count[st]++;
+    inst->state = st;
+    inst->state_since_s = s->now;
+}
+
+static int ensure_cap(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return HR_OK;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    while (ncap < need)
+        ncap *= 2;
+    void *p = realloc(*arr, ncap * elem);
+    if (!p)
+        return HR_ENOMEM;
+    *arr = p;
+    *cap = ncap;
+    return HR_OK;
+}
+
+/* ---- routing set ------------------------------------------------------- */
+
+static int lb_add(sim *s, instance *inst)
+{
+    size_t cap = s->cap_routable;
+    if (ensure_cap((void **)&s->routable, &cap, s->n_routable + 1, sizeof *s->routable) ||
+        ensure_cap((void **)&s->outstanding, &s->cap_routable, s->n_routable + 1,
+                   sizeof *s->outstanding)) {
+        fail(s, HR_ENOMEM, "out of memory for the load balancer");
+        return HR_ENOMEM;
+    }
+    inst->lb_index = s->n_routable;
+    s->routable[s->n_routable] = inst;
+    s->outstanding[s->n_routable] = inst->busy + inst->queued;
+    s->n_routable++;
+    return HR_OK;
+}
+
+static void lb_remove(sim *s, instance *inst)
+{
+    size_t i = inst->lb_index;
+    if (i == SIZE_MAX)
+        return;
+    size_t last = --s->n_routable;
+    s->routable[i] = s->routable[last];
+    s->outstanding[i] = s->outstanding[last];
+    s->routable[i]->lb_index = i;
+    inst->lb_index = SIZE_MAX;
+}
+
+/* ---- requests on an instance ------------------------------------------- */
+
+static double speed_at(const sim *s, const instance *inst)
+{
+    if (inst->state != HR_INSTANCE_WARMING || s->fleet->warmup_s <= 0)
+        return 1.0;
+    double f = (s->now - inst->ready_s) / s->fleet->warmup_s;
+    double v0 = s->fleet->warmup_initial_speed;
+    return f >= 1.0 ? 1.0 : v0 + (1.0 - v0) * f;
+}
+
+static void start_service(sim *s, instance *inst, request *req)
+{
+    double wait_s = s->now - req->arrival_s;
+    s->started++;
+    if (wait_s > 0) {
+        s->waited++;
+        s->wait_sum_s += wait_s;
+    }
+    double end_s = s->now + req->demand_s / speed_at(s, inst);
+    double deadline_s = req->arrival_s + s->wl->timeout_s;
+    req->times_out = s->wl->timeout_s > 0 && end_s > deadline_s;
+    if (req->times_out)
+        end_s = deadline_s;
+    req->slot = inst->free_slots[--inst->n_free];
+    inst->slots[req->slot] = req;
+    req->done = schedule(s, end_s, EV_COMPLETE, req, 0);
+    inst_levels(s, inst, +1, 0);
+}
+
+/* Drop the queued requests whose deadline has passed (a prefix: FIFO and
+ * one timeout for all). */
+static void purge_expired(sim *s, instance *inst)
+{
+    if (s->wl->timeout_s <= 0)
+        return;
+    while (inst->qhead && s->now - inst->qhead->arrival_s >= s->wl->timeout_s) {
+        request *req = inst->qhead;
+        inst->qhead = req->next;
+        if (!inst->qhead)
+            inst->qtail = NULL;
+        inst_levels(s, inst, 0, -1);
+        count_error(s, ERR_TIMED_OUT);
+        hr_pool_release(&s->requests, req);
+    }
+}
+
+static void start_next(sim *s, instance *inst)
+{
+    purge_expired(s, inst);
+    while (inst->qhead && inst->n_free > 0) {
+        request *req = inst->qhead;
+        inst->qhead = req->next;
+        if (!inst->qhead)
+            inst->qtail = NULL;
+        inst_levels(s, inst, 0, -1);
+        start_service(s, inst, req);
+    }
+}
+
+static void accept_request(sim *s, instance *inst, request *req)
+{
+    req->inst = inst;
+    purge_expired(s, inst);
+    if (inst->n_free > 0) {
+        start_service(s, inst, req);
+        return;
+    }
+    if (s->wl->queue_limit >= 0 && inst->queued >= s->wl->queue_limit) {
+        count_error(s, ERR_REJECTED);
+        hr_pool_release(&s->requests, req);
+        return;
+    }
+    req->next = NULL;
+    if (inst->qtail)
+        inst->qtail->next = req;
+    else
+        inst->qhead = req;
+    inst->qtail = req;
+    inst_levels(s, inst, 0, +1);
+}
+
+/* Every request on inst fails (crash, or drain deadline). */
+static void fail_in_flight(sim *s, instance *inst)
+{
+    for (int k = 0; k < s->fleet->concurrency; k++) {
+        request *req = inst->slots[k];
+        if (!req)
+            continue;
+        cancel(s, &req->done);
+        inst->slots[k] = NULL;
+        inst->free_slots[inst->n_free++] = (uint32_t)k;
+        inst_levels(s, inst, -1, 0);
+        count_error(s, ERR_FAILED);
+        hr_pool_release(&s->requests, req);
+    }
+    while (inst->qhead) {
+        request *req = inst->qhead;
+        inst->qhead = req->next;
+        inst_levels(s, inst, 0, -1);
+        count_error(s, ERR_FAILED);
+        hr_pool_release(&s->requests, req);
+    }
+    inst->qtail = NULL;
+}
+
+/* ---- instance lifecycle ------------------------------------------------ */
+
+static void schedule_crash(sim *s, instance *inst)
+{
+    if (s->fleet->mtbf_s <= 0)
+        return;
+    double u = hr_rng_uniform_at(&s->rng, HR_STREAM_FAILURES, inst->ordinal);
+    inst->ev_crash = schedule(s, s->now - s->fleet->mtbf_s * log(u), EV_CRASH, inst, 0);
+}
+
+/* The instance starts taking traffic (boot done, or present at t = 0). */
+static void become_ready(sim *s, instance *inst, hr_instance_state st)
+{
+    set_state(s, inst, st);
+    inst->ready_s = s->now;
+    if (st == HR_INSTANCE_WARMING)
+        inst->ev_state = schedule(s, s->now + s->fleet->warmup_s, EV_WARMED, inst, 0);
+    set_serving(s, inst, true);
+    lb_add(s, inst);
+    double counted_at = inst->launched_s + s->metric_warmup_s;
+    if (counted_at <= s->now)
+        set_counted(s, inst, true);
+    else
+        inst->ev_counted = schedule(s, counted_at, EV_COUNTED, inst, 0);
+    schedule_crash(s, inst);
+}
+
+static instance *launch(sim *s, bool at_start)
+{
+    instance *inst = calloc(1, sizeof *inst);
+    if (inst) {
+        inst->slots = calloc((size_t)s->fleet->concurrency, sizeof *inst->slots);
+        inst->free_slots = malloc((size_t)s->fleet->concurrency * sizeof *inst->free_slots);
+    }
+    if (!inst || !inst->slots || !inst->free_slots ||
+        ensure_cap((void **)&s->alive, &s->cap_alive, s->n_alive + 1, sizeof *s->alive)) {
+        if (inst) {
+            free(inst->slots);
+            free(inst->free_slots);
+        }
+        free(inst);
+        fail(s, HR_ENOMEM, "out of memory for instances");
+        return NULL;
+    }
+    /* workers are taken from the top of the free stack: lowest slot first */
+    for (int k = 0; k < s->fleet->concurrency; k++)
+        inst->free_slots[k] = (uint32_t)(s->fleet->concurrency - 1 - k);
+    inst->n_free = s->fleet->concurrency;
+    inst->ordinal = s->launches++;
+    inst->state = HR_INSTANCE_PENDING;
+    inst->launched_s = inst->state_since_s = s->now;
+    inst->lb_index = SIZE_MAX;
+    inst->alive_index = s->n_alive;
+    s->alive[s->n_alive++] = inst;
+    s->count[HR_INSTANCE_PENDING]++;
+    s->out->summary.launches++;
+
+    int alive = (int)s->n_alive;
+    if (alive > s->out->summary.peak_instances)
+        s->out->summary.peak_instances = alive;
+
+    if (at_start) {
+        inst->launched_s = -s->metric_warmup_s; /* long warm: counted from t = 0 */
+        become_ready(s, inst, HR_INSTANCE_IN_SERVICE);
+        inst->launched_s = s->now;
+        return inst;
+    }
+    double u = hr_rng_uniform_at(&s->rng, HR_STREAM_BOOT, inst->ordinal);
+    inst->ev_state = schedule(s, s->now + hr_dist_quantile(&s->fleet->boot, u), EV_BOOTED, inst, 0);
+    return inst;
+}
+
+static void terminate(sim *s, instance *inst)
+{
+    cancel(s, &inst->ev_state);
+    cancel(s, &inst->ev_crash);
+    cancel(s, &inst->ev_counted);
+    set_serving(s, inst, false);
+    set_counted(s, inst, false);
+    lb_remove(s, inst);
+    set_state(s, inst, HR_INSTANCE_TERMINATED);
+    s->count[HR_INSTANCE_TERMINATED]--; /* terminated instances are not kept */
+    s->cost += hr_cost_instance(s->fleet, s->now - inst->launched_s);
+
+    size_t i = inst->alive_index, last = --s->n_alive;
+    s->alive[i] = s->alive[last];
+    s->alive[i]->alive_index = i;
+    free(inst->slots);
+    free(inst->free_slots);
+    free(inst);
+}
+
+/* Take a serving instance out of rotation; it finishes its work within the
+ * deregistration delay. */
+static void drain(sim *s, instance *inst)
+{
+    cancel(s, &inst->ev_state);
+    cancel(s, &inst->ev_counted);
+    set_serving(s, inst, false);
+    set_counted(s, inst, false);
+    lb_remove(s, inst);
+    set_state(s, inst, HR_INSTANCE_DRAINING);
+    if (inst->busy == 0 && inst->queued == 0) {
+        terminate(s, inst);
+    } else if (s->fleet->drain_s <= 0) {
+        fail_in_flight(s, inst);
+        terminate(s, inst);
+    } else {
+        inst->ev_state = schedule(s, s->now + s->fleet->drain_s, EV_DRAIN_DEADLINE, inst, 0);
+    }
+}
+
+/* The newest instance in state st, or NULL. */
+static instance *newest_in(const sim *s, hr_instance_state st)
+{
+    instance *best = NULL;
+    for (size_t i = 0; i < s->n_alive; i++) {
+        instance *inst = s->alive[i];
+        if (inst->state == st && (!best || inst->ordinal > best->ordinal))
+            best = inst;
+    }
+    return best;
+}
+
+/* Capacity as the autoscaling group sees it: everything launched and not
+ * leaving; a crashed instance counts until health checks notice it. */
+static int capacity(const sim *s)
+{
+    return s->count[HR_INSTANCE_PENDING] + s->count[HR_INSTANCE_WARMING] +
+           s->count[HR_INSTANCE_IN_SERVICE] + s->count[HR_INSTANCE_FAILED];
+}
+
+/* Launch or remove instances until capacity equals the desired capacity.
+ * Scale-in removes the newest instances first, pending before warming
+ * before in service (the least sunk boot and warm-up time). */
+static void reconcile(sim *s)
+{
+    while (s->status == HR_OK && capacity(s) < s->desired)
+        if (!launch(s, false))
+            return;
+    static const hr_instance_state order[] = {HR_INSTANCE_PENDING, HR_INSTANCE_WARMING,
+                                              HR_INSTANCE_IN_SERVICE};
+    for (size_t k = 0; k < 3 && capacity(s) > s->desired; k++) {
+        instance *inst;
+        while (capacity(s) > s->desired && (inst = newest_in(s, order[k])))
+            if (order[k] == HR_INSTANCE_PENDING)
+                terminate(s, inst);
+            else
+                drain(s, inst);
+    }
+}
+
+/* ---- arrivals ---------------------------------------------------------- */
+
+static void next_segment(sim *s)
+{
+    s->seg_t0 = s->seg_t1;
+    s->seg_t1 = s->seg_t0 + s->seg_len;
+    s->seg_bound = hr_traffic_bound(&s->traffic, s->seg_t0, fmin(s->seg_t1, s->end_s));
+}
+
+/* The next arrival after `from` of the non-homogeneous Poisson process
+ * lambda(t), by thinning (Lewis and Shedler 1979) against a per-segment
+ * bound; restarting at a segment edge is exact because the exponential is
+ * memoryless. INFINITY when there is none before the end. */
+static double next_arrival(sim *s, double from)
+{
+    gsl_rng *r = hr_rng_stream(&s->rng, HR_STREAM_ARRIVALS);
+    double t = from;
+    for (;;) {
+        if (t >= s->end_s)
+            return INFINITY;
+        if (s->seg_bound <= 0) {
+            t = s->seg_t1;
+            next_segment(s);
+            continue;
+        }
+        t += gsl_ran_exponential(r, 1.0 / s->seg_bound);
+        if (t >= s->seg_t1) {
+            t = s->seg_t1;
+            next_segment(s);
+            continue;
+        }
+        if (t >= s->end_s)
+            return INFINITY;
+        double rate = hr_traffic_rate(&s->traffic, t);
+        if (rate >= s->seg_bound || gsl_rng_uniform(r) * s->seg_bound < rate)
+            return t;
+    }
+}
+
+static void schedule_arrival(sim *s)
+{
+    double t = next_arrival(s, s->now);
+    if (t < s->end_s)
+        schedule(s, t, EV_ARRIVAL, NULL, 0);
+}
+
+static void on_arrival(sim *s)
+{
+    schedule_arrival(s);
+    /* class and demand come from the service stream in arrival order, the
+     * same for every policy */
+    gsl_rng *r = hr_rng_stream(&s->rng, HR_STREAM_SERVICE);
+    size_t c = 0;
+    if (s->wl->n_classes > 1) {
+        double u = gsl_rng_uniform(r);
+        while (c + 1 < s->wl->n_classes && u >= s->class_cdf[c])
+            c++;
+    }
+    double demand_s = hr_dist_sample(&s->wl->classes[c].service, r);
+
+    s->out->summary.requests++;
+    s->row.arrivals++;
+    s->period.arrivals++;
+    s->window.arrivals++;
+    if (s->n_routable == 0) {
+        count_error(s, ERR_REJECTED);
+        return;
+    }
+    size_t i = s->n_routable == 1 ? 0 : hr_lb_pick(&s->lb, s->outstanding, s->n_routable);
+    instance *inst = s->routable[i];
+    if (inst->state == HR_INSTANCE_FAILED) {
+        count_error(s, ERR_FAILED);
+        return;
+    }
+    if (inst->counted)
+        s->period_arrivals_counted++;
+    request *req = hr_pool_alloc(&s->requests);
+    if (!req) {
+        fail(s, HR_ENOMEM, "out of memory for requests");
+        return;
+    }
+    req->arrival_s = s->now;
+    req->demand_s = demand_s;
+    req->done = NULL;
+    accept_request(s, inst, req);
+}
+
+static void on_complete(sim *s, request *req)
+{
+    instance *inst = req->inst;
+    inst->slots[req->slot] = NULL;
+    inst->free_slots[inst->n_free++] = req->slot;
+    inst_levels(s, inst, -1, 0);
+    if (req->times_out)
+        count_error(s, ERR_TIMED_OUT);
+    else
+        count_completion(s, s->now - req->arrival_s);
+    hr_pool_release(&s->requests, req);
+    start_next(s, inst);
+    if (inst->state == HR_INSTANCE_DRAINING && inst->busy == 0 && inst->queued == 0)
+        terminate(s, inst);
+}
+
+/* ---- lifecycle events -------------------------------------------------- */
+
+static void on_crash(sim *s, instance *inst)
+{
+    inst->ev_crash = NULL;
+    s->out->summary.failures++;
+    fail_in_flight(s, inst);
+    if (inst->state == HR_INSTANCE_DRAINING) {
+        terminate(s, inst);
+        return;
+    }
+    cancel(s, &inst->ev_state);
+    cancel(s, &inst->ev_counted);
+    set_serving(s, inst, false);
+    set_counted(s, inst, false);
+    set_state(s, inst, HR_INSTANCE_FAILED);
+    inst->ev_state = schedule(s, s->now + s->fleet->detect_s, EV_DETECTED, inst, 0);
+}
+
+static void on_detected(sim *s, instance *inst)
+{
+    inst->ev_state = NULL;
+    terminate(s, inst);
+    reconcile(s); /* the group replaces it */
+}
+
+/* ---- ticks: series rows, metric periods, SLO windows ------------------- */
+
+static void interval_reset(interval *iv)
+{
+    iv->arrivals = iv->completed = iv->errors = 0;
+    hr_histogram_reset(iv->latency);
+}
+
+static void emit_row(sim *s, double len_s)
+{
+    hr_gauge *g = &s->fleet_gauge;
+    hr_gauge_advance(g, s->now);
+    hr_sample *row = &s->out->series[s->out->n_series++];
+    row->time_s = s->row_start_s;
+    row->offered_rps = (double)s->row.arrivals / len_s;
+    row->completed_rps = (double)s->row.completed / len_s;
+    row->error_rps = (double)s->row.errors / len_s;
+    row->latency_p95_ms = 1000.0 * hr_histogram_quantile(s->row.latency, 0.95);
+    row->cpu_pct = g->worker_area > 0 ? 100.0 * g->busy_area / g->worker_area : 0;
+    row->queue_depth = g->instance_area > 0 ? g->queued_area / g->instance_area : 0;
+    row->desired = s->desired;
+    row->pending = s->count[HR_INSTANCE_PENDING];
+    row->warming = s->count[HR_INSTANCE_WARMING];
+    row->in_service = s->count[HR_INSTANCE_IN_SERVICE];
+    row->draining = s->count[HR_INSTANCE_DRAINING];
+    row->cost_per_hour = (double)s->n_alive * s->fleet->price_per_hour;
+    hr_gauge_reset(g, s->now);
+    interval_reset(&s->row);
+    s->row_start_s = s->now;
+}
+
+static void close_period(sim *s)
+{
+    hr_gauge_advance(&s->policy_gauge, s->now);
+    publication *p = &s->pubs[(size_t)(s->period_start_s / s->sc->metrics.period_s + 0.5) % s->n_pubs];
+    p->start_s = s->period_start_s;
+    p->end_s = s->now;
+    hr_period_counts counts = {s->period_arrivals_counted, s->period.completed, s->period.errors};
+    p->has = hr_metrics_datapoint(&s->policy_gauge, &counts, s->period.latency, p->metric);
+    schedule(s, s->now + s->sc->metrics.delay_s, EV_PUBLISH, p, 0);
+    hr_gauge_reset(&s->policy_gauge, s->now);
+    interval_reset(&s->period);
+    s->period_arrivals_counted = 0;
+    s->period_start_s = s->now;
+}
+
+static void close_window(sim *s, double len_s)
+{
+    const hr_slo_config *slo = &s->sc->slo;
+    hr_summary *sum = &s->out->summary;
+    uint64_t finished = s->window.completed + s->window.errors;
+    bool violated = false;
+    if (s->window.completed > 0) {
+        if (slo->latency_p95_s > 0 && hr_histogram_quantile(s->window.latency, 0.95) > slo->latency_p95_s)
+            violated = true;
+        if (slo->latency_p99_s > 0 && hr_histogram_quantile(s->window.latency, 0.99) > slo->latency_p99_s)
+            violated = true;
+    }
+    if (finished > 0 && slo->error_rate_pct >= 0 &&
+        100.0 * (double)s->window.errors / (double)finished > slo->error_rate_pct)
+        violated = true;
+    sum->slo_windows++;
+    if (violated) {
+        sum->slo_windows_violated++;
+        sum->slo_violation_minutes += len_s / 60.0;
+    }
+    interval_reset(&s->window);
+    s->window_start_s = s->now;
+}
+
+static void on_tick(sim *s, uint64_t k)
+{
+    if (k % (uint64_t)s->ticks_per_row == 0)
+        emit_row(s, s->now - s->row_start_s);
+    if (k % (uint64_t)s->ticks_per_period == 0)
+        close_period(s);
+    if (k % (uint64_t)s->ticks_per_window == 0)
+        close_window(s, s->now - s->window_start_s);
+    double next = (double)(k + 1) * s->sc->tick_s;
+    if (next <= s->end_s * (1 + 1e-12))
+        schedule(s, next, EV_TICK, NULL, k + 1);
+}
+
+static void on_publish(sim *s, const publication *p)
+{
+    hr_observation obs = {
+        .time_s = s->now,
+        .desired = s->desired,
+        .pending = s->count[HR_INSTANCE_PENDING],
+        .warming = s->count[HR_INSTANCE_WARMING],
+        .in_service = s->count[HR_INSTANCE_IN_SERVICE],
+        .draining = s->count[HR_INSTANCE_DRAINING],
+        .counted = s->policy_gauge.instances,
+        .has_datapoint = p->has,
+        .datapoint_start_s = p->start_s,
+        .datapoint_end_s = p->end_s,
+        .min = s->fleet->min,
+        .max = s->fleet->max,
+    };
+    memcpy(obs.metric, p->metric, sizeof obs.metric);
+    hr_decision proposal = {.desired = -1};
+    hr_policy_decide(s->policy, &obs, &proposal);
+
+    hr_run_result *out = s->out;
+    if (ensure_cap((void **)&out->decisions, &out->cap_decisions, out->n_decisions + 1,
+                   sizeof *out->decisions)) {
+        fail(s, HR_ENOMEM, "out of memory for the decision log");
+        return;
+    }
+    hr_decision_record *rec = &out->decisions[out->n_decisions++];
+    int desired = hr_controller_apply(&s->ctl, s->now, s->desired, &proposal, rec);
+    if (desired < 0) {
+        fail(s, HR_ENOMEM, "out of memory for the controller's history");
+        return;
+    }
+    rec->metric = p->has && s->metric < HR_METRIC_COUNT ? p->metric[s->metric] : NAN;
+    if (desired != s->desired) {
+        out->summary.scaling_actions++;
+        s->desired = desired;
+        reconcile(s);
+    }
+}
+
+/* ---- setup, loop, teardown --------------------------------------------- */
+
+static int setup(sim *s, const hr_run_spec *spec)
+{
+    const hr_scenario *sc = spec->scenario;
+    const hr_policy_config *pc = &sc->policies[spec->policy_index];
+    hr_error *err = s->err;
+    int rc;
+
+    s->end_s = sc->duration_s;
+    if ((rc = hr_queue_init(&s->q, err)) || (rc = hr_rng_init(&s->rng, spec->seed, spec->replication, err)))
+        return rc;
+    if ((rc = hr_traffic_init(&s->traffic, &sc->traffic, sc->duration_s,
+                              hr_rng_stream(&s->rng, HR_STREAM_NOISE), err)))
+        return rc;
+    hr_pool_init(&s->requests, sizeof(request), 4096);
+    s->lb = (hr_lb){.kind = s->fleet->load_balancer, .rng = hr_rng_stream(&s->rng, HR_STREAM_ROUTING)};
+    if ((rc = hr_policy_new(pc, sc, &s->policy, err)))
+        return rc;
+    if ((rc = hr_controller_init(&s->ctl, s->fleet, &pc->limits, err)))
+        return rc;
+    s->has_ctl = true;
+    s->metric_warmup_s = hr_policy_metric_warmup_s(s->policy);
+    s->metric = hr_policy_metric(s->policy);
+
+    s->class_cdf = malloc(s->wl->n_classes * sizeof *s->class_cdf);
+    s->all_latency = malloc(sizeof *s->all_latency);
+    s->row.latency = malloc(sizeof *s->row.latency);
+    s->period.latency = malloc(sizeof *s->period.latency);
+    s->window.latency = malloc(sizeof *s->window.latency);
+    long ticks = (long)ceil(sc->duration_s / sc->tick_s - 1e-9);
+    s->ticks_per_row = ticks > HR_SERIES_MAX_ROWS ? (ticks + HR_SERIES_MAX_ROWS - 1) / HR_SERIES_MAX_ROWS : 1;
+    s->ticks_per_period = lround(sc->metrics.period_s / sc->tick_s);
+    s->ticks_per_window = lround(sc->slo.window_s / sc->tick_s);
+    s->n_pubs = (size_t)ceil(sc->metrics.delay_s / sc->metrics.period_s) + 2;
+    s->pubs = calloc(s->n_pubs, sizeof *s->pubs);
+    s->out->series = calloc((size_t)(ticks / s->ticks_per_row) + 2, sizeof *s->out->series);
+    if (!s->class_cdf || !s->all_latency || !s->row.latency || !s->period.latency ||
+        !s->window.latency || !s->pubs || !s->out->series)
+        return hr_error_set(err, HR_ENOMEM, "out of memory setting up the run");
+    s->out->series_step_s = (double)s->ticks_per_row * sc->tick_s;
+    hr_histogram_reset(s->all_latency);
+    interval_reset(&s->row);
+    interval_reset(&s->period);
+    interval_reset(&s->window);
+
+    double acc = 0;
+    for (size_t c = 0; c < s->wl->n_classes; c++)
+        s->class_cdf[c] = (acc += s->wl->classes[c].share);
+
+    s->seg_len = fmin(sc->tick_s, 1.0);
+    s->seg_t1 = 0;
+    next_segment(s);
+    return HR_OK;
+}
+
+static void teardown(sim *s)
+{
+    for (size_t i = 0; i < s->n_alive; i++) {
+        free(s->alive[i]->slots);
+        free(s->alive[i]->free_slots);
+        free(s->alive[i]);
+    }
+    free(s->alive);
+    free(s->routable);
+    free(s->outstanding);
+    free(s->class_cdf);
+    free(s->all_latency);
+    free(s->row.latency);
+    free(s->period.latency);
+    free(s->window.latency);
+    free(s->pubs);
+    if (s->has_ctl)
+        hr_controller_free(&s->ctl);
+    if (s->policy)
+        hr_policy_free(s->policy);
+    hr_pool_destroy(&s->requests);
+    hr_traffic_free(&s->traffic);
+    hr_rng_free(&s->rng);
+    hr_queue_destroy(&s->q);
+}
+
+static void dispatch(sim *s, const hr_event *ev)
+{
+    switch (ev->type) {
+    case EV_ARRIVAL:
+        on_arrival(s);
+        break;
+    case EV_COMPLETE:
+        on_complete(s, ev->obj);
+        break;
+    case EV_BOOTED: {
+        instance *inst = ev->obj;
+        inst->ev_state = NULL;
+        become_ready(s, inst, s->fleet->warmup_s > 0 ? HR_INSTANCE_WARMING : HR_INSTANCE_IN_SERVICE);
+        break;
+    }
+    case EV_WARMED: {
+        instance *inst = ev->obj;
+        inst->ev_state = NULL;
+        set_state(s, inst, HR_INSTANCE_IN_SERVICE);
+        break;
+    }
+    case EV_COUNTED: {
+        instance *inst = ev->obj;
+        inst->ev_counted = NULL;
+        set_counted(s, inst, true);
+        break;
+    }
+    case EV_CRASH:
+        on_crash(s, ev->obj);
+        break;
+    case EV_DETECTED:
+        on_detected(s, ev->obj);
+        break;
+    case EV_DRAIN_DEADLINE: {
+        instance *inst = ev->obj;
+        inst->ev_state = NULL;
+        fail_in_flight(s, inst);
+        terminate(s, inst);
+        break;
+    }
+    case EV_TICK:
+        on_tick(s, ev->arg);
+        break;
+    case EV_PUBLISH:
+        on_publish(s, ev->obj);
+        break;
+    }
+}
+
+/* What is left at the end: bill the instances still alive up to the end,
+ * close the last partial row and window, and derive the summary. */
+static void finish(sim *s)
+{
+    hr_summary *sum = &s->out->summary;
+    s->now = s->end_s;
+    if (s->now - s->row_start_s > 1e-9 * s->sc->tick_s)
+        emit_row(s, s->now - s->row_start_s);
+    if (s->now - s->window_start_s > 1e-9 * s->sc->tick_s)
+        close_window(s, s->now - s->window_start_s);
+    for (size_t i = 0; i < s->n_alive; i++) {
+        instance *inst = s->alive[i];
+        sum->instance_hours_by_state[inst->state] += (s->now - inst->state_since_s) / 3600.0;
+        s->cost += hr_cost_instance(s->fleet, s->now - inst->launched_s);
+    }
+    sum->instance_hours = 0;
+    for (int st = 0; st < HR_INSTANCE_TERMINATED; st++)
+        sum->instance_hours += sum->instance_hours_by_state[st];
+    sum->cost = s->cost;
+    sum->cost_per_million_requests = sum->requests ? sum->cost / (double)sum->requests * 1e6 : 0;
+    sum->error_rate_pct = sum->requests ? 100.0 * (double)sum->errors / (double)sum->requests : 0;
+    sum->latency_p50_ms = 1000.0 * hr_histogram_quantile(s->all_latency, 0.50);
+    sum->latency_p95_ms = 1000.0 * hr_histogram_quantile(s->all_latency, 0.95);
+    sum->latency_p99_ms = 1000.0 * hr_histogram_quantile(s->all_latency, 0.99);
+    sum->latency_mean_ms = 1000.0 * hr_histogram_mean(s->all_latency);
+    sum->mean_wait_ms = s->started ? 1000.0 * s->wait_sum_s / (double)s->started : 0;
+    sum->wait_probability = s->started ? (double)s->waited / (double)s->started : 0;
+    int compliant = sum->slo_windows - sum->slo_windows_violated;
+    sum->slo_met = sum->slo_windows == 0 ||
+                   100.0 * compliant >= s->sc->slo.objective_pct * sum->slo_windows - 1e-9;
+}
+
+int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)
+{
+    const hr_scenario *sc = spec->scenario;
+    *out = (hr_run_result){0};
+    if (spec->policy_index >= sc->n_policies)
+        return hr_error_set(err, HR_EINVAL, "no policy number %zu in scenario %s", spec->policy_index, sc->name);
+    if (sc->fidelity == HR_FIDELITY_FLUID)
+        return hr_error_set(err, HR_ENOTSUP, "%s: fluid mode is not available yet", sc->path);
+
+    const hr_policy_config *pc = &sc->policies[spec->policy_index];
+    out->policy = strdup(pc->name);
+    out->replication = spec->replication;
+    out->seed = spec->seed;
+    out->duration_s = sc->duration_s;
+    sim s = {.sc = sc, .fleet = &sc->fleet, .wl = &sc->workload, .out = out, .err = err};
+    int rc = out->policy ? setup(&s, spec) : hr_error_set(err, HR_ENOMEM, "out of memory");
+    if (rc == HR_OK) {
+        /* A static fleet is provisioned before the traffic starts. */
+        int initial = pc->kind == HR_POLICY_STATIC ? pc->instances : sc->fleet.initial;
+        s.desired = initial;
+        for (int i = 0; i < initial && s.status == HR_OK; i++)
+            launch(&s, true);
+        schedule_arrival(&s);
+        schedule(&s, sc->tick_s, EV_TICK, NULL, 1);
+
+        hr_event *ev;
+        while (s.status == HR_OK && (ev = hr_queue_pop(&s.q))) {
+            if (ev->time_s > s.end_s) {
+                hr_queue_release(&s.q, ev);
+                break;
+            }
+            s.now = ev->time_s;
+            out->summary.events++;
+            dispatch(&s, ev);
+            hr_queue_release(&s.q, ev);
+        }
+        rc = s.status;
+        if (rc == HR_OK)
+            finish(&s);
+    }
+    teardown(&s);
+    if (rc != HR_OK)
+        hr_run_result_free(out);
+    return rc;
+}
