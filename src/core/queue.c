@@ -1,0 +1,186 @@
+/* queue.c - the event queue (see headroom/queue.h).
+ *
+ * A binary min-heap of hr_heap_entry ordered by (time_s, seq). The keys are
+ * copied into the entries so sifting compares inside the array and never
+ * touches the events themselves (one cache line holds 2-3 entries).
+ *
+ * Invariants:
+ *   - heap[0..size) is a heap: no entry is less than its parent;
+ *   - every entry's ev points to an event from q->events, with equal keys;
+ *   - q->cancelled counts entries whose ev->cancelled is true;
+ *   - seq values are unique, so (time_s, seq) is a total order and the pop
+ *     sequence does not depend on the heap's shape: compaction or a
+ *     different sift order can never change a run.
+ *
+ * Cancellation is lazy (a flag); pop and peek drop cancelled heads. When
+ * cancelled entries outnumber live ones (and there are many) the next pop or
+ * peek compacts the heap in O(n) (amortised O(1) per cancel), so a model
+ * that cancels most of what it schedules (request timeouts) keeps the heap
+ * within about twice its live size. */
+#include "headroom/queue.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define QUEUE_INITIAL_CAP 256
+#define QUEUE_COMPACT_MIN 4096 /* below this, lazy skipping is cheaper */
+
+static inline bool entry_less(const hr_heap_entry *a, const hr_heap_entry *b)
+{
+    return a->time_s < b->time_s || (a->time_s == b->time_s && a->seq < b->seq);
+}
+
+int hr_queue_init(hr_queue *q, hr_error *err)
+{
+    q->size = 0;
+    q->next_seq = 0;
+    q->cancelled = 0;
+    hr_pool_init(&q->events, sizeof(hr_event), 0);
+    q->heap = malloc(QUEUE_INITIAL_CAP * sizeof *q->heap);
+    if (q->heap == NULL) {
+        q->cap = 0;
+        return hr_error_set(err, HR_ENOMEM, "out of memory creating the event queue");
+    }
+    q->cap = QUEUE_INITIAL_CAP;
+    return HR_OK;
+}
+
+void hr_queue_destroy(hr_queue *q)
+{
+    free(q->heap);
+    q->heap = NULL;
+    q->size = q->cap = 0;
+    q->cancelled = 0;
+    hr_pool_destroy(&q->events);
+}
+
+/* Move entry e up from hole i to its place. */
+static void sift_up(hr_heap_entry *heap, size_t i, hr_heap_entry e)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!entry_less(&e, &heap[parent]))
+            break;
+        heap[i] = heap[parent];
+        i = parent;
+    }
+    heap[i] = e;
+}
+
+/* Move entry e down from hole i (heap of n entries) to its place. */
+static void sift_down(hr_heap_entry *heap, size_t n, size_t i, hr_heap_entry e)
+{
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= n)
+            break;
+        if (child + 1 < n && entry_less(&heap[child + 1], &heap[child]))
+            child++;
+        if (!entry_less(&heap[child], &e))
+            break;
+        heap[i] = heap[child];
+        i = child;
+    }
+    heap[i] = e;
+}
+
+/* Remove the root entry (size > 0). */
+static void remove_root(hr_queue *q)
+{
+    size_t n = --q->size;
+    if (n > 0)
+        sift_down(q->heap, n, 0, q->heap[n]);
+}
+
+/* Drop every cancelled entry and rebuild the heap (Floyd's heapify). */
+static void compact(hr_queue *q)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < q->size; i++) {
+        hr_heap_entry e = q->heap[i];
+        if (e.ev->cancelled)
+            hr_pool_release(&q->events, e.ev);
+        else
+            q->heap[kept++] = e;
+    }
+    q->size = kept;
+    q->cancelled = 0;
+    for (size_t i = kept / 2; i-- > 0;)
+        sift_down(q->heap, kept, i, q->heap[i]);
+}
+
+hr_event *hr_queue_push(hr_queue *q, double time_s, int type, void *obj, uint64_t arg)
+{
+    if (q->size == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : QUEUE_INITIAL_CAP;
+        if (cap > SIZE_MAX / sizeof *q->heap)
+            return NULL;
+        hr_heap_entry *heap = realloc(q->heap, cap * sizeof *heap);
+        if (heap == NULL)
+            return NULL;
+        q->heap = heap;
+        q->cap = cap;
+    }
+    hr_event *ev = hr_pool_alloc(&q->events);
+    if (ev == NULL)
+        return NULL;
+    ev->time_s = time_s;
+    ev->seq = q->next_seq++;
+    ev->type = type;
+    ev->cancelled = false;
+    ev->obj = obj;
+    ev->arg = arg;
+
+    hr_heap_entry e = {time_s, ev->seq, ev};
+    sift_up(q->heap, q->size++, e);
+    return ev;
+}
+
+/* Recycle cancelled entries at the root until a live one (or nothing) is
+ * there. Compaction happens here rather than in cancel so that a handle
+ * stays safe to cancel again until the next pop or peek. */
+static void skip_cancelled(hr_queue *q)
+{
+    if (q->cancelled >= QUEUE_COMPACT_MIN && q->cancelled * 2 > q->size)
+        compact(q);
+    while (q->size > 0 && q->heap[0].ev->cancelled) {
+        hr_event *ev = q->heap[0].ev;
+        remove_root(q);
+        q->cancelled--;
+        hr_pool_release(&q->events, ev);
+    }
+}
+
+hr_event *hr_queue_pop(hr_queue *q)
+{
+    skip_cancelled(q);
+    if (q->size == 0)
+        return NULL;
+    hr_event *ev = q->heap[0].ev;
+    remove_root(q);
+    return ev;
+}
+
+void hr_queue_release(hr_queue *q, hr_event *ev)
+{
+    hr_pool_release(&q->events, ev);
+}
+
+void hr_queue_cancel(hr_queue *q, hr_event *ev)
+{
+    if (ev == NULL || ev->cancelled)
+        return;
+    ev->cancelled = true;
+    q->cancelled++;
+}
+
+double hr_queue_peek_time(hr_queue *q)
+{
+    skip_cancelled(q);
+    return q->size > 0 ? q->heap[0].time_s : INFINITY;
+}
+
+size_t hr_queue_size(const hr_queue *q)
+{
+    return q->size - q->cancelled;
+}
