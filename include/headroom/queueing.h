@@ -1,0 +1,28 @@
+/* queueing.h - closed-form results of queueing theory: what the validation
+ * tests check request mode against, and what fluid mode will build on.
+ *
+ * Erlang C (M/M/c): offered load a = lambda / mu, c servers, a < c.
+ *   Erlang B by the stable recursion B(0) = 1, B(k) = a B(k-1) / (k + a B(k-1));
+ *   P(wait) = C(c, a) = c B(c) / (c - a (1 - B(c)));
+ *   E[Wq] = C(c, a) / (c mu - lambda).
+ * Pollaczek-Khinchine (M/G/1): E[Wq] = lambda E[S^2] / (2 (1 - rho)),
+ *   rho = lambda E[S]; for deterministic service E[S^2] = E[S]^2, so
+ *   M/D/1: E[Wq] = rho E[S] / (2 (1 - rho)).
+ * Sources: Kleinrock, Queueing Systems vol. 1 (1975), sections 3.5 and 5.6;
+ * Gross and Harris, Fundamentals of Queueing Theory, chapter 2.
+ */
+#ifndef HEADROOM_QUEUEING_H
+#define HEADROOM_QUEUEING_H
+
+/* Probability that an arrival waits in M/M/c with offered load a (Erlangs);
+ * 1 when a >= c (unstable). */
+double hr_erlang_c(int c, double a);
+
+/* Mean time in queue of M/M/c, seconds; INFINITY when unstable. */
+double hr_mmc_mean_wait_s(int c, double lambda_rps, double mean_service_s);
+
+/* Mean time in queue of M/G/1 by Pollaczek-Khinchine, given E[S] and
+ * Var[S]; INFINITY when unstable. */
+double hr_mg1_mean_wait_s(double lambda_rps, double mean_service_s, double var_service_s2);
+
+#endif

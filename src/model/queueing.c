@@ -1,0 +1,34 @@
+/* queueing.c - Erlang C and Pollaczek-Khinchine; see queueing.h. */
+#include "headroom/queueing.h"
+
+#include <math.h>
+
+double hr_erlang_c(int c, double a)
+{
+    if (c <= 0 || a >= c)
+        return 1.0;
+    if (a <= 0)
+        return 0.0;
+    double b = 1.0;
+    for (int k = 1; k <= c; k++)
+        b = a * b / (k + a * b);
+    return c * b / (c - a * (1.0 - b));
+}
+
+double hr_mmc_mean_wait_s(int c, double lambda_rps, double mean_service_s)
+{
+    double mu = 1.0 / mean_service_s;
+    double a = lambda_rps * mean_service_s;
+    if (a >= c)
+        return INFINITY;
+    return hr_erlang_c(c, a) / (c * mu - lambda_rps);
+}
+
+double hr_mg1_mean_wait_s(double lambda_rps, double mean_service_s, double var_service_s2)
+{
+    double rho = lambda_rps * mean_service_s;
+    if (rho >= 1.0)
+        return INFINITY;
+    double second_moment = var_service_s2 + mean_service_s * mean_service_s;
+    return lambda_rps * second_moment / (2.0 * (1.0 - rho));
+}
