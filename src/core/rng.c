@@ -1,0 +1,90 @@
+/* rng.c - independent random streams per (seed, replication, purpose)
+ * (see headroom/rng.h).
+ *
+ * Stream derivation: h = mix(mix(mix(seed) ^ replication') ^ stream'), where
+ * mix is hr_rng_mix64 and the primes mark which input is which so that, e.g.,
+ * (seed 1, replication 0) and (seed 0, replication 1) differ. The GSL seed is
+ * h folded to 32 bits (gsl_rng_mt19937 uses only 32 bits of its seed), and
+ * the stream's uniform_at key is a further mix of h, so the two are not
+ * related by construction.
+ *
+ * GSL's mt19937 replaces seed 0 with its default 4357 (gsl/rng/mt.c); a
+ * folded hash is 0 with probability 2^-32, and then that stream equals the
+ * one of a hash folding to 4357. That is harmless for a simulation and is
+ * left as is rather than remapped, which would only move the collision. */
+#include "headroom/rng.h"
+
+#include <stddef.h>
+
+/* Constants from Steele, Lea and Flood, "Fast splittable pseudorandom number
+ * generators" (OOPSLA 2014), splitmix64 as in Vigna's reference C code. */
+#define MIX_GAMMA UINT64_C(0x9e3779b97f4a7c15)
+
+uint64_t hr_rng_mix64(uint64_t x)
+{
+    /* splitmix64 output for state x: the golden-gamma step, then the
+     * finaliser. The step keeps mix64(0) away from 0 (the bare finaliser
+     * maps 0 to 0). */
+    uint64_t z = x + MIX_GAMMA;
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* Tags so the three inputs land in different parts of the input space. */
+#define TAG_REPLICATION UINT64_C(0x52e9a1d7c3b4f015)
+#define TAG_STREAM UINT64_C(0xa3c59ac2f1d8e247)
+#define TAG_KEY UINT64_C(0x6b43a9b5f0c1d2e3)
+
+static uint64_t stream_hash(uint64_t seed, uint32_t replication, int stream)
+{
+    uint64_t h = hr_rng_mix64(seed);
+    h = hr_rng_mix64(h ^ (TAG_REPLICATION + replication));
+    h = hr_rng_mix64(h ^ (TAG_STREAM + (uint64_t)stream));
+    return h;
+}
+
+int hr_rng_init(hr_rng *rng, uint64_t seed, uint32_t replication, hr_error *err)
+{
+    rng->seed = seed;
+    rng->replication = replication;
+    for (int s = 0; s < HR_STREAM_COUNT; s++)
+        rng->streams[s] = NULL;
+
+    for (int s = 0; s < HR_STREAM_COUNT; s++) {
+        uint64_t h = stream_hash(seed, replication, s);
+        rng->keys[s] = hr_rng_mix64(h ^ TAG_KEY);
+        rng->streams[s] = gsl_rng_alloc(gsl_rng_mt19937);
+        if (rng->streams[s] == NULL) {
+            hr_rng_free(rng);
+            return hr_error_set(err, HR_ENOMEM,
+                                "out of memory creating random stream %d", s);
+        }
+        gsl_rng_set(rng->streams[s], (unsigned long)(uint32_t)(h ^ (h >> 32)));
+    }
+    return HR_OK;
+}
+
+void hr_rng_free(hr_rng *rng)
+{
+    for (int s = 0; s < HR_STREAM_COUNT; s++) {
+        if (rng->streams[s] != NULL)
+            gsl_rng_free(rng->streams[s]);
+        rng->streams[s] = NULL;
+    }
+}
+
+gsl_rng *hr_rng_stream(const hr_rng *rng, hr_stream stream)
+{
+    return rng->streams[stream];
+}
+
+double hr_rng_uniform_at(const hr_rng *rng, hr_stream stream, uint64_t index)
+{
+    uint64_t x = hr_rng_mix64(rng->keys[stream] ^ hr_rng_mix64(index));
+    /* The top 52 bits as k + 0.5 over 2^52: every value is exactly
+     * representable, the smallest is 2^-53 and the largest 1 - 2^-53, so the
+     * result is strictly inside (0, 1). (With 53 bits, k + 0.5 needs 54 bits
+     * of mantissa and the top values round to exactly 1.0.) */
+    return ((double)(x >> 12) + 0.5) * (1.0 / 4503599627370496.0);
+}
