@@ -1,0 +1,238 @@
+/* End to end: the built headroom binary on real scenario files, as a user
+ * or a CI pipeline runs it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#define SMALL HR_TEST_DATA "/e2e/small.yaml"
+#define BLACK_FRIDAY HR_SOURCE_DIR "/scenarios/black_friday.yaml"
+
+typedef struct cli_result {
+    int status;
+    char *out, *err;
+} cli_result;
+
+static char tmpdir[256];
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return strdup("");
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    buf[got] = 0;
+    fclose(f);
+    return buf;
+}
+
+/* Run `headroom ARGS` (a shell fragment) in the test's temporary directory. */
+static cli_result cli(const char *fmt, ...)
+{
+    char args[2048], cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "cd %s && %s %s >out.txt 2>err.txt", tmpdir, HR_CLI, args);
+    int raw = system(cmd);
+    cli_result r = {.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1};
+    char path[512];
+    snprintf(path, sizeof path, "%s/out.txt", tmpdir);
+    r.out = slurp(path);
+    snprintf(path, sizeof path, "%s/err.txt", tmpdir);
+    r.err = slurp(path);
+    return r;
+}
+
+static void cli_free(cli_result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/headroom-e2e-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static long count_rows(const char *db_path, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    long n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static void test_validate_accepts_bundled_scenarios(void **state)
+{
+    (void)state;
+    cli_result r = cli("validate %s %s", BLACK_FRIDAY, SMALL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "black_friday.yaml: ok (4 policies)"));
+    assert_non_null(strstr(r.out, "small.yaml: ok (3 policies)"));
+    cli_free(&r);
+}
+
+static void test_validate_reports_position_and_exits_2(void **state)
+{
+    (void)state;
+    FILE *f;
+    char path[512];
+    snprintf(path, sizeof path, "%s/typo.yaml", tmpdir);
+    assert_non_null(f = fopen(path, "w"));
+    fputs("scenario: typo\nduration: 1h\ntraffic:\n  base_rsp: 10\n", f);
+    fclose(f);
+    cli_result r = cli("validate typo.yaml");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "typo.yaml:4:3: traffic.base_rsp: unknown key; did you mean base_rps?"));
+    assert_string_equal(r.out, "");
+    cli_free(&r);
+}
+
+static void test_run_json_is_the_results_contract(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s --json --db runs.db", SMALL);
+    assert_int_equal(r.status, 0);
+    const char *keys[] = {"\"scenario\": \"small-spike\"", "\"replications\": 2", "\"policies\"",
+                          "\"name\": \"cpu-50\"", "\"runs\": 2", "\"cost\"", "\"cost_per_million_requests\"",
+                          "\"requests\"", "\"errors\"", "\"error_rate_pct\"", "\"latency_p50_ms\"",
+                          "\"latency_p95_ms\"", "\"latency_p99_ms\"", "\"mean_wait_ms\"",
+                          "\"wait_probability\"", "\"slo_violation_minutes\"", "\"slo_met\"",
+                          "\"instance_hours\"", "\"scaling_actions\"", "\"peak_instances\""};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!strstr(r.out, keys[i]))
+            fail_msg("JSON lacks %s:\n%s", keys[i], r.out);
+    /* 3 policies x 2 replications, each with its series and decisions */
+    char db[512];
+    snprintf(db, sizeof db, "%s/runs.db", tmpdir);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM runs"), 6);
+    assert_int_equal(count_rows(db, "SELECT count(DISTINCT run_id) FROM series"), 6);
+    assert_true(count_rows(db, "SELECT count(*) FROM decisions") > 6 * 100);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM batches WHERE status = 'ok'"), 1);
+    cli_free(&r);
+}
+
+static void test_same_seed_gives_identical_json(void **state)
+{
+    (void)state;
+    cli_result a = cli("run %s --json --db a.db --jobs 2", SMALL);
+    cli_result b = cli("run %s --json --db b.db --jobs 1", SMALL);
+    assert_int_equal(a.status, 0);
+    assert_int_equal(b.status, 0);
+    assert_string_equal(a.out, b.out);
+    cli_result c = cli("run %s --json --db c.db --seed 12", SMALL);
+    assert_int_equal(c.status, 0);
+    assert_true(strcmp(a.out, c.out) != 0);
+    cli_free(&a);
+    cli_free(&b);
+    cli_free(&c);
+}
+
+static void test_run_bundled_black_friday(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s --replications 1 --db bf.db --chart bf.png", BLACK_FRIDAY);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    const char *names[] = {"static-14", "cpu-60", "cpu-steps", "rps-per-pod"};
+    for (size_t i = 0; i < 4; i++)
+        assert_non_null(strstr(r.out, names[i]));
+    char png[512];
+    snprintf(png, sizeof png, "%s/bf.png", tmpdir);
+    FILE *f = fopen(png, "rb");
+    assert_non_null(f);
+    unsigned char magic[4] = {0};
+    assert_int_equal(fread(magic, 1, 4, f), 4);
+    fclose(f);
+    assert_memory_equal(magic, "\x89PNG", 4);
+    cli_free(&r);
+}
+
+static void test_help_is_the_same_both_ways(void **state)
+{
+    (void)state;
+    cli_result a = cli("help run");
+    cli_result b = cli("run --help");
+    assert_int_equal(a.status, 0);
+    assert_int_equal(b.status, 0);
+    assert_string_equal(a.out, b.out);
+    assert_non_null(strstr(a.out, "--replications"));
+    cli_free(&a);
+    cli_free(&b);
+}
+
+static void test_bad_usage_exits_2(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s --frobnicate", SMALL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown option --frobnicate"));
+    cli_free(&r);
+    r = cli("run %s --policy nope", SMALL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "no policy 'nope'; its policies are: fixed-3, cpu-50, steps"));
+    cli_free(&r);
+    r = cli("run %s --replications zero", SMALL);
+    assert_int_equal(r.status, 2);
+    cli_free(&r);
+    r = cli("run missing.yaml");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "missing.yaml"));
+    cli_free(&r);
+    r = cli("frobnicate");
+    assert_int_equal(r.status, 2);
+    cli_free(&r);
+}
+
+static void test_unwritable_database_exits_1(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s --db /nonexistent-dir/x.db", SMALL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "/nonexistent-dir/x.db"));
+    cli_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_validate_accepts_bundled_scenarios),
+        cmocka_unit_test(test_validate_reports_position_and_exits_2),
+        cmocka_unit_test(test_run_json_is_the_results_contract),
+        cmocka_unit_test(test_same_seed_gives_identical_json),
+        cmocka_unit_test(test_run_bundled_black_friday),
+        cmocka_unit_test(test_help_is_the_same_both_ways),
+        cmocka_unit_test(test_bad_usage_exits_2),
+        cmocka_unit_test(test_unwritable_database_exits_1),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
