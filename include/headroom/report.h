@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "headroom/error.h"
@@ -28,6 +29,13 @@ typedef struct hr_policy_summary {
     hr_sample *series;
     size_t n_series;
     double series_step_s;
+    /* Private to report.c: every folded run's summary, sorted by
+     * replication, so the means are summed in one order whatever order the
+     * runs arrive in (byte-stable output); the series above is the lowest
+     * replication's. runs entries are used. */
+    hr_summary *run_summaries;
+    uint32_t *run_replications;
+    size_t cap_runs;
 } hr_policy_summary;
 
 typedef struct hr_report {

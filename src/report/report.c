@@ -1,0 +1,386 @@
+/* report.c - folds runs into one summary per policy and prints them: the
+ * comparison table for people and the results-contract JSON for scripts.
+ *
+ * Determinism: the JSON is a pure function of the runs folded in, whatever
+ * order they arrive in. Each policy keeps its runs' summaries sorted by
+ * replication and its means are recomputed by summing in that order, and
+ * numbers are printed by json_number() below (format in docs/results.md). */
+#include "headroom/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hr_report_init(hr_report *rep, const hr_scenario *sc, int replications)
+{
+    memset(rep, 0, sizeof *rep);
+    rep->scenario = sc;
+    rep->replications = replications;
+}
+
+static void policy_summary_free(hr_policy_summary *p)
+{
+    free(p->name);
+    free(p->series);
+    free(p->run_summaries);
+    free(p->run_replications);
+    memset(p, 0, sizeof *p);
+}
+
+void hr_report_free(hr_report *rep)
+{
+    if (!rep)
+        return;
+    for (size_t i = 0; i < rep->n_policies; i++)
+        policy_summary_free(&rep->policies[i]);
+    free(rep->policies);
+    memset(rep, 0, sizeof *rep);
+}
+
+/* ---- folding ----------------------------------------------------------- */
+
+/* Recompute p's means from its run summaries, summed in replication order. */
+static void recompute_means(hr_policy_summary *p)
+{
+    double cost = 0, cpm = 0, requests = 0, errors = 0, err_pct = 0, p50 = 0, p95 = 0, p99 = 0;
+    double wait = 0, wait_p = 0, viol = 0, inst_h = 0, actions = 0, peak = 0;
+    bool met = true;
+    for (int i = 0; i < p->runs; i++) {
+        const hr_summary *m = &p->run_summaries[i];
+        cost += m->cost;
+        cpm += m->cost_per_million_requests;
+        requests += (double)m->requests;
+        errors += (double)m->errors;
+        err_pct += m->error_rate_pct;
+        p50 += m->latency_p50_ms;
+        p95 += m->latency_p95_ms;
+        p99 += m->latency_p99_ms;
+        wait += m->mean_wait_ms;
+        wait_p += m->wait_probability;
+        viol += m->slo_violation_minutes;
+        inst_h += m->instance_hours;
+        actions += m->scaling_actions;
+        peak += m->peak_instances;
+        met = met && m->slo_met;
+    }
+    double n = p->runs;
+    p->cost = cost / n;
+    p->cost_per_million_requests = cpm / n;
+    p->requests = requests / n;
+    p->errors = errors / n;
+    p->error_rate_pct = err_pct / n;
+    p->latency_p50_ms = p50 / n;
+    p->latency_p95_ms = p95 / n;
+    p->latency_p99_ms = p99 / n;
+    p->mean_wait_ms = wait / n;
+    p->wait_probability = wait_p / n;
+    p->slo_violation_minutes = viol / n;
+    p->instance_hours = inst_h / n;
+    p->scaling_actions = actions / n;
+    p->peak_instances = peak / n;
+    p->slo_met = met;
+}
+
+static hr_policy_summary *find_policy(hr_report *rep, const char *name)
+{
+    for (size_t i = 0; i < rep->n_policies; i++)
+        if (strcmp(rep->policies[i].name, name) == 0)
+            return &rep->policies[i];
+    return NULL;
+}
+
+/* Append an empty summary for name. NULL when out of memory. */
+static hr_policy_summary *add_policy(hr_report *rep, const char *name)
+{
+    if (rep->n_policies == rep->cap_policies) {
+        size_t cap = rep->cap_policies ? 2 * rep->cap_policies : 8;
+        hr_policy_summary *grown = realloc(rep->policies, cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        rep->policies = grown;
+        rep->cap_policies = cap;
+    }
+    hr_policy_summary *p = &rep->policies[rep->n_policies];
+    memset(p, 0, sizeof *p);
+    p->name = strdup(name);
+    if (!p->name)
+        return NULL;
+    rep->n_policies++;
+    return p;
+}
+
+/* Make room for one more run in p. */
+static int reserve_run(hr_policy_summary *p)
+{
+    if ((size_t)p->runs < p->cap_runs)
+        return HR_OK;
+    size_t cap = p->cap_runs ? 2 * p->cap_runs : 8;
+    hr_summary *s = realloc(p->run_summaries, cap * sizeof *s);
+    if (!s)
+        return HR_ENOMEM;
+    p->run_summaries = s;
+    uint32_t *r = realloc(p->run_replications, cap * sizeof *r);
+    if (!r)
+        return HR_ENOMEM;
+    p->run_replications = r;
+    p->cap_runs = cap;
+    return HR_OK;
+}
+
+int hr_report_add(hr_report *rep, const hr_run_result *run, hr_error *err)
+{
+    if (!run->policy)
+        return hr_error_set(err, HR_EINVAL, "report: a run without a policy name");
+    hr_policy_summary *p = find_policy(rep, run->policy);
+    if (!p) {
+        p = add_policy(rep, run->policy);
+        if (!p)
+            return hr_error_set(err, HR_ENOMEM, "report: out of memory adding policy %s",
+                                run->policy);
+    }
+
+    /* Position of this run among p's, by replication; a replication seen
+     * twice is a caller bug that would silently skew the means. */
+    size_t at = 0;
+    while (at < (size_t)p->runs && p->run_replications[at] < run->replication)
+        at++;
+    if (at < (size_t)p->runs && p->run_replications[at] == run->replication)
+        return hr_error_set(err, HR_EINVAL,
+                            "report: replication %u of policy %s was added twice",
+                            (unsigned)run->replication, run->policy);
+
+    /* Everything that can fail happens before the report changes. */
+    if (reserve_run(p))
+        return hr_error_set(err, HR_ENOMEM, "report: out of memory adding a run of policy %s",
+                            run->policy);
+    hr_sample *copy = NULL;
+    bool take_series = at == 0; /* the lowest replication so far */
+    if (take_series && run->n_series) {
+        copy = malloc(run->n_series * sizeof *copy);
+        if (!copy)
+            return hr_error_set(err, HR_ENOMEM,
+                                "report: out of memory copying the time series of policy %s",
+                                run->policy);
+        memcpy(copy, run->series, run->n_series * sizeof *copy);
+    }
+
+    size_t tail = (size_t)p->runs - at;
+    memmove(&p->run_summaries[at + 1], &p->run_summaries[at], tail * sizeof *p->run_summaries);
+    memmove(&p->run_replications[at + 1], &p->run_replications[at],
+            tail * sizeof *p->run_replications);
+    p->run_summaries[at] = run->summary;
+    p->run_replications[at] = run->replication;
+    p->runs++;
+    if (take_series) {
+        free(p->series);
+        p->series = copy;
+        p->n_series = copy ? run->n_series : 0;
+        p->series_step_s = run->series_step_s;
+    }
+    recompute_means(p);
+    return HR_OK;
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+/* Numbers: non-finite -> null (JSON has no NaN); integral values below
+ * 1e15 print as integers ("requests": 123456789); others with ten
+ * significant digits (%.10g, shortest of fixed or exponent form). -0
+ * prints as 0. The decimal point is forced to '.' whatever LC_NUMERIC
+ * says. */
+static void json_number(FILE *out, double v)
+{
+    if (!isfinite(v)) {
+        fputs("null", out);
+        return;
+    }
+    char buf[40];
+    if (v == 0)
+        snprintf(buf, sizeof buf, "0");
+    else if (v == floor(v) && fabs(v) < 1e15)
+        snprintf(buf, sizeof buf, "%.0f", v);
+    else
+        snprintf(buf, sizeof buf, "%.10g", v);
+    for (char *c = buf; *c; c++)
+        if (*c == ',')
+            *c = '.';
+    fputs(buf, out);
+}
+
+/* A JSON string (RFC 8259 section 7): quote, backslash and control
+ * characters escaped; other bytes (UTF-8) pass through. */
+static void json_string(FILE *out, const char *s)
+{
+    if (!s) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        switch (*c) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\b': fputs("\\b", out); break;
+        case '\f': fputs("\\f", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (*c < 0x20)
+                fprintf(out, "\\u%04x", *c);
+            else
+                fputc(*c, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static void json_key_number(FILE *out, const char *key, double v, bool last)
+{
+    fprintf(out, "      \"%s\": ", key);
+    json_number(out, v);
+    fputs(last ? "\n" : ",\n", out);
+}
+
+void hr_report_print_json(const hr_report *rep, FILE *out)
+{
+    fputs("{\n  \"scenario\": ", out);
+    json_string(out, rep->scenario ? rep->scenario->name : NULL);
+    fprintf(out, ",\n  \"replications\": %d,\n  \"policies\": [", rep->replications);
+    for (size_t i = 0; i < rep->n_policies; i++) {
+        const hr_policy_summary *p = &rep->policies[i];
+        fputs(i ? ",\n    {\n" : "\n    {\n", out);
+        fputs("      \"name\": ", out);
+        json_string(out, p->name);
+        fprintf(out, ",\n      \"runs\": %d,\n", p->runs);
+        json_key_number(out, "cost", p->cost, false);
+        json_key_number(out, "cost_per_million_requests", p->cost_per_million_requests, false);
+        json_key_number(out, "requests", p->requests, false);
+        json_key_number(out, "errors", p->errors, false);
+        json_key_number(out, "error_rate_pct", p->error_rate_pct, false);
+        json_key_number(out, "latency_p50_ms", p->latency_p50_ms, false);
+        json_key_number(out, "latency_p95_ms", p->latency_p95_ms, false);
+        json_key_number(out, "latency_p99_ms", p->latency_p99_ms, false);
+        json_key_number(out, "mean_wait_ms", p->mean_wait_ms, false);
+        json_key_number(out, "wait_probability", p->wait_probability, false);
+        json_key_number(out, "slo_violation_minutes", p->slo_violation_minutes, false);
+        fprintf(out, "      \"slo_met\": %s,\n", p->slo_met ? "true" : "false");
+        json_key_number(out, "instance_hours", p->instance_hours, false);
+        json_key_number(out, "scaling_actions", p->scaling_actions, false);
+        json_key_number(out, "peak_instances", p->peak_instances, true);
+        fputs("    }", out);
+    }
+    fputs(rep->n_policies ? "\n  ]\n}\n" : "]\n}\n", out);
+}
+
+/* ---- table ------------------------------------------------------------- */
+
+enum { TABLE_COLS = 11, CELL_MAX = 64 };
+
+static const char *const table_heads[TABLE_COLS] = {
+    "policy", "cost", "$/Mreq", "p95 ms", "p99 ms", "err %", "SLO viol min", "SLO", "inst-h",
+    "actions", "peak"};
+
+/* Text columns (policy, SLO) are left-aligned, numbers right-aligned. */
+static bool col_left(int c)
+{
+    return c == 0 || c == 7;
+}
+
+static void cell_fixed(char *cell, double v, int decimals)
+{
+    if (!isfinite(v))
+        snprintf(cell, CELL_MAX, "-");
+    else
+        snprintf(cell, CELL_MAX, "%.*f", decimals, v == 0 ? 0.0 : v);
+}
+
+/* Means of counts: whole numbers print as such, fractions with one decimal. */
+static void cell_count(char *cell, double v)
+{
+    cell_fixed(cell, v, isfinite(v) && v == floor(v) ? 0 : 1);
+}
+
+static void table_row(const hr_policy_summary *p, char cells[TABLE_COLS][CELL_MAX])
+{
+    snprintf(cells[0], CELL_MAX, "%s", p->name);
+    cell_fixed(cells[1], p->cost, 2);
+    cell_fixed(cells[2], p->cost_per_million_requests, 3);
+    cell_fixed(cells[3], p->latency_p95_ms, 1);
+    cell_fixed(cells[4], p->latency_p99_ms, 1);
+    cell_fixed(cells[5], p->error_rate_pct, 3);
+    cell_fixed(cells[6], p->slo_violation_minutes, 1);
+    snprintf(cells[7], CELL_MAX, "%s", p->slo_met ? "met" : "MISSED");
+    cell_fixed(cells[8], p->instance_hours, 1);
+    cell_count(cells[9], p->scaling_actions);
+    cell_count(cells[10], p->peak_instances);
+}
+
+static void print_cells(FILE *out, char cells[TABLE_COLS][CELL_MAX], const int width[TABLE_COLS])
+{
+    for (int c = 0; c < TABLE_COLS; c++) {
+        const char *sep = c ? "  " : "";
+        if (c == TABLE_COLS - 1 && col_left(c))
+            fprintf(out, "%s%s", sep, cells[c]);
+        else
+            fprintf(out, "%s%*s", sep, col_left(c) ? -width[c] : width[c], cells[c]);
+    }
+    fputc('\n', out);
+}
+
+/* The cheapest policy that met the SLO in every run; the first added wins
+ * a tie. NULL when none did. */
+static const hr_policy_summary *best_policy(const hr_report *rep)
+{
+    const hr_policy_summary *best = NULL;
+    for (size_t i = 0; i < rep->n_policies; i++) {
+        const hr_policy_summary *p = &rep->policies[i];
+        if (p->slo_met && isfinite(p->cost) && (!best || p->cost < best->cost))
+            best = p;
+    }
+    return best;
+}
+
+void hr_report_print_table(const hr_report *rep, FILE *out)
+{
+    if (rep->n_policies == 0) {
+        fputs("no runs to compare\n", out);
+        return;
+    }
+    char(*rows)[TABLE_COLS][CELL_MAX] = malloc(rep->n_policies * sizeof *rows);
+    int width[TABLE_COLS];
+    for (int c = 0; c < TABLE_COLS; c++)
+        width[c] = (int)strlen(table_heads[c]);
+    if (rows) {
+        for (size_t i = 0; i < rep->n_policies; i++) {
+            table_row(&rep->policies[i], rows[i]);
+            for (int c = 0; c < TABLE_COLS; c++) {
+                int w = (int)strlen(rows[i][c]);
+                if (w > width[c])
+                    width[c] = w;
+            }
+        }
+    }
+    char head[TABLE_COLS][CELL_MAX];
+    for (int c = 0; c < TABLE_COLS; c++)
+        snprintf(head[c], CELL_MAX, "%s", table_heads[c]);
+    print_cells(out, head, width);
+    for (size_t i = 0; i < rep->n_policies; i++) {
+        if (rows) {
+            print_cells(out, rows[i], width);
+        } else {
+            /* Out of memory for the aligned layout: still print every row,
+             * unaligned, rather than nothing. */
+            char one[TABLE_COLS][CELL_MAX];
+            table_row(&rep->policies[i], one);
+            print_cells(out, one, width);
+        }
+    }
+    free(rows);
+
+    const hr_policy_summary *best = best_policy(rep);
+    if (best)
+        fprintf(out, "best: %s (cheapest policy that meets the SLO in every run)\n", best->name);
+    else
+        fprintf(out, "best: none; no policy meets the SLO in every run\n");
+}
