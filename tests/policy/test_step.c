@@ -1,0 +1,256 @@
+/* test_step.c - AWS-style step scaling: alarm breach counting, step
+ * selection by metric interval, cooldown and in-progress scale-outs. */
+#include "policy_fixture.h"
+
+/* The scenario format's example: above 70 +1, above 85 +3, below 30 -1. */
+static void step_fixture(policy_fixture *f, double breach_s, double cooldown_s)
+{
+    fixture_init(f, HR_POLICY_STEP);
+    f->cfg.breach_s = breach_s;
+    f->cfg.cooldown_s = cooldown_s;
+    fixture_add_above(f, 70, 1);
+    fixture_add_above(f, 85, 3);
+    fixture_add_below(f, 30, -1);
+    fixture_start(f);
+}
+
+static int step_at(policy_fixture *f, double t, int desired, double cpu)
+{
+    hr_observation o = obs_settled(t, desired, cpu);
+    return decide(f, &o).desired;
+}
+
+static void test_step_waits_for_breach_duration(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 180, 300);
+    hr_observation o = obs_settled(60, 6, 91.2);
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, -1);
+    assert_string_equal(d.reason, "cpu 91.2 >= 70 for 1m of 3m: waiting");
+    assert_int_equal(step_at(&f, 120, 6, 91.2), -1);
+
+    o = obs_settled(180, 6, 91.2);
+    d = decide(&f, &o);
+    assert_int_equal(d.desired, 9);
+    assert_string_equal(d.reason, "cpu 91.2 >= 85 for 3m: step +3 (6 -> 9)");
+    fixture_stop(&f);
+}
+
+static void test_step_breach_count_resets_on_a_datapoint_that_does_not_breach(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 180, 300);
+    assert_int_equal(step_at(&f, 60, 6, 91), -1);
+    assert_int_equal(step_at(&f, 120, 6, 91), -1);
+    assert_int_equal(step_at(&f, 180, 6, 50), -1);
+    assert_int_equal(step_at(&f, 240, 6, 91), -1);
+    assert_int_equal(step_at(&f, 300, 6, 91), -1);
+    assert_int_equal(step_at(&f, 360, 6, 91), 9);
+    fixture_stop(&f);
+}
+
+static void test_step_missing_datapoint_is_insufficient_data_and_resets_the_count(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 180, 300);
+    assert_int_equal(step_at(&f, 60, 6, 91), -1);
+    assert_int_equal(step_at(&f, 120, 6, 91), -1);
+    hr_observation o = obs_settled(180, 6, 91);
+    o.has_datapoint = false;
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, -1);
+    assert_non_null(strstr(d.reason, "insufficient data"));
+    assert_int_equal(step_at(&f, 240, 6, 91), -1);
+    assert_int_equal(step_at(&f, 300, 6, 91), -1);
+    assert_int_equal(step_at(&f, 360, 6, 91), 9);
+    fixture_stop(&f);
+}
+
+static void test_step_breach_rounds_up_to_whole_datapoints(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 90, 300); /* 90s over 60s periods: 2 datapoints */
+    assert_int_equal(step_at(&f, 60, 6, 75), -1);
+    assert_int_equal(step_at(&f, 120, 6, 75), 7);
+    fixture_stop(&f);
+
+    step_fixture(&f, 0, 300); /* no breach duration: one datapoint */
+    assert_int_equal(step_at(&f, 60, 6, 75), 7);
+    fixture_stop(&f);
+}
+
+static void test_step_picks_step_by_metric_interval(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 60, 0); /* no cooldown: every datapoint acts on its own */
+    assert_int_equal(step_at(&f, 60, 6, 70.0), 7);   /* lower bound is inclusive */
+    assert_int_equal(step_at(&f, 120, 6, 84.9), 7);  /* [70, 85) */
+    assert_int_equal(step_at(&f, 180, 6, 85.0), 9);  /* [85, inf) */
+    assert_int_equal(step_at(&f, 240, 6, 250.0), 9);
+    assert_int_equal(step_at(&f, 300, 6, 69.9), -1); /* below the alarm */
+    fixture_stop(&f);
+}
+
+static void test_step_scale_in_picks_the_lowest_below_that_holds_the_metric(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    fixture_init(&f, HR_POLICY_STEP);
+    f.cfg.breach_s = 60;
+    f.cfg.cooldown_s = 0;
+    fixture_add_below(&f, 10, -3);
+    fixture_add_below(&f, 30, -1);
+    fixture_start(&f);
+    assert_int_equal(step_at(&f, 60, 10, 30.0), 9); /* upper bound is inclusive */
+    assert_int_equal(step_at(&f, 120, 10, 20.0), 9);
+    assert_int_equal(step_at(&f, 180, 10, 10.0), 7);
+    assert_int_equal(step_at(&f, 240, 10, 0.0), 7);
+    assert_int_equal(step_at(&f, 300, 10, 30.1), -1);
+    fixture_stop(&f);
+}
+
+static void test_step_scale_in_reason_names_metric_bound_and_step(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 180, 300);
+    step_at(&f, 60, 6, 22);
+    step_at(&f, 120, 6, 22);
+    hr_observation o = obs_settled(180, 6, 22);
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, 5);
+    assert_string_equal(d.reason, "cpu 22.0 <= 30 for 3m: step -1 (6 -> 5)");
+    fixture_stop(&f);
+}
+
+static void test_step_scale_in_blocked_during_cooldown(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 60, 300);
+    assert_int_equal(step_at(&f, 60, 6, 90), 9);
+    /* The load falls right away; scale-in waits until 60 + 300. */
+    hr_observation o = obs_settled(120, 9, 20);
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, 9);
+    assert_non_null(strstr(d.reason, "cooldown"));
+    assert_int_equal(step_at(&f, 300, 9, 20), 9);
+    assert_int_equal(step_at(&f, 360, 9, 20), 8);
+    fixture_stop(&f);
+}
+
+static void test_step_scale_in_cooldown_follows_a_scale_in(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 60, 300);
+    assert_int_equal(step_at(&f, 60, 6, 20), 5);
+    assert_int_equal(step_at(&f, 120, 5, 20), 5);
+    assert_int_equal(step_at(&f, 360, 5, 20), 4);
+    fixture_stop(&f);
+}
+
+static void test_step_scale_out_during_cooldown_adds_only_the_difference(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 60, 300);
+    assert_int_equal(step_at(&f, 60, 6, 75), 7); /* +1 in progress */
+    hr_observation o = obs_settled(120, 7, 90);  /* now the +3 step */
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, 9); /* +3 - 1 already added */
+    assert_non_null(strstr(d.reason, "+2 (7 -> 9)"));
+    fixture_stop(&f);
+}
+
+static void test_step_same_step_during_cooldown_does_not_add_again(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 60, 300);
+    assert_int_equal(step_at(&f, 60, 6, 75), 7);
+    assert_int_equal(step_at(&f, 120, 7, 75), 7);
+    assert_int_equal(step_at(&f, 300, 7, 75), 7);
+    /* Cooldown over at 60 + 300: the alarm still in ALARM adds again. */
+    assert_int_equal(step_at(&f, 360, 7, 75), 8);
+    fixture_stop(&f);
+}
+
+static void test_step_scale_out_is_immediate_during_a_scale_in_cooldown(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 60, 300);
+    assert_int_equal(step_at(&f, 60, 6, 20), 5);
+    assert_int_equal(step_at(&f, 120, 5, 90), 8);
+    fixture_stop(&f);
+}
+
+static void test_step_scale_out_at_max_starts_no_cooldown(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 60, 300);
+    hr_observation o = obs_settled(60, 6, 90);
+    o.max = 6;
+    /* The proposal is left for the controller to clamp ... */
+    assert_int_equal(decide(&f, &o).desired, 9);
+    /* ... but nothing changed, so scale-in is not held back. */
+    o = obs_settled(120, 6, 20);
+    o.max = 6;
+    assert_int_equal(decide(&f, &o).desired, 5);
+    fixture_stop(&f);
+}
+
+static void test_step_has_no_opinion_between_the_alarms(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 60, 300);
+    hr_observation o = obs_settled(60, 6, 50);
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, -1);
+    assert_string_equal(d.reason, "cpu 50.0: no alarm");
+    fixture_stop(&f);
+}
+
+static void test_step_rejects_a_policy_without_steps(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    fixture_init(&f, HR_POLICY_STEP);
+    f.cfg.breach_s = 60;
+    hr_error err = {0};
+    hr_policy *p = NULL;
+    assert_int_equal(hr_policy_new(&f.cfg, &f.sc, &p, &err), HR_EINVAL);
+    assert_null(p);
+    assert_non_null(strstr(err.msg, "steps"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_step_waits_for_breach_duration),
+        cmocka_unit_test(test_step_breach_count_resets_on_a_datapoint_that_does_not_breach),
+        cmocka_unit_test(test_step_missing_datapoint_is_insufficient_data_and_resets_the_count),
+        cmocka_unit_test(test_step_breach_rounds_up_to_whole_datapoints),
+        cmocka_unit_test(test_step_picks_step_by_metric_interval),
+        cmocka_unit_test(test_step_scale_in_picks_the_lowest_below_that_holds_the_metric),
+        cmocka_unit_test(test_step_scale_in_reason_names_metric_bound_and_step),
+        cmocka_unit_test(test_step_scale_in_blocked_during_cooldown),
+        cmocka_unit_test(test_step_scale_in_cooldown_follows_a_scale_in),
+        cmocka_unit_test(test_step_scale_out_during_cooldown_adds_only_the_difference),
+        cmocka_unit_test(test_step_same_step_during_cooldown_does_not_add_again),
+        cmocka_unit_test(test_step_scale_out_is_immediate_during_a_scale_in_cooldown),
+        cmocka_unit_test(test_step_scale_out_at_max_starts_no_cooldown),
+        cmocka_unit_test(test_step_has_no_opinion_between_the_alarms),
+        cmocka_unit_test(test_step_rejects_a_policy_without_steps),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
