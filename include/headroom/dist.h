@@ -50,7 +50,13 @@ double hr_dist_sample(const hr_dist *d, gsl_rng *r);
  * counter-based draws. Normal is truncated at 0 here too. */
 double hr_dist_quantile(const hr_dist *d, double u);
 
-/* The distribution's variance (s^2), used by validation. */
+/* The mean of what hr_dist_sample draws: mean_s, except for a normal whose
+ * truncation at 0 matters (sd comparable to mean), where it is the mean of
+ * the truncated distribution. Used by validation. */
+double hr_dist_mean(const hr_dist *d);
+
+/* The distribution's variance (s^2), used by validation; for normal, the
+ * variance of the distribution truncated at 0 (what sample draws). */
 double hr_dist_variance(const hr_dist *d);
 
 /* Name as written in scenarios ("lognormal"). */
