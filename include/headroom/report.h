@@ -48,10 +48,15 @@ typedef struct hr_report {
 void hr_report_init(hr_report *rep, const hr_scenario *sc, int replications);
 void hr_report_free(hr_report *rep);
 
-/* Fold one run into its policy's means (runs may come in any order). */
+/* Fold one run into its policy's means (runs may come in any order; the
+ * means do not depend on it). The report copies what it keeps (the summary,
+ * and the series when run is its policy's lowest replication so far), so
+ * run may be freed afterwards. HR_EINVAL when the policy's replication was
+ * already added, HR_ENOMEM; the report is unchanged on failure. */
 int hr_report_add(hr_report *rep, const hr_run_result *run, hr_error *err);
 
-/* The comparison table, one row per policy, for people. */
+/* The comparison table, one row per policy, for people, then a line naming
+ * the cheapest policy that met the SLO in every run (docs/results.md). */
 void hr_report_print_table(const hr_report *rep, FILE *out);
 
 /* Exactly the results contract of SCENARIO-FORMAT.md, deterministic bytes. */

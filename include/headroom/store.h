@@ -16,6 +16,7 @@
 
 #define HR_STORE_SCHEMA_VERSION 1
 
+/* One connection; use an hr_store from one thread at a time. */
 typedef struct hr_store hr_store;
 
 /* Open (creating if needed) the database at path and bring its schema to
