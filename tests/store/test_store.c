@@ -268,6 +268,28 @@ static void test_open_refuses_newer_schema_version(void **state)
     sqlite3_close(db);
 }
 
+static void test_failed_migration_leaves_the_file_untouched(void **state)
+{
+    fixture *f = *state;
+    /* A version-0 file that already has a table named runs: the migration's
+     * CREATE TABLE runs fails part-way, after scenarios and batches. */
+    sqlite3 *db = raw_open(f->db_path);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE runs (x)", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    hr_store *st = NULL;
+    hr_error err = {0};
+    assert_int_equal(hr_store_open(f->db_path, &st, &err), HR_EDB);
+    assert_null(st);
+    assert_non_null(strstr(err.msg, f->db_path));
+    assert_non_null(strstr(err.msg, "cannot migrate the schema from version 0 to 1"));
+
+    db = raw_open(f->db_path);
+    assert_int_equal(query_int(db, "PRAGMA user_version"), 0);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"), 1);
+    sqlite3_close(db);
+}
+
 static void test_open_unwritable_path_names_the_path(void **state)
 {
     (void)state;
@@ -543,6 +565,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reopen_keeps_schema_and_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_refuses_newer_schema_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_migration_leaves_the_file_untouched, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_open_unwritable_path_names_the_path, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_open_rejects_a_file_that_is_not_a_database, setup,
