@@ -6,7 +6,8 @@
  * and a quantile reported at the bucket midpoint is within 0.79% of a value
  * in that bucket (the issue asks for at most 1%). Values below
  * HR_HIST_MIN_S count in the first bucket, above HR_HIST_MAX_S in the last;
- * count, sum, min and max are exact. */
+ * count, sum, min and max are exact (min is +INFINITY and max -INFINITY
+ * while the histogram is empty). */
 #ifndef HEADROOM_HISTOGRAM_H
 #define HEADROOM_HISTOGRAM_H
 
