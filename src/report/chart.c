@@ -64,7 +64,9 @@ static bool append_quoted(char *buf, size_t cap, size_t *len, const char *s, boo
         } else {
             if (*len + 1 >= cap)
                 return false;
-            buf[(*len)++] = *s;
+            /* A gnuplot string cannot span lines: control characters
+             * (never in a sane name or path) become spaces. */
+            buf[(*len)++] = (!for_shell && (unsigned char)*s < 0x20) ? ' ' : *s;
         }
     }
     if (*len + 2 > cap)
