@@ -56,7 +56,9 @@ hr_event *hr_queue_pop(hr_queue *q);
 void hr_queue_release(hr_queue *q, hr_event *ev);
 
 /* Cancel a scheduled (not yet popped) event: it will never be returned by
- * pop. Cancelling twice is harmless; ev must not be used afterwards. */
+ * pop. Cancelling twice is harmless; ev must not be used afterwards. (The
+ * next pop or peek may recycle a cancelled event, so a second cancel is
+ * only safe before then; clear your handle when you cancel.) */
 void hr_queue_cancel(hr_queue *q, hr_event *ev);
 
 /* Time of the earliest live event, or INFINITY when the queue is empty. */

@@ -19,6 +19,7 @@
  * within about twice its live size. */
 #include "headroom/queue.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -111,6 +112,7 @@ static void compact(hr_queue *q)
 
 hr_event *hr_queue_push(hr_queue *q, double time_s, int type, void *obj, uint64_t arg)
 {
+    assert(isfinite(time_s)); /* a NaN key would silently break the heap */
     if (q->size == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : QUEUE_INITIAL_CAP;
         if (cap > SIZE_MAX / sizeof *q->heap)
