@@ -1,0 +1,127 @@
+/* Billing, the load balancer, metric datapoints and queueing formulas. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_rng.h>
+
+#include "headroom/cost.h"
+#include "headroom/lb.h"
+#include "headroom/metrics.h"
+#include "headroom/queueing.h"
+
+static void test_billing_rounds_up_to_granularity_and_minimum(void **state)
+{
+    (void)state;
+    hr_fleet_config f = {.price_per_hour = 3.6, .billing_granularity_s = 1, .billing_minimum_s = 60};
+    assert_true(fabs(hr_cost_instance(&f, 10) - 0.06) < 1e-12);     /* minimum 60 s */
+    assert_true(fabs(hr_cost_instance(&f, 100.2) - 0.101) < 1e-12); /* 101 s */
+    f.billing_granularity_s = 3600;
+    f.billing_minimum_s = 0;
+    assert_true(fabs(hr_cost_instance(&f, 3601) - 7.2) < 1e-12);    /* two hours */
+    assert_true(fabs(hr_cost_instance(&f, 3600) - 3.6) < 1e-12);
+}
+
+static void test_round_robin_takes_turns(void **state)
+{
+    (void)state;
+    hr_lb lb = {.kind = HR_LB_ROUND_ROBIN};
+    int out[3] = {9, 0, 0};
+    assert_int_equal(hr_lb_pick(&lb, out, 3), 0);
+    assert_int_equal(hr_lb_pick(&lb, out, 3), 1);
+    assert_int_equal(hr_lb_pick(&lb, out, 3), 2);
+    assert_int_equal(hr_lb_pick(&lb, out, 3), 0);
+}
+
+static void test_least_outstanding_picks_the_least_and_rotates_ties(void **state)
+{
+    (void)state;
+    hr_lb lb = {.kind = HR_LB_LEAST_OUTSTANDING};
+    int out[4] = {3, 1, 5, 2};
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(hr_lb_pick(&lb, out, 4), 1);
+    int ties[3] = {0, 0, 0};
+    int seen[3] = {0};
+    for (int i = 0; i < 3; i++)
+        seen[hr_lb_pick(&lb, ties, 3)]++;
+    assert_int_equal(seen[0] + seen[1] + seen[2], 3);
+    assert_true(seen[0] == 1 && seen[1] == 1 && seen[2] == 1);
+}
+
+static void test_two_choices_never_picks_the_worse_of_its_pair(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    hr_lb lb = {.kind = HR_LB_TWO_CHOICES, .rng = r};
+    int out[2] = {7, 1};
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(hr_lb_pick(&lb, out, 2), 1);
+    /* with many instances the most loaded one is never chosen */
+    int many[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 99};
+    for (int i = 0; i < 1000; i++)
+        assert_true(hr_lb_pick(&lb, many, 10) != 9);
+    lb.kind = HR_LB_RANDOM;
+    int hits[10] = {0};
+    for (int i = 0; i < 10000; i++)
+        hits[hr_lb_pick(&lb, many, 10)]++;
+    for (int i = 0; i < 10; i++)
+        assert_true(hits[i] > 800 && hits[i] < 1200);
+    gsl_rng_free(r);
+}
+
+static void test_datapoint_is_time_averaged(void **state)
+{
+    (void)state;
+    hr_gauge g = {0};
+    hr_gauge_reset(&g, 0);
+    g.instances = 2;
+    g.workers = 8;
+    g.busy = 4;
+    hr_gauge_advance(&g, 30);
+    g.busy = 8;
+    g.queued = 6;
+    hr_gauge_advance(&g, 60);
+    hr_histogram h;
+    hr_histogram_reset(&h);
+    hr_histogram_add(&h, 0.1);
+    hr_period_counts n = {.arrivals = 240, .completed = 99, .errors = 1};
+    double m[HR_METRIC_COUNT];
+    assert_int_equal(hr_metrics_datapoint(&g, &n, &h, m), 1);
+    assert_true(fabs(m[HR_METRIC_CPU] - 75.0) < 1e-9);          /* (4*30 + 8*30) / (8*60) */
+    assert_true(fabs(m[HR_METRIC_REQUEST_RATE] - 2.0) < 1e-9);  /* 240 / (2 * 60) */
+    assert_true(fabs(m[HR_METRIC_QUEUE_DEPTH] - 1.5) < 1e-9);   /* 6*30 / (2*60) */
+    assert_true(fabs(m[HR_METRIC_CONCURRENCY] - 4.5) < 1e-9);   /* (360 + 180) / 120 */
+    assert_true(fabs(m[HR_METRIC_ERROR_RATE] - 1.0) < 1e-9);
+    assert_true(fabs(m[HR_METRIC_LATENCY_P95] - 100.0) < 1.0);
+    hr_gauge empty = {0};
+    assert_int_equal(hr_metrics_datapoint(&empty, &n, &h, m), 0);
+}
+
+static void test_erlang_c_matches_tabulated_values(void **state)
+{
+    (void)state;
+    assert_true(fabs(hr_erlang_c(1, 0.5) - 0.5) < 1e-12);
+    assert_true(fabs(hr_erlang_c(2, 1.0) - 1.0 / 3.0) < 1e-12);
+    /* c = 10, a = 8: 0.4092 (standard Erlang C tables) */
+    assert_true(fabs(hr_erlang_c(10, 8.0) - 0.4092) < 5e-4);
+    assert_true(isinf(hr_mmc_mean_wait_s(2, 30, 0.1)));
+    /* M/M/1 rho 0.5, S 1 s: Wq = rho / (mu - lambda) = 1 */
+    assert_true(fabs(hr_mmc_mean_wait_s(1, 0.5, 1.0) - 1.0) < 1e-12);
+    assert_true(fabs(hr_mg1_mean_wait_s(0.5, 1.0, 1.0) - 1.0) < 1e-12);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_billing_rounds_up_to_granularity_and_minimum),
+        cmocka_unit_test(test_round_robin_takes_turns),
+        cmocka_unit_test(test_least_outstanding_picks_the_least_and_rotates_ties),
+        cmocka_unit_test(test_two_choices_never_picks_the_worse_of_its_pair),
+        cmocka_unit_test(test_datapoint_is_time_averaged),
+        cmocka_unit_test(test_erlang_c_matches_tabulated_values),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

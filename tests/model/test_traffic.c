@@ -1,0 +1,198 @@
+/* The synthetic rate function and its thinning bound. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_rng.h>
+
+#include "headroom/traffic.h"
+
+#define DAY 86400.0
+#define HOUR 3600.0
+
+static hr_traffic_config flat(double base)
+{
+    hr_traffic_config c = {.base_rps = base};
+    for (int h = 0; h < 24; h++)
+        c.diurnal[h] = 1;
+    for (int d = 0; d < 7; d++)
+        c.weekly[d] = 1;
+    c.noise_correlation_s = 300;
+    return c;
+}
+
+static hr_traffic make(const hr_traffic_config *c, double duration, gsl_rng *r)
+{
+    hr_traffic tr;
+    assert_int_equal(hr_traffic_init(&tr, c, duration, r, NULL), HR_OK);
+    return tr;
+}
+
+static void assert_close(double got, double want, double tol)
+{
+    if (fabs(got - want) > tol)
+        fail_msg("got %.9g, want %.9g (tolerance %g)", got, want, tol);
+}
+
+static void test_flat_rate_is_the_base_rate(void **state)
+{
+    (void)state;
+    hr_traffic_config c = flat(120);
+    hr_traffic tr = make(&c, DAY, NULL);
+    assert_close(hr_traffic_rate(&tr, 0), 120, 1e-9);
+    assert_close(hr_traffic_rate(&tr, 12345.6), 120, 1e-9);
+    hr_traffic_free(&tr);
+}
+
+static void test_diurnal_hits_hourly_values_at_half_past_and_interpolates(void **state)
+{
+    (void)state;
+    hr_traffic_config c = flat(10);
+    for (int h = 0; h < 24; h++)
+        c.diurnal[h] = 1 + h;
+    hr_traffic tr = make(&c, DAY, NULL);
+    assert_close(hr_traffic_rate(&tr, 9.5 * HOUR), 10 * 10, 1e-9);
+    assert_close(hr_traffic_rate(&tr, 10 * HOUR), 10 * 10.5, 1e-9);
+    /* wraps around midnight: 23:30 is 24, 00:30 is 1, midnight halfway */
+    assert_close(hr_traffic_rate(&tr, DAY + 0), 10 * 12.5, 1e-9);
+    hr_traffic_free(&tr);
+}
+
+static void test_weekly_multiplier_follows_start_day(void **state)
+{
+    (void)state;
+    hr_traffic_config c = flat(10);
+    c.start_day = 3; /* Thursday */
+    c.weekly[5] = 0.5; /* Saturday */
+    hr_traffic tr = make(&c, 7 * DAY, NULL);
+    assert_close(hr_traffic_rate(&tr, 1 * DAY + 5), 10, 1e-9);     /* Friday */
+    assert_close(hr_traffic_rate(&tr, 2 * DAY + 5), 5, 1e-9);      /* Saturday */
+    assert_close(hr_traffic_rate(&tr, 9 * DAY + 5), 5, 1e-9);      /* next Saturday */
+    hr_traffic_free(&tr);
+}
+
+static void test_plateau_event_ramps_holds_and_ends(void **state)
+{
+    (void)state;
+    hr_traffic_config c = flat(10);
+    hr_traffic_event e = {.name = "bf", .shape = HR_EVENT_PLATEAU, .start_s = DAY, .duration_s = DAY,
+                          .multiplier = 5, .ramp_s = 2 * HOUR};
+    c.events = &e;
+    c.n_events = 1;
+    hr_traffic tr = make(&c, 3 * DAY, NULL);
+    assert_close(hr_traffic_rate(&tr, DAY - 1), 10, 1e-9);
+    assert_close(hr_traffic_rate(&tr, DAY + HOUR), 10 * 3, 1e-9); /* halfway up the ramp */
+    assert_close(hr_traffic_rate(&tr, DAY + 12 * HOUR), 50, 1e-9);
+    assert_close(hr_traffic_rate(&tr, 2 * DAY - HOUR), 10 * 3, 1e-9);
+    assert_close(hr_traffic_rate(&tr, 2 * DAY + 1), 10, 1e-9);
+    hr_traffic_free(&tr);
+}
+
+static void test_spike_rises_then_decays_exponentially(void **state)
+{
+    (void)state;
+    hr_traffic_config c = flat(10);
+    hr_traffic_event e = {.name = "viral", .shape = HR_EVENT_SPIKE, .start_s = HOUR, .multiplier = 21,
+                          .ramp_s = 60, .decay_s = HOUR};
+    c.events = &e;
+    c.n_events = 1;
+    hr_traffic tr = make(&c, DAY, NULL);
+    assert_close(hr_traffic_rate(&tr, HOUR + 30), 10 * 11, 1e-9);
+    assert_close(hr_traffic_rate(&tr, HOUR + 60), 210, 1e-9);
+    assert_close(hr_traffic_rate(&tr, 2 * HOUR + 60), 10 * (1 + 20 * exp(-1.0)), 1e-9);
+    hr_traffic_free(&tr);
+}
+
+static void test_growth_compounds_monthly(void **state)
+{
+    (void)state;
+    hr_traffic_config c = flat(100);
+    c.growth_monthly = 0.25;
+    hr_traffic tr = make(&c, 61 * DAY, NULL);
+    assert_close(hr_traffic_rate(&tr, 30 * DAY), 125, 1e-9);
+    assert_close(hr_traffic_rate(&tr, 60 * DAY), 156.25, 1e-9);
+    hr_traffic_free(&tr);
+}
+
+static void test_noise_has_mean_one(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 3);
+    hr_traffic_config c = flat(100);
+    c.noise_sigma = 0.2;
+    c.noise_correlation_s = 300;
+    hr_traffic tr = make(&c, 60 * DAY, r);
+    double sum = 0, sumsq = 0;
+    int n = 0;
+    for (double t = 0; t < 60 * DAY; t += 60, n++) {
+        double x = hr_traffic_rate(&tr, t);
+        sum += x;
+        sumsq += log(x / 100) * log(x / 100);
+    }
+    assert_close(sum / n, 100, 1.5);            /* mean 1 x base within 1.5% */
+    assert_close(sqrt(sumsq / n), 0.2, 0.02);   /* log-sd is sigma */
+    hr_traffic_free(&tr);
+    gsl_rng_free(r);
+}
+
+/* Thinning is exact only if the bound really bounds: check it against the
+ * rate on many random intervals of a busy configuration. */
+static void test_bound_is_never_below_the_rate(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    hr_traffic_config c = flat(50);
+    for (int h = 0; h < 24; h++)
+        c.diurnal[h] = 0.3 + (h % 7) * 0.4;
+    c.weekly[2] = 0.6;
+    c.weekly[4] = 1.7;
+    c.growth_monthly = -0.3;
+    c.noise_sigma = 0.3;
+    c.noise_correlation_s = 120;
+    hr_traffic_event ev[3] = {
+        {.name = "a", .shape = HR_EVENT_PLATEAU, .start_s = 1000, .duration_s = 5000, .multiplier = 4, .ramp_s = 0},
+        {.name = "b", .shape = HR_EVENT_SPIKE, .start_s = 20000, .multiplier = 9, .ramp_s = 0, .decay_s = 900},
+        {.name = "c", .shape = HR_EVENT_PLATEAU, .start_s = 40000, .duration_s = 3000, .multiplier = 0.2, .ramp_s = 600},
+    };
+    c.events = ev;
+    c.n_events = 3;
+    hr_traffic tr = make(&c, 3 * DAY, r);
+    for (int i = 0; i < 20000; i++) {
+        double t0 = gsl_rng_uniform(r) * 3 * DAY * 0.99;
+        double len = i % 2 ? gsl_rng_uniform(r) * 2 : gsl_rng_uniform(r) * 4000;
+        double bound = hr_traffic_bound(&tr, t0, t0 + len);
+        for (int k = 0; k <= 20; k++) {
+            double t = t0 + len * k / 20;
+            double rate = hr_traffic_rate(&tr, t);
+            if (rate > bound * (1 + 1e-12))
+                fail_msg("rate %.9g at %.3f above bound %.9g of [%.3f, %.3f]", rate, t, bound, t0, t0 + len);
+        }
+    }
+    /* and it is tight where the rate is constant */
+    hr_traffic_config f = flat(7);
+    hr_traffic trf = make(&f, DAY, NULL);
+    assert_close(hr_traffic_bound(&trf, 10, 11), 7, 1e-12);
+    hr_traffic_free(&trf);
+    hr_traffic_free(&tr);
+    gsl_rng_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_flat_rate_is_the_base_rate),
+        cmocka_unit_test(test_diurnal_hits_hourly_values_at_half_past_and_interpolates),
+        cmocka_unit_test(test_weekly_multiplier_follows_start_day),
+        cmocka_unit_test(test_plateau_event_ramps_holds_and_ends),
+        cmocka_unit_test(test_spike_rises_then_decays_exponentially),
+        cmocka_unit_test(test_growth_compounds_monthly),
+        cmocka_unit_test(test_noise_has_mean_one),
+        cmocka_unit_test(test_bound_is_never_below_the_rate),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
