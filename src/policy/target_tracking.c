@@ -28,8 +28,15 @@
  *   previous scale out event ... is calculated as part of the desired
  *   capacity for the next scale out"). It binds when the controller trimmed
  *   that scale-out.
- * - Scale in conservatively: only when needed < desired, i.e. the smaller
- *   fleet would still be at or below the target; never while any instance
+ * - Scale in conservatively, only to a fleet that would run at or below
+ *   90% of the target:
+ *
+ *       needed_in = ceil(C * m / (0.9 * T)),  scale in when needed_in < desired
+ *
+ *   AWS removes capacity only once the metric is "usually more than 10%"
+ *   below the target (how target tracking works, above); applying that
+ *   margin to the smaller fleet keeps a fleet of 2-3 instances, where one
+ *   instance is a large share, from flapping around the target. Never while any instance
  *   is pending, warming or not yet counted (AWS blocks scale-in until new
  *   instances finish warming up); never within scale_in_cooldown_s
  *   (default 300s) of any scaling activity; never below min; and gradually
@@ -53,6 +60,8 @@
 
 /* Share of the desired capacity one datapoint may remove (at least 1). */
 #define TT_SCALE_IN_MAX_FRACTION 0.10
+/* The fleet left after a scale-in must run at or below this share of the target. */
+#define TT_SCALE_IN_HEADROOM 0.90
 
 typedef struct tt_state {
     bool has_out;
@@ -181,10 +190,15 @@ static void tt_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
     char head[HR_REASON_MAX];
     snprintf(head, sizeof head, "%s %.1f vs target %g", hr_metric_name(cfg->metric), m, cfg->target);
 
+    int needed_in = tt_needed(obs->counted, m, TT_SCALE_IN_HEADROOM * cfg->target);
     if (needed > obs->desired) {
         tt_scale_out(p, obs, needed, head, out);
+    } else if (needed_in < obs->desired) {
+        tt_scale_in(p, obs, needed_in, head, out);
     } else if (needed < obs->desired) {
-        tt_scale_in(p, obs, needed, head, out);
+        out->desired = obs->desired;
+        hr_policy_reason(out, "%s: hold at %d (scale-in only to a fleet at <= %g)", head,
+                         obs->desired, TT_SCALE_IN_HEADROOM * cfg->target);
     } else {
         out->desired = obs->desired;
         hr_policy_reason(out, "%s: hold at %d", head, obs->desired);

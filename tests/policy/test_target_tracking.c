@@ -133,15 +133,20 @@ static void test_target_tracking_scale_in_is_gradual(void **state)
     fixture_stop(&f);
 }
 
-static void test_target_tracking_scale_in_keeps_the_metric_at_or_below_target(void **state)
+static void test_target_tracking_scale_in_leaves_the_fleet_at_most_90_percent_of_target(void **state)
 {
     (void)state;
     policy_fixture f;
     tt_fixture(&f, 70);
     /* 10 at 65% is 650 units of load: 9 instances would run at 72%. */
     assert_int_equal(tt_at(&f, 60, 10, 65.0), 10);
-    /* At 63% 9 instances run at exactly 70%. */
-    assert_int_equal(tt_at(&f, 120, 10, 63.0), 9);
+    /* At 57% 9 would run at 63.3%: under the target but within 10% of it. */
+    hr_observation o = obs_settled(120, 10, 57.0);
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, 10);
+    assert_non_null(strstr(d.reason, "<= 63"));
+    /* At 56% 9 run at 62.2%, at most 90% of the target. */
+    assert_int_equal(tt_at(&f, 180, 10, 56.0), 9);
     fixture_stop(&f);
 }
 
@@ -273,7 +278,7 @@ int main(void)
         cmocka_unit_test(test_target_tracking_excludes_warming_instances_but_counts_them_as_capacity),
         cmocka_unit_test(test_target_tracking_scale_out_cooldown_counts_the_last_scale_out),
         cmocka_unit_test(test_target_tracking_scale_in_is_gradual),
-        cmocka_unit_test(test_target_tracking_scale_in_keeps_the_metric_at_or_below_target),
+        cmocka_unit_test(test_target_tracking_scale_in_leaves_the_fleet_at_most_90_percent_of_target),
         cmocka_unit_test(test_target_tracking_never_scales_in_while_warming),
         cmocka_unit_test(test_target_tracking_scale_in_waits_for_the_cooldown_after_a_scale_out),
         cmocka_unit_test(test_target_tracking_scale_in_waits_for_the_cooldown_after_a_scale_in),
