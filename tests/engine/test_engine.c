@@ -1,0 +1,272 @@
+/* A run end to end inside the engine: determinism, common random numbers,
+ * instance lifecycle, failures, timeouts, rejection, billing, the series. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "headroom/engine.h"
+#include "headroom/scenario.h"
+
+/* A scenario from a YAML fragment for traffic/workload/fleet/policies. */
+static void load(const char *yaml, hr_scenario *sc)
+{
+    hr_error err;
+    if (hr_scenario_load_string("test.yaml", yaml, strlen(yaml), sc, &err))
+        fail_msg("%s", err.msg);
+}
+
+static void run(const hr_scenario *sc, size_t policy, uint32_t rep, hr_run_result *out)
+{
+    hr_run_spec spec = {.scenario = sc, .policy_index = policy, .seed = sc->seed, .replication = rep};
+    hr_error err;
+    if (hr_engine_run(&spec, out, &err))
+        fail_msg("%s", err.msg);
+}
+
+static const char *spike_yaml =
+    "scenario: spike\n"
+    "duration: 3h\n"
+    "tick: 10s\n"
+    "seed: 3\n"
+    "traffic:\n"
+    "  base_rps: 30\n"
+    "  noise: {sigma: 0.1, correlation: 2m}\n"
+    "  events: [{name: s, start: 1h, duration: 1h, multiplier: 4, ramp: 5m}]\n"
+    "workload:\n"
+    "  classes:\n"
+    "    - {name: a, share: 0.6, service: {dist: lognormal, mean: 60ms, p99: 300ms}}\n"
+    "    - {name: b, share: 0.4, service: {dist: gamma, mean: 150ms, cv: 1.2}}\n"
+    "  timeout: 2s\n"
+    "  queue_limit: 50\n"
+    "fleet:\n"
+    "  instance: {concurrency: 4, price_per_hour: 0.2}\n"
+    "  boot: {dist: normal, mean: 60s, sd: 10s}\n"
+    "  warmup: {duration: 60s, initial_speed: 0.5}\n"
+    "  drain: 30s\n"
+    "  initial: 3\n  min: 2\n  max: 40\n"
+    "metrics: {period: 30s, delay: 30s}\n"
+    "slo: {latency_p95: 400ms, error_rate: 1, window: 5m}\n"
+    "policies:\n"
+    "  - {name: cpu-50, kind: target_tracking, metric: cpu, target: 50, warmup: 120s}\n"
+    "  - {name: fixed, kind: static, instances: 8}\n";
+
+static void test_same_inputs_give_bit_identical_results(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load(spike_yaml, &sc);
+    hr_run_result a, b;
+    run(&sc, 0, 0, &a);
+    run(&sc, 0, 0, &b);
+    assert_memory_equal(&a.summary, &b.summary, sizeof a.summary);
+    assert_int_equal(a.n_series, b.n_series);
+    assert_memory_equal(a.series, b.series, a.n_series * sizeof *a.series);
+    assert_int_equal(a.n_decisions, b.n_decisions);
+    assert_memory_equal(a.decisions, b.decisions, a.n_decisions * sizeof *a.decisions);
+    hr_run_result_free(&a);
+    hr_run_result_free(&b);
+    hr_scenario_free(&sc);
+}
+
+static void test_policies_of_a_replication_see_the_same_traffic(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load(spike_yaml, &sc);
+    hr_run_result tt, fixed, other;
+    run(&sc, 0, 0, &tt);
+    run(&sc, 1, 0, &fixed);
+    run(&sc, 1, 1, &other);
+    assert_int_equal(tt.summary.requests, fixed.summary.requests);
+    for (size_t i = 0; i < tt.n_series; i++)
+        assert_true(tt.series[i].offered_rps == fixed.series[i].offered_rps);
+    assert_true(other.summary.requests != fixed.summary.requests);
+    hr_run_result_free(&tt);
+    hr_run_result_free(&fixed);
+    hr_run_result_free(&other);
+    hr_scenario_free(&sc);
+}
+
+static void test_target_tracking_follows_a_spike_through_the_lifecycle(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load(spike_yaml, &sc);
+    hr_run_result r;
+    run(&sc, 0, 0, &r);
+    int max_pending = 0, max_warming = 0, max_draining = 0, peak_serving = 0;
+    for (size_t i = 0; i < r.n_series; i++) {
+        const hr_sample *s = &r.series[i];
+        max_pending = s->pending > max_pending ? s->pending : max_pending;
+        max_warming = s->warming > max_warming ? s->warming : max_warming;
+        max_draining = s->draining > max_draining ? s->draining : max_draining;
+        int serving = s->warming + s->in_service;
+        peak_serving = serving > peak_serving ? serving : peak_serving;
+    }
+    assert_true(max_pending > 0);   /* launches boot first */
+    assert_true(max_warming > 0);   /* then warm up */
+    assert_true(max_draining > 0);  /* scale-in drains */
+    assert_true(peak_serving >= 8); /* 120 rps at ~100 ms on 4 workers at 50% */
+    const hr_sample *last = &r.series[r.n_series - 1];
+    assert_true(last->in_service + last->warming < peak_serving);
+    assert_true(r.summary.scaling_actions > 2);
+    assert_true(r.n_decisions >= 3 * 3600 / 30 - 2);
+    assert_true(r.summary.instance_hours_by_state[0] > 0); /* pending hours */
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
+static void test_static_fleet_is_billed_for_every_hour(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load(spike_yaml, &sc);
+    hr_run_result r;
+    run(&sc, 1, 0, &r);
+    /* 8 instances from t = 0 for 3 h at 0.2 per hour */
+    assert_true(fabs(r.summary.cost - 8 * 3 * 0.2) < 1e-9);
+    assert_true(fabs(r.summary.instance_hours - 24) < 1e-9);
+    assert_int_equal(r.summary.scaling_actions, 0);
+    assert_int_equal(r.summary.peak_instances, 8);
+    assert_true(fabs(r.summary.cost_per_million_requests -
+                     r.summary.cost / (double)r.summary.requests * 1e6) < 1e-9);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
+static void test_series_rows_add_up_to_the_summary(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load(spike_yaml, &sc);
+    hr_run_result r;
+    run(&sc, 0, 0, &r);
+    assert_int_equal(r.n_series, 3 * 360);
+    assert_true(r.series_step_s == 10);
+    double arrivals = 0, completed = 0, errors = 0;
+    for (size_t i = 0; i < r.n_series; i++) {
+        assert_true(r.series[i].time_s == 10.0 * (double)i);
+        arrivals += r.series[i].offered_rps * 10;
+        completed += r.series[i].completed_rps * 10;
+        errors += r.series[i].error_rps * 10;
+    }
+    assert_true(fabs(arrivals - (double)r.summary.requests) < 1e-6);
+    assert_true(fabs(completed - (double)r.summary.completed) < 1e-6);
+    assert_true(fabs(errors - (double)r.summary.errors) < 1e-6);
+    assert_int_equal(r.summary.errors, r.summary.rejected + r.summary.timed_out + r.summary.failed);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
+static const char *overload_fmt =
+    "scenario: overload\n"
+    "duration: 1h\n"
+    "tick: 1s\n"
+    "traffic: {base_rps: 20}\n"
+    "workload:\n"
+    "  classes: [{name: a, share: 1, service: {dist: exponential, mean: 100ms}}]\n"
+    "%s"
+    "fleet:\n"
+    "  instance: {concurrency: 1, price_per_hour: 1}\n"
+    "  %s\n"
+    "  initial: 1\n  min: 1\n  max: 1\n"
+    "slo: {latency_p95: 500ms, window: 5m}\n"
+    "policies: [{name: one, kind: static, instances: 1}]\n";
+
+static void overload_run(const char *workload_extra, const char *fleet_extra, hr_run_result *r)
+{
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml, overload_fmt, workload_extra, fleet_extra);
+    hr_scenario sc;
+    load(yaml, &sc);
+    run(&sc, 0, 0, r);
+    hr_scenario_free(&sc);
+}
+
+static void test_overload_times_requests_out_at_the_deadline(void **state)
+{
+    (void)state;
+    hr_run_result r;
+    overload_run("  timeout: 1s\n", "drain: 0s", &r);
+    /* offered 2x capacity: about half the requests time out */
+    double share = (double)r.summary.timed_out / (double)r.summary.requests;
+    assert_true(share > 0.4 && share < 0.6);
+    assert_true(r.summary.latency_p99_ms <= 1000 * 1.01);
+    assert_int_equal(r.summary.rejected, 0);
+    /* every 5-minute window breaks the p95 SLO */
+    assert_int_equal(r.summary.slo_windows, 12);
+    assert_true(r.summary.slo_violation_minutes == 60);
+    assert_false(r.summary.slo_met);
+    hr_run_result_free(&r);
+}
+
+static void test_full_queue_rejects_arrivals(void **state)
+{
+    (void)state;
+    hr_run_result r;
+    overload_run("  queue_limit: 0\n", "drain: 0s", &r);
+    assert_true(r.summary.rejected > 0);
+    assert_int_equal(r.summary.timed_out, 0);
+    /* nothing ever waits without a queue */
+    assert_true(r.summary.wait_probability == 0);
+    assert_true(r.summary.mean_wait_ms == 0);
+    /* Erlang B with a = 2, c = 1: 2/3 of arrivals are blocked */
+    double blocked = (double)r.summary.rejected / (double)r.summary.requests;
+    assert_true(fabs(blocked - 2.0 / 3.0) < 0.02);
+    hr_run_result_free(&r);
+}
+
+static void test_crashed_instances_fail_their_work_and_are_replaced(void **state)
+{
+    (void)state;
+    const char *yaml =
+        "scenario: crashes\n"
+        "duration: 4h\n"
+        "tick: 5s\n"
+        "traffic: {base_rps: 40}\n"
+        "workload:\n"
+        "  classes: [{name: a, share: 1, service: {dist: exponential, mean: 100ms}}]\n"
+        "fleet:\n"
+        "  instance: {concurrency: 4, price_per_hour: 1}\n"
+        "  boot: {dist: constant, mean: 30s}\n"
+        "  failures: {mtbf: 1h, detect: 20s}\n"
+        "  load_balancer: round_robin\n"
+        "  initial: 4\n  min: 4\n  max: 4\n"
+        "policies: [{name: four, kind: static, instances: 4}]\n";
+    hr_scenario sc;
+    load(yaml, &sc);
+    hr_run_result r;
+    run(&sc, 0, 0, &r);
+    /* 4 instances x 4 h / 1 h MTBF: about 16 crashes */
+    assert_true(r.summary.failures >= 6 && r.summary.failures <= 30);
+    assert_int_equal(r.summary.launches, 4 + r.summary.failures - (r.series[r.n_series - 1].pending ? 0 : 0));
+    assert_true(r.summary.failed > 0);
+    assert_true(r.summary.instance_hours_by_state[4] > 0); /* time spent failed, undetected */
+    /* the fleet returns to 4 after each replacement boots */
+    int at_four = 0;
+    for (size_t i = 0; i < r.n_series; i++)
+        at_four += r.series[i].in_service == 4;
+    assert_true(at_four > (int)r.n_series / 2);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_inputs_give_bit_identical_results),
+        cmocka_unit_test(test_policies_of_a_replication_see_the_same_traffic),
+        cmocka_unit_test(test_target_tracking_follows_a_spike_through_the_lifecycle),
+        cmocka_unit_test(test_static_fleet_is_billed_for_every_hour),
+        cmocka_unit_test(test_series_rows_add_up_to_the_summary),
+        cmocka_unit_test(test_overload_times_requests_out_at_the_deadline),
+        cmocka_unit_test(test_full_queue_rejects_arrivals),
+        cmocka_unit_test(test_crashed_instances_fail_their_work_and_are_replaced),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
