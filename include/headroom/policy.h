@@ -28,7 +28,8 @@ typedef struct hr_observation {
     int in_service;        /* serving at full speed */
     int draining;          /* leaving; not counted as capacity */
     int counted;           /* instances whose samples make up the datapoint
-                              (serving and at least the policy's warm-up old) */
+                              (serving and past the policy's warm-up), as the
+                              mean over the datapoint's period, rounded */
     bool has_datapoint;    /* false before the first publication or when no
                               instance was counted in the period */
     double datapoint_start_s, datapoint_end_s; /* the period the datapoint covers */

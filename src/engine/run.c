@@ -93,6 +93,7 @@ struct instance {
 typedef struct publication {
     double start_s, end_s;
     bool has;
+    int counted;  /* mean number of counted instances over the period */
     double metric[HR_METRIC_COUNT];
 } publication;
 
@@ -422,8 +423,10 @@ static void schedule_crash(sim *s, instance *inst)
     inst->ev_crash = schedule(s, s->now - s->fleet->mtbf_s * log(u), EV_CRASH, inst, 0);
 }
 
-/* The instance starts taking traffic (boot done, or present at t = 0). */
-static void become_ready(sim *s, instance *inst, hr_instance_state st)
+/* The instance starts taking traffic (boot done, or present at t = 0).
+ * Like an AWS instance warm-up, the policy's warm-up counts from here (the
+ * group's InService); instances present at the start are warm already. */
+static void become_ready(sim *s, instance *inst, hr_instance_state st, bool at_start)
 {
     set_state(s, inst, st);
     inst->ready_s = s->now;
@@ -431,8 +434,8 @@ static void become_ready(sim *s, instance *inst, hr_instance_state st)
         inst->ev_state = schedule(s, s->now + s->fleet->warmup_s, EV_WARMED, inst, 0);
     set_serving(s, inst, true);
     lb_add(s, inst);
-    double counted_at = inst->launched_s + s->metric_warmup_s;
-    if (counted_at <= s->now)
+    double counted_at = s->now + s->metric_warmup_s;
+    if (at_start || counted_at <= s->now)
         set_counted(s, inst, true);
     else
         inst->ev_counted = schedule(s, counted_at, EV_COUNTED, inst, 0);
@@ -474,9 +477,7 @@ static instance *launch(sim *s, bool at_start)
         s->out->summary.peak_instances = alive;
 
     if (at_start) {
-        inst->launched_s = -s->metric_warmup_s; /* long warm: counted from t = 0 */
-        become_ready(s, inst, HR_INSTANCE_IN_SERVICE);
-        inst->launched_s = s->now;
+        become_ready(s, inst, HR_INSTANCE_IN_SERVICE, true);
         return inst;
     }
     double u = hr_rng_uniform_at(&s->rng, HR_STREAM_BOOT, inst->ordinal);
@@ -732,6 +733,7 @@ static void close_period(sim *s)
     p->end_s = s->now;
     hr_period_counts counts = {s->period_arrivals_counted, s->period.completed, s->period.errors};
     p->has = hr_metrics_datapoint(&s->policy_gauge, &counts, s->period.latency, p->metric);
+    p->counted = (int)lround(s->policy_gauge.instance_area / (p->end_s - p->start_s));
     schedule(s, s->now + s->sc->metrics.delay_s, EV_PUBLISH, p, 0);
     hr_gauge_reset(&s->policy_gauge, s->now);
     interval_reset(&s->period);
@@ -785,7 +787,7 @@ static void on_publish(sim *s, const publication *p)
         .warming = s->count[HR_INSTANCE_WARMING],
         .in_service = s->count[HR_INSTANCE_IN_SERVICE],
         .draining = s->count[HR_INSTANCE_DRAINING],
-        .counted = s->policy_gauge.instances,
+        .counted = p->counted,
         .has_datapoint = p->has,
         .datapoint_start_s = p->start_s,
         .datapoint_end_s = p->end_s,
@@ -910,7 +912,7 @@ static void dispatch(sim *s, const hr_event *ev)
     case EV_BOOTED: {
         instance *inst = ev->obj;
         inst->ev_state = NULL;
-        become_ready(s, inst, s->fleet->warmup_s > 0 ? HR_INSTANCE_WARMING : HR_INSTANCE_IN_SERVICE);
+        become_ready(s, inst, s->fleet->warmup_s > 0 ? HR_INSTANCE_WARMING : HR_INSTANCE_IN_SERVICE, false);
         break;
     }
     case EV_WARMED: {

@@ -111,7 +111,8 @@ static void test_target_tracking_follows_a_spike_through_the_lifecycle(void **st
     assert_true(max_pending > 0);   /* launches boot first */
     assert_true(max_warming > 0);   /* then warm up */
     assert_true(max_draining > 0);  /* scale-in drains */
-    assert_true(peak_serving >= 8); /* 120 rps at ~100 ms on 4 workers at 50% */
+    /* 120 rps x 96 ms = 11.5 busy workers; at 50% that is 23 workers: 6 instances */
+    assert_true(peak_serving >= 6);
     const hr_sample *last = &r.series[r.n_series - 1];
     assert_true(last->in_service + last->warming < peak_serving);
     assert_true(r.summary.scaling_actions > 2);
