@@ -1699,7 +1699,8 @@ int hr_scenario_load_string(const char *path, const char *text, size_t len,
         hr_scenario_free(out);
         return nomem(&L);
     }
-    memcpy(out->text, text, len);
+    if (len > 0)
+        memcpy(out->text, text, len);
     out->text[len] = '\0';
     int rc = load_document(&L);
     if (rc != HR_OK) {
