@@ -177,9 +177,9 @@ typedef struct hr_policy_config {
 
     /* target_tracking (AWS semantics) */
     double target;              /* > 0 */
-    double warmup_s;            /* instance warm-up: new instances are left out of
-                                   the metric and counted as capacity until this old;
-                                   default metrics.period */
+    double warmup_s;            /* instance warm-up: for this long after it starts
+                                   serving, a new instance counts as capacity but is
+                                   left out of the metric; default metrics.period */
     double scale_in_cooldown_s; /* default 300s */
     double scale_out_cooldown_s;/* default 60s */
     bool disable_scale_in;
