@@ -159,6 +159,12 @@ int hr_controller_apply(hr_controller *c, double now, int current, const hr_deci
 {
     history_prune(c, now);
 
+    /* every byte of the record defined (padding, the reason's tail), so
+     * two runs with the same inputs give byte-identical logs; metric is the
+     * caller's (controller.h) */
+    double metric = rec->metric;
+    memset(rec, 0, sizeof *rec);
+    rec->metric = metric;
     rec->time_s = now;
     rec->current = current;
     rec->proposed = proposal->desired >= 0 ? proposal->desired : current;

@@ -61,6 +61,26 @@ static void test_controller_passes_a_proposal_within_limits(void **state)
     hr_controller_free(&f.c);
 }
 
+/* Regression: the engine's determinism check compares decision logs byte
+ * for byte, so a record must not keep stale bytes past the reason's end. */
+static void test_controller_record_has_no_stale_bytes(void **state)
+{
+    (void)state;
+    ctl_fixture f;
+    ctl_setup(&f, 2, 200);
+    ctl_start(&f);
+    hr_decision_record a, b;
+    memset(&a, 0x00, sizeof a);
+    memset(&b, 0xA5, sizeof b);
+    a.metric = b.metric = 50.0;
+    assert_int_equal(apply(&f, 60, 4, 6, &a), 6);
+    hr_controller_free(&f.c);
+    ctl_start(&f);
+    assert_int_equal(apply(&f, 60, 4, 6, &b), 6);
+    assert_memory_equal(&a, &b, sizeof a);
+    hr_controller_free(&f.c);
+}
+
 static void test_controller_clamps_to_min_and_max(void **state)
 {
     (void)state;
@@ -272,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_controller_min_max_clamp_applies_before_the_caps),
         cmocka_unit_test(test_controller_history_stays_bounded_to_an_hour),
         cmocka_unit_test(test_controller_init_rejects_min_above_max),
+        cmocka_unit_test(test_controller_record_has_no_stale_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
