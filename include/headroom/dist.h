@@ -10,6 +10,8 @@
 #ifndef HEADROOM_DIST_H
 #define HEADROOM_DIST_H
 
+#include <math.h>
+
 #include <gsl/gsl_rng.h>
 
 #include "headroom/error.h"
@@ -42,6 +44,15 @@ typedef struct hr_dist {
  * returns HR_EINVAL with a message naming the parameter (without file
  * position; the loader adds it). */
 int hr_dist_prepare(hr_dist *d, hr_error *err);
+
+/* An exponential draw of the given mean by inverse transform,
+ * -mean ln(U) with U in (0,1). Same law as gsl_ran_exponential, which takes
+ * log1p(-U); plain log is markedly cheaper and this is the hottest draw of
+ * a run (every arrival and every exponential service time). */
+static inline double hr_exponential(gsl_rng *r, double mean)
+{
+    return -mean * log(gsl_rng_uniform_pos(r));
+}
 
 /* One draw, >= 0, from the given generator. */
 double hr_dist_sample(const hr_dist *d, gsl_rng *r);

@@ -24,6 +24,7 @@
 #ifndef HEADROOM_TRAFFIC_H
 #define HEADROOM_TRAFFIC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <gsl/gsl_rng.h>
@@ -34,6 +35,7 @@
 typedef struct hr_traffic {
     const hr_traffic_config *cfg;  /* borrowed */
     double growth_per_s;           /* ln(1 + monthly) / 30 days */
+    bool diurnal_flat, weekly_flat; /* factors that are 1 everywhere are skipped */
     double noise_step_s;           /* grid of the noise process */
     double *noise;                 /* multipliers at k * noise_step_s, or NULL */
     size_t n_noise;

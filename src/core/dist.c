@@ -142,7 +142,7 @@ double hr_dist_sample(const hr_dist *d, gsl_rng *r)
     case HR_DIST_CONSTANT:
         return d->mean_s;
     case HR_DIST_EXPONENTIAL:
-        return gsl_ran_exponential(r, d->mean_s);
+        return hr_exponential(r, d->mean_s);
     case HR_DIST_NORMAL:
         if (d->sd_s == 0.0)
             return d->mean_s;

@@ -590,7 +590,7 @@ static double next_arrival(sim *s, double from)
             next_segment(s);
             continue;
         }
-        t += gsl_ran_exponential(r, 1.0 / s->seg_bound);
+        t += hr_exponential(r, 1.0 / s->seg_bound);
         if (t >= s->seg_t1) {
             t = s->seg_t1;
             next_segment(s);

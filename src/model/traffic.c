@@ -17,6 +17,11 @@ int hr_traffic_init(hr_traffic *tr, const hr_traffic_config *cfg, double duratio
 {
     *tr = (hr_traffic){.cfg = cfg};
     tr->growth_per_s = log1p(cfg->growth_monthly) / MONTH_S;
+    tr->diurnal_flat = tr->weekly_flat = true;
+    for (int h = 0; h < 24; h++)
+        tr->diurnal_flat &= cfg->diurnal[h] == 1.0;
+    for (int d = 0; d < 7; d++)
+        tr->weekly_flat &= cfg->weekly[d] == 1.0;
     if (cfg->noise_sigma <= 0)
         return HR_OK;
 
@@ -157,8 +162,13 @@ static double noise_max(const hr_traffic *tr, double t0, double t1)
 double hr_traffic_rate(const hr_traffic *tr, double t)
 {
     const hr_traffic_config *c = tr->cfg;
-    double rate = c->base_rps * diurnal_at(c->diurnal, t) * c->weekly[day_of_week(c, t)] *
-                  exp(tr->growth_per_s * t);
+    double rate = c->base_rps;
+    if (!tr->diurnal_flat)
+        rate *= diurnal_at(c->diurnal, t);
+    if (!tr->weekly_flat)
+        rate *= c->weekly[day_of_week(c, t)];
+    if (tr->growth_per_s != 0)
+        rate *= exp(tr->growth_per_s * t);
     for (size_t i = 0; i < c->n_events; i++)
         rate *= event_at(&c->events[i], t);
     return rate * noise_at(tr, t);
