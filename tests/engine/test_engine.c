@@ -245,7 +245,10 @@ static void test_crashed_instances_fail_their_work_and_are_replaced(void **state
     run(&sc, 0, 0, &r);
     /* 4 instances x 4 h / 1 h MTBF: about 16 crashes */
     assert_true(r.summary.failures >= 6 && r.summary.failures <= 30);
-    assert_int_equal(r.summary.launches, 4 + r.summary.failures - (r.series[r.n_series - 1].pending ? 0 : 0));
+    /* every detected crash is replaced by one launch; crashes within the
+     * last `detect` of the run (at most the 4 instances) are not yet */
+    assert_true(r.summary.launches <= 4 + r.summary.failures);
+    assert_true(r.summary.launches >= r.summary.failures);
     assert_true(r.summary.failed > 0);
     assert_true(r.summary.instance_hours_by_state[4] > 0); /* time spent failed, undetected */
     /* the fleet returns to 4 after each replacement boots */
