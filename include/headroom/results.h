@@ -33,9 +33,9 @@ typedef struct hr_summary {
     uint64_t timed_out;
     uint64_t failed;                  /* lost to an instance crash or drain deadline */
     double error_rate_pct;
-    double latency_p50_ms, latency_p95_ms, latency_p99_ms, latency_mean_ms;
+    double latency_p50_ms, latency_p95_ms, latency_p99_ms, latency_mean_ms; /* NaN: none completed */
     double mean_wait_ms;              /* queueing time, all requests that started service */
-    double wait_probability;          /* share of started requests that queued */
+    double wait_probability;          /* share of started requests that queued; both NaN: none started */
     double slo_violation_minutes;
     int slo_windows, slo_windows_violated;
     bool slo_met;
@@ -53,7 +53,7 @@ typedef struct hr_sample {
     double offered_rps;     /* arrivals / step */
     double completed_rps;
     double error_rps;
-    double latency_p95_ms;  /* completions in the interval; 0 when none */
+    double latency_p95_ms;  /* completions in the interval; NaN when none */
     double cpu_pct;         /* busy workers / workers of serving instances, time-averaged */
     double queue_depth;     /* mean queued requests per serving instance */
     int desired;            /* at the end of the interval */

@@ -90,6 +90,9 @@ typedef enum hr_lb_kind {
     HR_LB_TWO_CHOICES
 } hr_lb_kind;
 
+/* The most workers (max x concurrency) a fleet may have. */
+#define HR_FLEET_MAX_WORKERS 100000000
+
 typedef struct hr_fleet_config {
     char *instance_type;
     double vcpu, memory_gb;
@@ -103,7 +106,8 @@ typedef struct hr_fleet_config {
     double detect_s;                /* health-check detection delay */
     double billing_granularity_s;   /* > 0 */
     double billing_minimum_s;       /* >= 0 */
-    int initial, min, max;          /* 0 <= min <= initial <= max, max >= 1 */
+    int initial, min, max;          /* 0 <= min <= initial <= max, max >= 1,
+                                       max * concurrency <= HR_FLEET_MAX_WORKERS */
     hr_lb_kind load_balancer;
 } hr_fleet_config;
 

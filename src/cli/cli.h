@@ -23,6 +23,11 @@ extern const char hr_cli_validate_help[];
 /* True when argv holds -h or --help. */
 int hr_cli_wants_help(int argc, char **argv);
 
+/* Flush stdout and report a write error (a full disk, a closed pipe): the
+ * results a script reads must not be silently cut short. Returns
+ * HR_EXIT_OK or HR_EXIT_FAILED. */
+int hr_cli_flush_stdout(void);
+
 /* Print "headroom: " and the message to stderr; returns status. */
 int hr_cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

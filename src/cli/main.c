@@ -1,4 +1,5 @@
 /* main.c - `headroom <command> ...`: dispatch to one file per subcommand. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,6 +56,13 @@ int hr_cli_fail(int status, const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     return status;
+}
+
+int hr_cli_flush_stdout(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return hr_cli_fail(HR_EXIT_FAILED, "cannot write the results to stdout: %s", strerror(errno));
+    return HR_EXIT_OK;
 }
 
 int main(int argc, char **argv)

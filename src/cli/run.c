@@ -2,6 +2,7 @@
  * replication, in parallel worker threads; results are stored and reported
  * in a fixed order (replication, then policy as listed), so the output does
  * not depend on which thread finished first. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -73,7 +74,8 @@ static int parse_uint(const char *opt, const char *text, uint64_t max, uint64_t 
     char *end;
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
-    if (errno || end == text || *end || text[0] == '-' || v > max)
+    /* strtoull would skip spaces and take a sign: only digits are valid */
+    if (errno || !isdigit((unsigned char)text[0]) || *end || v > max)
         return hr_cli_fail(HR_EXIT_USAGE, "%s expects an integer from 0 to %" PRIu64 ", got '%s'", opt,
                            max, text);
     *out = v;
@@ -308,6 +310,8 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
             fprintf(stderr, "headroom: chart written to %s\n", o->chart_path);
         if (!o->json)
             fprintf(stderr, "headroom: results stored in %s\n", o->db_path);
+        if (hr_cli_flush_stdout() != HR_EXIT_OK)
+            status = HR_EXIT_FAILED;
     }
     hr_report_free(&rep);
     return status;

@@ -12,7 +12,8 @@ const char hr_cli_validate_help[] =
     "good file and 'FILE:LINE:COLUMN: key: what is wrong; what would be right'\n"
     "on stderr for a bad one. All files are checked.\n"
     "\n"
-    "Exit status: 0 all files are valid, 2 at least one is not.\n";
+    "Exit status: 0 all files are valid, 2 at least one is not, 1 out of memory\n"
+    "or stdout could not be written.\n";
 
 int hr_cli_validate(int argc, char **argv)
 {
@@ -25,11 +26,14 @@ int hr_cli_validate(int argc, char **argv)
         int rc = hr_scenario_load(argv[i], &sc, &err);
         if (rc != HR_OK) {
             fprintf(stderr, "%s\n", err.msg);
-            status = HR_EXIT_USAGE;
+            if (status == HR_EXIT_OK || rc == HR_ENOMEM)
+                status = rc == HR_ENOMEM ? HR_EXIT_FAILED : HR_EXIT_USAGE;
             continue;
         }
         printf("%s: ok (%zu %s)\n", argv[i], sc.n_policies, sc.n_policies == 1 ? "policy" : "policies");
         hr_scenario_free(&sc);
     }
+    if (hr_cli_flush_stdout() != HR_EXIT_OK)
+        status = HR_EXIT_FAILED;
     return status;
 }

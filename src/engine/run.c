@@ -674,6 +674,7 @@ static void on_crash(sim *s, instance *inst)
 {
     inst->ev_crash = NULL;
     s->out->summary.failures++;
+    purge_expired(s, inst);
     fail_in_flight(s, inst);
     if (inst->state == HR_INSTANCE_DRAINING) {
         terminate(s, inst);
@@ -711,7 +712,7 @@ static void emit_row(sim *s, double len_s)
     row->offered_rps = (double)s->row.arrivals / len_s;
     row->completed_rps = (double)s->row.completed / len_s;
     row->error_rps = (double)s->row.errors / len_s;
-    row->latency_p95_ms = 1000.0 * hr_histogram_quantile(s->row.latency, 0.95);
+    row->latency_p95_ms = s->row.completed ? 1000.0 * hr_histogram_quantile(s->row.latency, 0.95) : NAN;
     row->cpu_pct = g->worker_area > 0 ? 100.0 * g->busy_area / g->worker_area : 0;
     row->queue_depth = g->instance_area > 0 ? g->queued_area / g->instance_area : 0;
     row->desired = s->desired;
@@ -767,6 +768,13 @@ static void close_window(sim *s, double len_s)
 
 static void on_tick(sim *s, uint64_t k)
 {
+    /* Queued requests past their deadline leave the queue at the latest
+     * here, so rows, periods and windows count them on time and the
+     * gauges and the load balancer never see a dead request for longer
+     * than a tick. */
+    if (s->wl->timeout_s > 0)
+        for (size_t i = 0; i < s->n_alive; i++)
+            purge_expired(s, s->alive[i]);
     if (k % (uint64_t)s->ticks_per_row == 0)
         emit_row(s, s->now - s->row_start_s);
     if (k % (uint64_t)s->ticks_per_period == 0)
@@ -936,6 +944,7 @@ static void dispatch(sim *s, const hr_event *ev)
     case EV_DRAIN_DEADLINE: {
         instance *inst = ev->obj;
         inst->ev_state = NULL;
+        purge_expired(s, inst);
         fail_in_flight(s, inst);
         terminate(s, inst);
         break;
@@ -970,15 +979,20 @@ static void finish(sim *s)
     sum->cost = s->cost;
     sum->cost_per_million_requests = sum->requests ? sum->cost / (double)sum->requests * 1e6 : 0;
     sum->error_rate_pct = sum->requests ? 100.0 * (double)sum->errors / (double)sum->requests : 0;
-    sum->latency_p50_ms = 1000.0 * hr_histogram_quantile(s->all_latency, 0.50);
-    sum->latency_p95_ms = 1000.0 * hr_histogram_quantile(s->all_latency, 0.95);
-    sum->latency_p99_ms = 1000.0 * hr_histogram_quantile(s->all_latency, 0.99);
-    sum->latency_mean_ms = 1000.0 * hr_histogram_mean(s->all_latency);
-    sum->mean_wait_ms = s->started ? 1000.0 * s->wait_sum_s / (double)s->started : 0;
-    sum->wait_probability = s->started ? (double)s->waited / (double)s->started : 0;
-    int compliant = sum->slo_windows - sum->slo_windows_violated;
-    sum->slo_met = sum->slo_windows == 0 ||
-                   100.0 * compliant >= s->sc->slo.objective_pct * sum->slo_windows - 1e-9;
+    /* Without a completed (started) request there is no latency (wait) to
+     * report: NaN, which the store and the JSON write as null, rather than
+     * a 0 that would read as perfect. */
+    bool done = sum->completed > 0;
+    sum->latency_p50_ms = done ? 1000.0 * hr_histogram_quantile(s->all_latency, 0.50) : NAN;
+    sum->latency_p95_ms = done ? 1000.0 * hr_histogram_quantile(s->all_latency, 0.95) : NAN;
+    sum->latency_p99_ms = done ? 1000.0 * hr_histogram_quantile(s->all_latency, 0.99) : NAN;
+    sum->latency_mean_ms = done ? 1000.0 * hr_histogram_mean(s->all_latency) : NAN;
+    sum->mean_wait_ms = s->started ? 1000.0 * s->wait_sum_s / (double)s->started : NAN;
+    sum->wait_probability = s->started ? (double)s->waited / (double)s->started : NAN;
+    /* Compliance by time, so a last, partial window weighs its length. */
+    double minutes = s->end_s / 60.0;
+    sum->slo_met = 100.0 * (minutes - sum->slo_violation_minutes) >=
+                   s->sc->slo.objective_pct * minutes - 1e-9;
 }
 
 int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)

@@ -1113,6 +1113,14 @@ static int parse_fleet_sizes(loader *L, const yaml_node_t *n, hr_fleet_config *f
         return fail(L, max, HR_EINVAL, "fleet.max", "must be at least fleet.min (%d), got %s",
                     f->min, raw(max, r, sizeof r));
     }
+    /* Request mode keeps a slot per worker: bound the whole fleet's workers
+     * so memory and the engine's int gauges stay in range. */
+    if ((long long)f->max * f->concurrency > HR_FLEET_MAX_WORKERS) {
+        yaml_node_t *max = get(L, n, "max", NULL);
+        return fail(L, max, HR_EINVAL, "fleet.max",
+                    "max x concurrency must be at most %d workers, got %d x %d; lower fleet.max",
+                    HR_FLEET_MAX_WORKERS, f->max, f->concurrency);
+    }
     if ((rc = f_int(L, n, "fleet", "initial", false, f->min, 0, INT_MAX, &f->initial)))
         return rc;
     if (f->initial < f->min || f->initial > f->max) {

@@ -222,6 +222,22 @@ static void test_unwritable_database_exits_1(void **state)
     cli_free(&r);
 }
 
+static void test_unwritable_stdout_exits_1(void **state)
+{
+    (void)state;
+    if (access("/dev/full", W_OK) != 0)
+        skip();
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd %s && %s validate %s >/dev/full 2>err.txt", tmpdir, HR_CLI, SMALL);
+    int raw = system(cmd);
+    assert_true(WIFEXITED(raw));
+    assert_int_equal(WEXITSTATUS(raw), 1);
+    snprintf(cmd, sizeof cmd, "%s/err.txt", tmpdir);
+    char *err = slurp(cmd);
+    assert_non_null(strstr(err, "cannot write the results to stdout"));
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_help_is_the_same_both_ways),
         cmocka_unit_test(test_bad_usage_exits_2),
         cmocka_unit_test(test_unwritable_database_exits_1),
+        cmocka_unit_test(test_unwritable_stdout_exits_1),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -260,6 +260,139 @@ static void test_crashed_instances_fail_their_work_and_are_replaced(void **state
     hr_scenario_free(&sc);
 }
 
+/* A fleet of one instance (round robin, constant 100 ms service, light
+ * load) that a target-tracking policy grows to two at its first decision;
+ * fleet_extra sets boot/warmup. Returns the summary. */
+static void grow_to_two(const char *fleet_extra, hr_summary *out)
+{
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml,
+             "scenario: grow\n"
+             "duration: 30m\n"
+             "tick: 5s\n"
+             "traffic: {base_rps: 0.2}\n"
+             "workload: {classes: [{name: a, share: 1, service: {dist: constant, mean: 100ms}}]}\n"
+             "fleet:\n"
+             "  instance: {concurrency: 1, price_per_hour: 1}\n"
+             "  load_balancer: round_robin\n"
+             "%s"
+             "  initial: 1\n  min: 1\n  max: 2\n"
+             "policies: [{name: tt, kind: target_tracking, metric: cpu, target: 0.01}]\n",
+             fleet_extra);
+    hr_scenario sc;
+    load(yaml, &sc);
+    hr_run_result r;
+    run(&sc, 0, 0, &r);
+    assert_int_equal(r.summary.launches, 2);
+    *out = r.summary;
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
+static void test_warming_instances_serve_slower(void **state)
+{
+    (void)state;
+    hr_summary cold, warm;
+    /* the second instance starts at t = 120 s at a quarter speed, ramping
+     * to full speed over 20 minutes: its early requests take up to 400 ms */
+    grow_to_two("  warmup: {duration: 20m, initial_speed: 0.25}\n", &cold);
+    grow_to_two("", &warm);
+    assert_true(cold.latency_p99_ms > 300);
+    assert_true(cold.instance_hours_by_state[HR_INSTANCE_WARMING] > 0.3);
+    /* without warm-up a request takes 100 ms, plus at most one 100 ms wait */
+    assert_true(warm.latency_p99_ms < 210);
+    assert_true(warm.instance_hours_by_state[HR_INSTANCE_WARMING] == 0);
+}
+
+static void test_drain_deadline_fails_unfinished_work(void **state)
+{
+    (void)state;
+    /* two busy instances, 100 s requests; a step policy removes one at its
+     * first decision, and its request cannot finish within the 10 s drain */
+    const char *yaml =
+        "scenario: drain\n"
+        "duration: 1h\n"
+        "tick: 5s\n"
+        "traffic: {base_rps: 0.05}\n"
+        "workload: {classes: [{name: a, share: 1, service: {dist: constant, mean: 100s}}]}\n"
+        "fleet:\n"
+        "  instance: {concurrency: 1, price_per_hour: 1}\n"
+        "  drain: 10s\n"
+        "  initial: 2\n  min: 1\n  max: 2\n"
+        "policies:\n"
+        "  - {name: shrink, kind: step, metric: request_rate, steps: [{below: 1, remove: 1}]}\n";
+    hr_scenario sc;
+    load(yaml, &sc);
+    hr_run_result r;
+    run(&sc, 0, 0, &r);
+    assert_int_equal(r.summary.failures, 0);
+    assert_true(r.summary.failed >= 1);
+    double drain_h = r.summary.instance_hours_by_state[HR_INSTANCE_DRAINING];
+    assert_true(drain_h > 0 && drain_h <= 10.0 / 3600 + 1e-9);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
+static void test_policy_sees_each_period_only_after_the_delay(void **state)
+{
+    (void)state;
+    const char *yaml =
+        "scenario: delay\n"
+        "duration: 10m\n"
+        "tick: 5s\n"
+        "traffic: {base_rps: 30, noise: {sigma: 0.3, correlation: 30s}}\n"
+        "workload: {classes: [{name: a, share: 1, service: {dist: exponential, mean: 100ms}}]}\n"
+        "fleet: {instance: {concurrency: 8, price_per_hour: 1}, initial: 2, min: 2, max: 2}\n"
+        "metrics: {period: 30s, delay: 45s}\n"
+        "policies: [{name: tt, kind: target_tracking, metric: cpu, target: 100}]\n";
+    hr_scenario sc;
+    load(yaml, &sc);
+    hr_run_result r;
+    run(&sc, 0, 0, &r);
+    /* periods end at 30, 60, ... 600; each is published 45 s later, so the
+     * policy is asked at 75, 105, ... 585 */
+    assert_int_equal(r.n_decisions, (600 - 75) / 30 + 1);
+    for (size_t k = 0; k < r.n_decisions; k++) {
+        assert_true(r.decisions[k].time_s == 75.0 + 30.0 * (double)k);
+        /* the metric it saw is the cpu of period k, [30k, 30k + 30): the
+         * mean of that period's six 5-second rows (same workers in each) */
+        double cpu = 0;
+        for (size_t i = 6 * k; i < 6 * k + 6; i++)
+            cpu += r.series[i].cpu_pct / 6;
+        if (fabs(r.decisions[k].metric - cpu) > 1e-9)
+            fail_msg("decision %zu saw cpu %.12g, period truth %.12g", k, r.decisions[k].metric, cpu);
+    }
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
+static void test_no_completed_request_means_no_latency(void **state)
+{
+    (void)state;
+    const char *yaml =
+        "scenario: empty-fleet\n"
+        "duration: 10m\n"
+        "traffic: {base_rps: 5}\n"
+        "workload: {classes: [{name: a, share: 1, service: {dist: constant, mean: 10ms}}]}\n"
+        "fleet: {instance: {concurrency: 1, price_per_hour: 1}, initial: 0, min: 0, max: 1}\n"
+        "slo: {error_rate: 1}\n"
+        "policies: [{name: none, kind: static, instances: 0}]\n";
+    hr_scenario sc;
+    load(yaml, &sc);
+    hr_run_result r;
+    run(&sc, 0, 0, &r);
+    assert_true(r.summary.requests > 0);
+    assert_int_equal(r.summary.rejected, r.summary.requests);
+    assert_true(r.summary.error_rate_pct == 100);
+    assert_true(isnan(r.summary.latency_p50_ms) && isnan(r.summary.latency_p95_ms));
+    assert_true(isnan(r.summary.mean_wait_ms) && isnan(r.summary.wait_probability));
+    assert_true(isnan(r.series[0].latency_p95_ms));
+    assert_true(r.summary.slo_violation_minutes == 10);
+    assert_false(r.summary.slo_met);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +404,10 @@ int main(void)
         cmocka_unit_test(test_overload_times_requests_out_at_the_deadline),
         cmocka_unit_test(test_full_queue_rejects_arrivals),
         cmocka_unit_test(test_crashed_instances_fail_their_work_and_are_replaced),
+        cmocka_unit_test(test_warming_instances_serve_slower),
+        cmocka_unit_test(test_drain_deadline_fails_unfinished_work),
+        cmocka_unit_test(test_policy_sees_each_period_only_after_the_delay),
+        cmocka_unit_test(test_no_completed_request_means_no_latency),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

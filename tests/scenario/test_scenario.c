@@ -103,6 +103,8 @@ static const struct bad_case {
     {"memory_metric", HR_ENOTSUP,
      "10:51: policies[0] (mem-60).metric: memory is not modelled yet; available metrics: cpu, "
      "request_rate, concurrency, queue_depth, latency_p95, error_rate"},
+    {"fleet_too_many_workers", HR_EINVAL,
+     "9:8: fleet.max: max x concurrency must be at most 100000000 workers, got 50000000 x 4; lower fleet.max"},
     {"min_above_max", HR_EINVAL, "9:8: fleet.max: must be at least fleet.min (5), got 3"},
     {"missing_base_rps", HR_EINVAL, "4:3: traffic: missing required key base_rps"},
     {"missing_policies", HR_EINVAL, "1:1: missing required key policies"},
