@@ -94,10 +94,13 @@ static long count_rows(const char *db_path, const char *sql)
 static void test_validate_accepts_bundled_scenarios(void **state)
 {
     (void)state;
-    cli_result r = cli("validate %s %s", BLACK_FRIDAY, SMALL);
+    /* every scenario users are offered to copy must stay valid */
+    cli_result r = cli("validate %s/scenarios/*.yaml %s", HR_SOURCE_DIR, SMALL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "black_friday.yaml: ok (4 policies)"));
+    assert_non_null(strstr(r.out, "viral_spike.yaml: ok (4 policies)"));
     assert_non_null(strstr(r.out, "small.yaml: ok (3 policies)"));
+    assert_string_equal(r.err, "");
     cli_free(&r);
 }
 
