@@ -102,6 +102,40 @@ static void test_mg1_gamma_matches_pollaczek_khinchine(void **state)
     assert_within(s.mean_wait_ms, 1000 * hr_mg1_mean_wait_s(6, 0.1, var), 0.03, "M/G/1 (gamma) mean wait ms");
 }
 
+/* Random routing splits a Poisson stream into independent Poisson streams,
+ * so 4 instances of 2 workers behind a `random` balancer at 48/s are four
+ * M/M/2 queues at 12/s each (a = 1.2): this checks the multi-instance path,
+ * the load balancer and the fleet bookkeeping against Erlang C. */
+static void test_random_balancer_gives_independent_mmc_queues(void **state)
+{
+    (void)state;
+    const char *yaml =
+        "scenario: split\n"
+        "duration: 60h\n"
+        "tick: 60s\n"
+        "seed: 7\n"
+        "traffic: {base_rps: 48}\n"
+        "workload: {classes: [{name: only, share: 1, service: {dist: exponential, mean: 100ms}}]}\n"
+        "fleet:\n"
+        "  instance: {concurrency: 2, price_per_hour: 0.1}\n"
+        "  load_balancer: random\n"
+        "  initial: 4\n  min: 4\n  max: 4\n"
+        "policies: [{name: four, kind: static, instances: 4}]\n";
+    hr_scenario sc;
+    hr_error err;
+    if (hr_scenario_load_string("split.yaml", yaml, strlen(yaml), &sc, &err))
+        fail_msg("%s", err.msg);
+    hr_run_spec spec = {.scenario = &sc, .policy_index = 0, .seed = sc.seed, .replication = 0};
+    hr_run_result res;
+    if (hr_engine_run(&spec, &res, &err))
+        fail_msg("%s", err.msg);
+    assert_within(res.summary.wait_probability, hr_erlang_c(2, 1.2), 0.03, "4 x M/M/2 P(wait)");
+    assert_within(res.summary.mean_wait_ms, 1000 * hr_mmc_mean_wait_s(2, 12, 0.1), 0.03,
+                  "4 x M/M/2 mean wait ms");
+    hr_run_result_free(&res);
+    hr_scenario_free(&sc);
+}
+
 static void test_erlang_c_known_values(void **state)
 {
     (void)state;
@@ -120,6 +154,7 @@ int main(void)
         cmocka_unit_test(test_md1_matches_pollaczek_khinchine),
         cmocka_unit_test(test_mm1_response_time_percentiles),
         cmocka_unit_test(test_mg1_gamma_matches_pollaczek_khinchine),
+        cmocka_unit_test(test_random_balancer_gives_independent_mmc_queues),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
