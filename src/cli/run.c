@@ -62,10 +62,13 @@ typedef struct work_item {
 
 typedef struct work {
     pthread_mutex_t lock;
-    pthread_cond_t finished;
+    pthread_cond_t finished;    /* an item is done */
+    pthread_cond_t collected;   /* the collector moved on */
     work_item *items;
     size_t n_items;
     size_t next;        /* next item to start */
+    size_t written;     /* items the collector is done with */
+    size_t ahead;       /* how far past `written` workers may start */
     bool stop;          /* a run failed: start no more */
 } work;
 
@@ -143,6 +146,11 @@ static void *worker(void *arg)
     work *w = arg;
     for (;;) {
         pthread_mutex_lock(&w->lock);
+        /* Results wait in memory until stored in order: do not run far
+         * ahead of the collector (one slow run would let the others pile
+         * up whole time series). */
+        while (!w->stop && w->next < w->n_items && w->next >= w->written + w->ahead)
+            pthread_cond_wait(&w->collected, &w->lock);
         if (w->stop || w->next >= w->n_items) {
             pthread_mutex_unlock(&w->lock);
             return NULL;
@@ -232,7 +240,15 @@ static int collect(work *w, hr_store *st, int64_t batch, const hr_scenario *sc, 
         }
         progress(i + 1, w->n_items, it);
         hr_run_result_free(&it->result);
+        pthread_mutex_lock(&w->lock);
+        w->written = i + 1;
+        pthread_cond_broadcast(&w->collected);
+        pthread_mutex_unlock(&w->lock);
     }
+    pthread_mutex_lock(&w->lock);
+    w->stop = true; /* release workers waiting to run ahead */
+    pthread_cond_broadcast(&w->collected);
+    pthread_mutex_unlock(&w->lock);
     return status;
 }
 
@@ -275,7 +291,9 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
     hr_report_init(&rep, sc, reps);
     pthread_mutex_init(&w.lock, NULL);
     pthread_cond_init(&w.finished, NULL);
+    pthread_cond_init(&w.collected, NULL);
     int jobs = o->jobs < (int)w.n_items ? o->jobs : (int)w.n_items;
+    w.ahead = 2 * (size_t)jobs;
     pthread_t *threads = calloc((size_t)jobs, sizeof *threads);
     int started = 0;
     for (; threads && started < jobs; started++)
@@ -293,6 +311,7 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
         hr_run_result_free(&w.items[i].result);
     free(w.items);
     pthread_cond_destroy(&w.finished);
+    pthread_cond_destroy(&w.collected);
     pthread_mutex_destroy(&w.lock);
 
     if (hr_store_end_batch(st, batch, status == HR_EXIT_OK ? "ok" : "failed", &err) && status == HR_EXIT_OK)
