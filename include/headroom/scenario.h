@@ -123,7 +123,7 @@ typedef struct hr_slo_config {
     double latency_p99_s;   /* 0 = not judged */
     double error_rate_pct;  /* < 0 = not judged */
     double window_s;        /* compliance window, > 0 */
-    double objective_pct;   /* share of windows that must comply for slo_met */
+    double objective_pct;   /* share of the run's time in complying windows for slo_met */
 } hr_slo_config;
 
 /* Limits the controller applies; each has_* flag says whether it is set. */
