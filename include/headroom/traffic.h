@@ -55,4 +55,10 @@ double hr_traffic_rate(const hr_traffic *tr, double t);
 /* An upper bound of lambda on [t0, t1] (t0 <= t1). */
 double hr_traffic_bound(const hr_traffic *tr, double t0, double t1);
 
+/* The expected number of arrivals over [0, duration_s]: the integral of
+ * lambda without its noise (whose mean is 1), by the trapezoid rule on a
+ * grid of at most 100,000 steps of at least a second. For estimates (how
+ * long a run will take), not for results. */
+double hr_traffic_expected_requests(const hr_traffic_config *cfg, double duration_s);
+
 #endif

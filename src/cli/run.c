@@ -17,6 +17,10 @@
 #include "headroom/report.h"
 #include "headroom/scenario.h"
 #include "headroom/store.h"
+#include "headroom/traffic.h"
+
+/* Above this many requests per run, warn that request mode will be slow. */
+#define HR_CLI_LARGE_RUN_REQUESTS 2e9
 
 const char hr_cli_run_help[] =
     "usage: headroom run SCENARIO [options]\n"
@@ -26,6 +30,8 @@ const char hr_cli_run_help[] =
     "traffic and the same instance boot and failure draws. Each run is stored in\n"
     "the results database in its own transaction; the comparison table (or the\n"
     "JSON results contract) goes to stdout, progress and errors to stderr.\n"
+    "Request mode simulates every request: a run expected to simulate more than\n"
+    "2e9 requests gets a warning on stderr before it starts.\n"
     "\n"
     "options:\n"
     "  --policy NAME       run only this policy (repeatable)\n"
@@ -252,6 +258,22 @@ static int collect(work *w, hr_store *st, int64_t batch, const hr_scenario *sc, 
     return status;
 }
 
+/* Request mode simulates every request: say up front what a run will
+ * take, and warn when it is very large. */
+static void announce(const hr_scenario *sc, size_t runs)
+{
+    double requests = hr_traffic_expected_requests(&sc->traffic, sc->duration_s);
+    if (requests > HR_CLI_LARGE_RUN_REQUESTS)
+        fprintf(stderr,
+                "headroom: warning: each run simulates about %.3g requests one by one "
+                "(request mode does roughly 5 million a second per core); shorten the "
+                "scenario or lower its rates for a quicker answer\n",
+                requests);
+    else if (isatty(STDERR_FILENO))
+        fprintf(stderr, "headroom: %zu run%s of about %.3g requests each\n", runs,
+                runs == 1 ? "" : "s", requests);
+}
+
 static int run_all(const hr_scenario *sc, const run_options *o, const char *command)
 {
     uint64_t seed = o->has_seed ? o->seed : sc->seed;
@@ -287,6 +309,7 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
         return hr_cli_fail(HR_EXIT_FAILED, "%s", err.msg);
     }
 
+    announce(sc, w.n_items);
     hr_report rep;
     hr_report_init(&rep, sc, reps);
     pthread_mutex_init(&w.lock, NULL);

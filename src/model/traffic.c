@@ -183,3 +183,22 @@ double hr_traffic_bound(const hr_traffic *tr, double t0, double t1)
         bound *= event_max(&c->events[i], t0, t1);
     return bound * noise_max(tr, t0, t1);
 }
+
+double hr_traffic_expected_requests(const hr_traffic_config *cfg, double duration_s)
+{
+    hr_traffic_config quiet = *cfg;
+    quiet.noise_sigma = 0;
+    hr_traffic tr;
+    if (hr_traffic_init(&tr, &quiet, duration_s, NULL, NULL) != HR_OK)
+        return NAN;
+    double step = fmax(1.0, duration_s / 100000.0);
+    double total = 0, prev = hr_traffic_rate(&tr, 0);
+    for (double t0 = 0; t0 < duration_s; t0 += step) {
+        double t1 = fmin(t0 + step, duration_s);
+        double next = hr_traffic_rate(&tr, t1);
+        total += 0.5 * (prev + next) * (t1 - t0);
+        prev = next;
+    }
+    hr_traffic_free(&tr);
+    return total;
+}

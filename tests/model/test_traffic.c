@@ -182,6 +182,23 @@ static void test_bound_is_never_below_the_rate(void **state)
     gsl_rng_free(r);
 }
 
+static void test_expected_requests_integrates_the_rate(void **state)
+{
+    (void)state;
+    hr_traffic_config c = flat(10);
+    assert_close(hr_traffic_expected_requests(&c, HOUR), 36000, 1e-6);
+    /* a x3 plateau of 1 h with 10-minute ramps adds (3 - 1) x 10/s over an
+     * effective 3000 s (two ramps of 600 s at half height, 2400 s held) */
+    hr_traffic_event e = {.name = "p", .shape = HR_EVENT_PLATEAU, .start_s = HOUR, .duration_s = HOUR,
+                          .multiplier = 3, .ramp_s = 600};
+    c.events = &e;
+    c.n_events = 1;
+    assert_close(hr_traffic_expected_requests(&c, 3 * HOUR), 3 * 36000 + 2 * 10 * 3000, 1e-6);
+    /* noise has mean 1: it does not change the expectation */
+    c.noise_sigma = 0.5;
+    assert_close(hr_traffic_expected_requests(&c, 3 * HOUR), 3 * 36000 + 2 * 10 * 3000, 1e-6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_growth_compounds_monthly),
         cmocka_unit_test(test_noise_has_mean_one),
         cmocka_unit_test(test_bound_is_never_below_the_rate),
+        cmocka_unit_test(test_expected_requests_integrates_the_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
