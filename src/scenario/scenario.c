@@ -440,20 +440,33 @@ static int rd_int(loader *L, const yaml_node_t *n, const char *path, long lo, lo
 #define NO_LO (-INFINITY)
 #define NO_HI INFINITY
 
+/* Look key up in map for one of the f_* readers below: *n is the value node
+ * and kp its key path when present; *n is NULL when the key is absent and
+ * optional (the reader applies its default); an absent required key is the
+ * missing-key error. */
+static int field(loader *L, const yaml_node_t *map, const char *base, const char *key,
+                 bool required, char kp[KEYPATH_MAX], yaml_node_t **n)
+{
+    *n = get(L, map, key, NULL);
+    if (*n == NULL)
+        return required ? missing(L, map, base, key) : HR_OK;
+    join(kp, base, key);
+    return HR_OK;
+}
+
 static int f_number(loader *L, const yaml_node_t *map, const char *base, const char *key,
                     bool required, double dflt, double lo, bool lo_open, double hi,
                     bool hi_open, double *out)
 {
     char kp[KEYPATH_MAX];
-    yaml_node_t *n = get(L, map, key, NULL);
-    if (n == NULL) {
-        if (required)
-            return missing(L, map, base, key);
-        *out = dflt;
-        return HR_OK;
+    yaml_node_t *n;
+    int rc = field(L, map, base, key, required, kp, &n);
+    if (rc != HR_OK || n == NULL) {
+        if (rc == HR_OK)
+            *out = dflt;
+        return rc;
     }
-    join(kp, base, key);
-    int rc = rd_number(L, n, kp, out);
+    rc = rd_number(L, n, kp, out);
     if (rc == HR_OK)
         rc = check_range(L, n, kp, *out, lo, lo_open, hi, hi_open);
     return rc;
@@ -465,15 +478,14 @@ static int f_duration(loader *L, const yaml_node_t *map, const char *base, const
                       bool required, double dflt, bool positive, double *out)
 {
     char kp[KEYPATH_MAX];
-    yaml_node_t *n = get(L, map, key, NULL);
-    if (n == NULL) {
-        if (required)
-            return missing(L, map, base, key);
-        *out = dflt;
-        return HR_OK;
+    yaml_node_t *n;
+    int rc = field(L, map, base, key, required, kp, &n);
+    if (rc != HR_OK || n == NULL) {
+        if (rc == HR_OK)
+            *out = dflt;
+        return rc;
     }
-    join(kp, base, key);
-    int rc = rd_duration(L, n, kp, out);
+    rc = rd_duration(L, n, kp, out);
     if (rc == HR_OK && positive)
         rc = check_range(L, n, kp, *out, 0, true, NO_HI, false);
     return rc;
@@ -483,14 +495,13 @@ static int f_int(loader *L, const yaml_node_t *map, const char *base, const char
                  bool required, int dflt, long lo, long hi, int *out)
 {
     char kp[KEYPATH_MAX];
-    yaml_node_t *n = get(L, map, key, NULL);
-    if (n == NULL) {
-        if (required)
-            return missing(L, map, base, key);
-        *out = dflt;
-        return HR_OK;
+    yaml_node_t *n;
+    int rc = field(L, map, base, key, required, kp, &n);
+    if (rc != HR_OK || n == NULL) {
+        if (rc == HR_OK)
+            *out = dflt;
+        return rc;
     }
-    join(kp, base, key);
     return rd_int(L, n, kp, lo, hi, out);
 }
 
@@ -498,14 +509,13 @@ static int f_string(loader *L, const yaml_node_t *map, const char *base, const c
                     bool required, const char *dflt, char **out)
 {
     char kp[KEYPATH_MAX];
-    yaml_node_t *n = get(L, map, key, NULL);
-    if (n == NULL) {
-        if (required)
-            return missing(L, map, base, key);
-        *out = strdup(dflt);
-        return *out ? HR_OK : nomem(L);
+    yaml_node_t *n;
+    int rc = field(L, map, base, key, required, kp, &n);
+    if (rc != HR_OK || n == NULL) {
+        if (rc == HR_OK && (*out = strdup(dflt)) == NULL)
+            rc = nomem(L);
+        return rc;
     }
-    join(kp, base, key);
     return rd_string(L, n, kp, out);
 }
 
@@ -513,14 +523,13 @@ static int f_enum(loader *L, const yaml_node_t *map, const char *base, const cha
                   bool required, int dflt, const char *noun, const char *const *names, int *out)
 {
     char kp[KEYPATH_MAX];
-    yaml_node_t *n = get(L, map, key, NULL);
-    if (n == NULL) {
-        if (required)
-            return missing(L, map, base, key);
-        *out = dflt;
-        return HR_OK;
+    yaml_node_t *n;
+    int rc = field(L, map, base, key, required, kp, &n);
+    if (rc != HR_OK || n == NULL) {
+        if (rc == HR_OK)
+            *out = dflt;
+        return rc;
     }
-    join(kp, base, key);
     return rd_enum(L, n, kp, noun, names, out);
 }
 
@@ -528,12 +537,12 @@ static int f_bool(loader *L, const yaml_node_t *map, const char *base, const cha
                   bool dflt, bool *out)
 {
     char kp[KEYPATH_MAX];
-    yaml_node_t *n = get(L, map, key, NULL);
+    yaml_node_t *n;
+    field(L, map, base, key, false, kp, &n); /* optional: cannot fail */
     if (n == NULL) {
         *out = dflt;
         return HR_OK;
     }
-    join(kp, base, key);
     return rd_bool(L, n, kp, out);
 }
 
