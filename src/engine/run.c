@@ -97,7 +97,9 @@ typedef struct publication {
     double metric[HR_METRIC_COUNT];
 } publication;
 
-/* Counters and latencies over one interval (row, period or window). */
+/* Counters and latencies over one interval (row, period or window). The
+ * period counts only arrivals at instances the policy counts (its
+ * request_rate); the window does not use arrivals. */
 typedef struct interval {
     uint64_t arrivals, completed, errors;
     hr_histogram *latency;
@@ -143,7 +145,6 @@ typedef struct sim {
 
     interval row, period, window;
     hr_histogram *all_latency;
-    uint64_t period_arrivals_counted;
     uint64_t started, waited;
     double wait_sum_s;
     double cost;
@@ -627,8 +628,6 @@ static void on_arrival(sim *s)
 
     s->out->summary.requests++;
     s->row.arrivals++;
-    s->period.arrivals++;
-    s->window.arrivals++;
     if (s->n_routable == 0) {
         count_error(s, ERR_REJECTED);
         return;
@@ -640,7 +639,7 @@ static void on_arrival(sim *s)
         return;
     }
     if (inst->counted)
-        s->period_arrivals_counted++;
+        s->period.arrivals++;
     request *req = hr_pool_alloc(&s->requests);
     if (!req) {
         fail(s, HR_ENOMEM, "out of memory for requests");
@@ -732,13 +731,12 @@ static void close_period(sim *s)
     publication *p = &s->pubs[(size_t)(s->period_start_s / s->sc->metrics.period_s + 0.5) % s->n_pubs];
     p->start_s = s->period_start_s;
     p->end_s = s->now;
-    hr_period_counts counts = {s->period_arrivals_counted, s->period.completed, s->period.errors};
+    hr_period_counts counts = {s->period.arrivals, s->period.completed, s->period.errors};
     p->has = hr_metrics_datapoint(&s->policy_gauge, &counts, s->period.latency, p->metric);
     p->counted = (int)lround(s->policy_gauge.instance_area / (p->end_s - p->start_s));
     schedule(s, s->now + s->sc->metrics.delay_s, EV_PUBLISH, p, 0);
     hr_gauge_reset(&s->policy_gauge, s->now);
     interval_reset(&s->period);
-    s->period_arrivals_counted = 0;
     s->period_start_s = s->now;
 }
 

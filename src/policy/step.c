@@ -198,17 +198,11 @@ static void step_decide(hr_policy *p, const hr_observation *obs, hr_decision *ou
     int n_alarm = st->datapoints_to_alarm;
     hr_policy_format_duration(n_alarm * st->period_s, need, sizeof need);
 
-    if (st->n_out >= n_alarm) {
-        const hr_step_adjustment *s = pick_above(cfg, m);
-        snprintf(head, sizeof head, "%s %.1f >= %g for %s: step %+d", name, m, s->above, need,
-                 s->change);
-        apply_change(p, obs, s->change, head, out);
-        return;
-    }
-    if (st->n_in >= n_alarm) {
-        const hr_step_adjustment *s = pick_below(cfg, m);
-        snprintf(head, sizeof head, "%s %.1f <= %g for %s: step %+d", name, m, s->below, need,
-                 s->change);
+    if (st->n_out >= n_alarm || st->n_in >= n_alarm) {
+        bool up = st->n_out >= n_alarm; /* the scale-out alarm wins a tie */
+        const hr_step_adjustment *s = up ? pick_above(cfg, m) : pick_below(cfg, m);
+        snprintf(head, sizeof head, "%s %.1f %s %g for %s: step %+d", name, m, up ? ">=" : "<=",
+                 up ? s->above : s->below, need, s->change);
         apply_change(p, obs, s->change, head, out);
         return;
     }
