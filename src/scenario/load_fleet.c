@@ -1,0 +1,134 @@
+/* load_fleet.c - the fleet section: the instance type, boot, warm-up,
+ * drain, failures, billing, sizes and load balancer, into L->sc->fleet. */
+#include "loader.h"
+
+#include <limits.h>
+#include <string.h>
+
+static const keyspec fleet_keys[] = {
+    {"instance", NULL}, {"boot", NULL}, {"warmup", NULL}, {"drain", NULL}, {"failures", NULL},
+    {"billing", NULL}, {"initial", NULL}, {"min", NULL}, {"max", NULL},
+    {"load_balancer", NULL},
+    {"spot", "spot instances are not available yet"},
+    {"reserved", "reserved instances are not available yet"}, {NULL, NULL}
+};
+static const keyspec instance_keys[] = {
+    {"type", NULL}, {"vcpu", NULL}, {"memory_gb", NULL}, {"concurrency", NULL},
+    {"price_per_hour", NULL}, {NULL, NULL}
+};
+static const keyspec warmup_keys[] = {{"duration", NULL}, {"initial_speed", NULL}, {NULL, NULL}};
+static const keyspec failure_keys[] = {{"mtbf", NULL}, {"detect", NULL}, {NULL, NULL}};
+static const keyspec billing_keys[] = {{"granularity", NULL}, {"minimum", NULL}, {NULL, NULL}};
+
+static const char *const lb_names[] = {
+    "round_robin", "random", "least_outstanding", "two_choices", NULL
+};
+
+static int parse_instance(loader *L, const yaml_node_t *map, hr_fleet_config *f)
+{
+    const char *path = "fleet.instance";
+    yaml_node_t *n = ld_get(L, map, "instance", NULL);
+    int rc;
+    if (n == NULL)
+        return ld_missing(L, map, "fleet", "instance");
+    if ((rc = ld_expect_map(L, n, path, "{concurrency: 16, price_per_hour: 0.085}")) ||
+        (rc = ld_check_keys(L, n, path, instance_keys)) ||
+        (rc = ld_f_string(L, n, path, "type", false, "instance", &f->instance_type)) ||
+        (rc = ld_f_number(L, n, path, "vcpu", false, 1, 0, true, NO_HI, false, &f->vcpu)) ||
+        (rc = ld_f_number(L, n, path, "memory_gb", false, 1, 0, true, NO_HI, false,
+                          &f->memory_gb)) ||
+        (rc = ld_f_int(L, n, path, "concurrency", true, 0, 1, 100000, &f->concurrency)) ||
+        (rc = ld_f_number(L, n, path, "price_per_hour", true, 0, 0, false, NO_HI, false,
+                          &f->price_per_hour)))
+        return rc;
+    return HR_OK;
+}
+
+static int parse_fleet_sizes(loader *L, const yaml_node_t *n, hr_fleet_config *f)
+{
+    char r[64];
+    int rc;
+    if ((rc = ld_f_int(L, n, "fleet", "min", false, 1, 0, INT_MAX, &f->min)) ||
+        (rc = ld_f_int(L, n, "fleet", "max", true, 0, 1, INT_MAX, &f->max)))
+        return rc;
+    if (f->max < f->min) {
+        yaml_node_t *max = ld_get(L, n, "max", NULL);
+        return ld_fail(L, max, HR_EINVAL, "fleet.max", "must be at least fleet.min (%d), got %s",
+                       f->min, ld_raw(max, r, sizeof r));
+    }
+    /* Request mode keeps a slot per worker: bound the whole fleet's workers
+     * so memory and the engine's int gauges stay in range. */
+    if ((long long)f->max * f->concurrency > HR_FLEET_MAX_WORKERS) {
+        yaml_node_t *max = ld_get(L, n, "max", NULL);
+        return ld_fail(L, max, HR_EINVAL, "fleet.max",
+                       "max x concurrency must be at most %d workers, got %d x %d; lower fleet.max",
+                       HR_FLEET_MAX_WORKERS, f->max, f->concurrency);
+    }
+    if ((rc = ld_f_int(L, n, "fleet", "initial", false, f->min, 0, INT_MAX, &f->initial)))
+        return rc;
+    if (f->initial < f->min || f->initial > f->max) {
+        yaml_node_t *init = ld_get(L, n, "initial", NULL);
+        return ld_fail(L, init, HR_EINVAL, "fleet.initial",
+                       "must be from fleet.min (%d) to fleet.max (%d), got %s", f->min, f->max,
+                       ld_raw(init, r, sizeof r));
+    }
+    return HR_OK;
+}
+
+int ld_parse_fleet(loader *L, const yaml_node_t *n)
+{
+    hr_fleet_config *f = &L->sc->fleet;
+    const char *path = "fleet";
+    int rc, lb;
+    yaml_node_t *sub;
+    if ((rc = ld_expect_map(L, n, path, "{instance: {...}, max: 20}")) ||
+        (rc = ld_check_keys(L, n, path, fleet_keys)) || (rc = parse_instance(L, n, f)))
+        return rc;
+    if ((sub = ld_get(L, n, "boot", NULL))) {
+        if ((rc = ld_parse_dist(L, sub, "fleet.boot", false, &f->boot)))
+            return rc;
+    } else {
+        memset(&f->boot, 0, sizeof f->boot);
+        f->boot.kind = HR_DIST_CONSTANT;
+        if ((rc = hr_dist_prepare(&f->boot, L->err)))
+            return rc;
+    }
+    f->warmup_initial_speed = 1;
+    if ((sub = ld_get(L, n, "warmup", NULL))) {
+        if ((rc = ld_expect_map(L, sub, "fleet.warmup", "{duration: 120s, initial_speed: 0.4}")) ||
+            (rc = ld_check_keys(L, sub, "fleet.warmup", warmup_keys)) ||
+            (rc = ld_f_duration(L, sub, "fleet.warmup", "duration", false, 0, false,
+                                &f->warmup_s)) ||
+            (rc = ld_f_number(L, sub, "fleet.warmup", "initial_speed", false, 1, 0, true, 1, false,
+                              &f->warmup_initial_speed)))
+            return rc;
+    }
+    if ((rc = ld_f_duration(L, n, path, "drain", false, 0, false, &f->drain_s)))
+        return rc;
+    f->detect_s = 30;
+    if ((sub = ld_get(L, n, "failures", NULL))) {
+        if ((rc = ld_expect_map(L, sub, "fleet.failures", "{mtbf: 72h, detect: 30s}")) ||
+            (rc = ld_check_keys(L, sub, "fleet.failures", failure_keys)) ||
+            (rc = ld_f_duration(L, sub, "fleet.failures", "mtbf", true, 0, true, &f->mtbf_s)) ||
+            (rc = ld_f_duration(L, sub, "fleet.failures", "detect", false, 30, false,
+                                &f->detect_s)))
+            return rc;
+    }
+    f->billing_granularity_s = 1;
+    f->billing_minimum_s = 60;
+    if ((sub = ld_get(L, n, "billing", NULL))) {
+        if ((rc = ld_expect_map(L, sub, "fleet.billing", "{granularity: 1s, minimum: 60s}")) ||
+            (rc = ld_check_keys(L, sub, "fleet.billing", billing_keys)) ||
+            (rc = ld_f_duration(L, sub, "fleet.billing", "granularity", false, 1, true,
+                                &f->billing_granularity_s)) ||
+            (rc = ld_f_duration(L, sub, "fleet.billing", "minimum", false, 60, false,
+                                &f->billing_minimum_s)))
+            return rc;
+    }
+    if ((rc = parse_fleet_sizes(L, n, f)) ||
+        (rc = ld_f_enum(L, n, path, "load_balancer", false, HR_LB_LEAST_OUTSTANDING,
+                        "load balancer", lb_names, &lb)))
+        return rc;
+    f->load_balancer = (hr_lb_kind)lb;
+    return HR_OK;
+}

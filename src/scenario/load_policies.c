@@ -1,0 +1,394 @@
+/* load_policies.c - the policies list: the keys every policy has (name,
+ * kind, limits), the policy's source text, and one parser per kind (static,
+ * step, target_tracking), chosen through the kind table policy_kinds. */
+#include "loader.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* hr_metric order, then the contract metric that is not modelled. */
+static const char *const metric_names[] = {
+    "cpu", "request_rate", "concurrency", "queue_depth", "latency_p95", "error_rate", "memory",
+    NULL
+};
+
+static const char *const static_keys[] = {"name", "kind", "instances", "limits", NULL};
+static const char *const step_keys[] = {
+    "name", "kind", "metric", "breach", "steps", "cooldown", "limits", NULL
+};
+static const char *const tt_keys[] = {
+    "name", "kind", "metric", "target", "warmup", "scale_in_cooldown", "scale_out_cooldown",
+    "disable_scale_in", "limits", NULL
+};
+/* The keys the scenario format gives the kinds not built yet, so that they
+ * read as another kind's keys; settle them when the kind is built. */
+static const char *const hpa_keys[] = {"name", "kind", "manifest", "spec", "limits", NULL};
+static const char *const scheduled_keys[] = {"name", "kind", "schedule", "limits", NULL};
+static const char *const predictive_keys[] = {
+    "name", "kind", "forecaster", "season", "lead", "target", "fallback", "limits", NULL
+};
+
+static const keyspec step_adj_keys[] = {
+    {"above", NULL}, {"below", NULL}, {"add", NULL}, {"remove", NULL}, {NULL, NULL}
+};
+
+static int parse_metric(loader *L, const yaml_node_t *n, const char *path, hr_metric *out)
+{
+    int m, rc;
+    char list[LIST_MAX];
+    if ((rc = ld_f_enum(L, n, path, "metric", true, 0, "metric", metric_names, &m)))
+        return rc;
+    if (m >= HR_METRIC_COUNT) {
+        char kp[KEYPATH_MAX];
+        ld_join(kp, path, "metric");
+        return ld_fail(L, ld_get(L, n, "metric", NULL), HR_ENOTSUP, kp,
+                       "memory is not modelled yet; available metrics: %s",
+                       ld_list_names(metric_names, HR_METRIC_COUNT, list, sizeof list));
+    }
+    *out = (hr_metric)m;
+    return HR_OK;
+}
+
+static int parse_target_tracking(loader *L, const yaml_node_t *n, const char *path,
+                                 hr_policy_config *p)
+{
+    int rc;
+    if ((rc = parse_metric(L, n, path, &p->metric)))
+        return rc;
+    /* cpu and error_rate are percentages. */
+    bool pct = p->metric == HR_METRIC_CPU || p->metric == HR_METRIC_ERROR_RATE;
+    if ((rc = ld_f_number(L, n, path, "target", true, 0, 0, true, pct ? 100 : NO_HI, false,
+                          &p->target)) ||
+        (rc = ld_f_duration(L, n, path, "warmup", false, L->sc->metrics.period_s, false,
+                            &p->warmup_s)) ||
+        (rc = ld_f_duration(L, n, path, "scale_in_cooldown", false, 300, false,
+                            &p->scale_in_cooldown_s)) ||
+        (rc = ld_f_duration(L, n, path, "scale_out_cooldown", false, 60, false,
+                            &p->scale_out_cooldown_s)) ||
+        (rc = ld_f_bool(L, n, path, "disable_scale_in", false, &p->disable_scale_in)))
+        return rc;
+    return HR_OK;
+}
+
+static int parse_step_adj(loader *L, const yaml_node_t *n, const char *path,
+                          hr_step_adjustment *s)
+{
+    char kp[KEYPATH_MAX];
+    int rc, k;
+    yaml_node_t *ak = NULL, *bk = NULL, *key = NULL;
+    if ((rc = ld_expect_map(L, n, path, "{above: 70, add: 1}")) ||
+        (rc = ld_check_keys(L, n, path, step_adj_keys)))
+        return rc;
+    s->pos.line = (int)n->start_mark.line + 1;
+    s->pos.column = (int)n->start_mark.column + 1;
+    yaml_node_t *above = ld_get(L, n, "above", &ak), *below = ld_get(L, n, "below", &bk);
+    if (above == NULL && below == NULL)
+        return ld_missing(L, n, path, "above or below");
+    if (above != NULL && below != NULL) {
+        ld_join(kp, path, ak->start_mark.index < bk->start_mark.index ? "below" : "above");
+        return ld_fail(L, ak->start_mark.index < bk->start_mark.index ? bk : ak, HR_EINVAL, kp,
+                       "give above or below, not both");
+    }
+    s->has_above = above != NULL;
+    s->has_below = below != NULL;
+    const char *wrong = s->has_above ? "remove" : "add";
+    const char *right = s->has_above ? "add" : "remove";
+    if (ld_get(L, n, wrong, &key)) {
+        ld_join(kp, path, wrong);
+        return ld_fail(L, key, HR_EINVAL, kp, "a step with %s %s instances; write %s: N",
+                       s->has_above ? "above" : "below", s->has_above ? "adds" : "removes", right);
+    }
+    if (s->has_above)
+        rc = ld_f_number(L, n, path, "above", true, 0, NO_LO, false, NO_HI, false, &s->above);
+    else
+        rc = ld_f_number(L, n, path, "below", true, 0, NO_LO, false, NO_HI, false, &s->below);
+    if (rc != HR_OK || (rc = ld_f_int(L, n, path, right, true, 0, 1, INT_MAX, &k)))
+        return rc;
+    s->change = s->has_above ? k : -k;
+    return HR_OK;
+}
+
+/* Two steps must never apply at once: thresholds of the same side are
+ * distinct, and every below lies under every above. */
+static int check_step_overlap(loader *L, const yaml_node_t *seq, const char *path,
+                              const hr_policy_config *p, size_t j)
+{
+    const hr_step_adjustment *b = &p->steps[j];
+    char sp[KEYPATH_MAX], kp[KEYPATH_MAX];
+    ld_join_index(sp, path, j, NULL);
+    const yaml_node_t *item = ld_seq_item(L, seq, j);
+    ld_join(kp, sp, b->has_above ? "above" : "below");
+    const yaml_node_t *at = ld_get(L, item, b->has_above ? "above" : "below", NULL);
+    for (size_t i = 0; i < j; i++) {
+        const hr_step_adjustment *a = &p->steps[i];
+        if (a->has_above == b->has_above &&
+            (a->has_above ? a->above == b->above : a->below == b->below))
+            return ld_fail(L, at, HR_EINVAL, kp, "same threshold as steps[%zu]; give each step its own",
+                           i);
+        double lo = a->has_below ? a->below : b->below;
+        double hi = a->has_above ? a->above : b->above;
+        if (a->has_above != b->has_above && lo >= hi)
+            return ld_fail(L, at, HR_EINVAL, kp,
+                           "overlaps steps[%zu] (below %g is not under above %g); every below must be lower than every above",
+                           i, lo, hi);
+    }
+    return HR_OK;
+}
+
+static int parse_step(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p)
+{
+    char kp[KEYPATH_MAX], g[64], d[32], r[64];
+    int rc;
+    if ((rc = parse_metric(L, n, path, &p->metric)) ||
+        (rc = ld_f_duration(L, n, path, "breach", false, L->sc->metrics.period_s, true,
+                            &p->breach_s)))
+        return rc;
+    if (p->breach_s < L->sc->metrics.period_s) {
+        yaml_node_t *b = ld_get(L, n, "breach", NULL);
+        ld_join(kp, path, "breach");
+        ld_fmt_dur(L->sc->metrics.period_s, d, sizeof d);
+        return ld_fail(L, b, HR_EINVAL, kp, "must be at least metrics.period (%s), got %s", d,
+                       ld_raw(b, r, sizeof r));
+    }
+    yaml_node_t *seq = ld_get(L, n, "steps", NULL);
+    if (seq == NULL)
+        return ld_missing(L, n, path, "steps");
+    ld_join(kp, path, "steps");
+    size_t count = ld_seq_len(seq);
+    if (count == 0)
+        return ld_fail(L, seq, HR_EINVAL, kp,
+                       "expected a non-empty list like [{above: 70, add: 1}, {below: 30, remove: 1}], got %s",
+                       seq->type == YAML_SEQUENCE_NODE ? "an empty list"
+                                                       : ld_got(seq, g, sizeof g));
+    p->steps = calloc(count, sizeof *p->steps);
+    if (p->steps == NULL)
+        return ld_nomem(L);
+    p->n_steps = count;
+    for (size_t j = 0; j < count; j++) {
+        char sp[KEYPATH_MAX];
+        ld_join_index(sp, kp, j, NULL);
+        if ((rc = parse_step_adj(L, ld_seq_item(L, seq, j), sp, &p->steps[j])) ||
+            (rc = check_step_overlap(L, seq, kp, p, j)))
+            return rc;
+    }
+    return ld_f_duration(L, n, path, "cooldown", false, 300, false, &p->cooldown_s);
+}
+
+static int parse_static(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p)
+{
+    const hr_fleet_config *f = &L->sc->fleet;
+    char kp[KEYPATH_MAX], r[64];
+    int rc;
+    if ((rc = ld_f_int(L, n, path, "instances", true, 0, 0, INT_MAX, &p->instances)))
+        return rc;
+    if (p->instances < f->min || p->instances > f->max) {
+        yaml_node_t *v = ld_get(L, n, "instances", NULL);
+        ld_join(kp, path, "instances");
+        return ld_fail(L, v, HR_EINVAL, kp, "must be from fleet.min (%d) to fleet.max (%d), got %s",
+                       f->min, f->max, ld_raw(v, r, sizeof r));
+    }
+    return HR_OK;
+}
+
+/* The policy kinds, in the order of the contract: the name a policy's kind
+ * takes, the keys its mapping takes and its parser, which fills the kind's
+ * fields of the hr_policy_config (name, kind, pos, source and limits are
+ * common). Rows of built kinds sit at their hr_policy_kind; parse is NULL
+ * for a kind that is not built yet (HR_ENOTSUP). Adding a kind means
+ * writing its parser and filling its row. */
+typedef struct policy_kind {
+    const char *name;
+    const char *const *keys;
+    int (*parse)(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p);
+} policy_kind;
+
+static const policy_kind policy_kinds[] = {
+    [HR_POLICY_STATIC] = {"static", static_keys, parse_static},
+    [HR_POLICY_STEP] = {"step", step_keys, parse_step},
+    [HR_POLICY_TARGET_TRACKING] = {"target_tracking", tt_keys, parse_target_tracking},
+    {"hpa", hpa_keys, NULL},
+    {"scheduled", scheduled_keys, NULL},
+    {"predictive", predictive_keys, NULL},
+};
+#define N_KINDS (sizeof policy_kinds / sizeof policy_kinds[0])
+
+static bool in_list(const char *const *names, const char *s)
+{
+    for (; *names; names++)
+        if (strcmp(*names, s) == 0)
+            return true;
+    return false;
+}
+
+/* Some kind of the contract takes key. */
+static bool any_kind_takes(const char *key)
+{
+    for (size_t i = 0; i < N_KINDS; i++)
+        if (in_list(policy_kinds[i].keys, key))
+            return true;
+    return false;
+}
+
+/* Keys must belong to this kind; keys of another kind get a message saying
+ * so, others a did-you-mean among this kind's keys. */
+static int check_policy_keys(loader *L, const yaml_node_t *n, const char *path, int kind)
+{
+    const char *const *valid = policy_kinds[kind].keys;
+    size_t n_valid = ld_count_names(valid);
+    char list[LIST_MAX], kp[KEYPATH_MAX];
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = ld_node_at(L, p->key);
+        if (in_list(valid, ld_sval(k)))
+            continue;
+        if (!any_kind_takes(ld_sval(k)))
+            return ld_unknown_key(L, k, path, valid, n_valid, valid, n_valid);
+        ld_join(kp, path, ld_sval(k));
+        return ld_fail(L, k, HR_EINVAL, kp, "%s policies take no %s; valid keys: %s",
+                       policy_kinds[kind].name, ld_sval(k),
+                       ld_list_names(valid, n_valid, list, sizeof list));
+    }
+    return HR_OK;
+}
+
+/* Byte offset of libyaml's mark index, which counts characters. */
+static size_t byte_offset(const loader *L, size_t char_index)
+{
+    size_t b = 0;
+    if (L->len >= 3 && memcmp(L->text, "\xEF\xBB\xBF", 3) == 0)
+        b = 3; /* libyaml does not count the BOM */
+    for (size_t c = 0; b < L->len; b++) {
+        if (((unsigned char)L->text[b] & 0xC0) == 0x80)
+            continue;
+        if (c == char_index)
+            break;
+        c++;
+    }
+    return b;
+}
+
+/* The policy's text as written: from its mapping's start to its end, minus
+ * trailing blank and comment lines (a block mapping ends where the next
+ * token starts), with continuation lines dedented by the mapping's column so
+ * the result is itself a YAML mapping. */
+static int policy_source(loader *L, const yaml_node_t *n, char **out)
+{
+    size_t b0 = byte_offset(L, n->start_mark.index);
+    size_t b1 = byte_offset(L, n->end_mark.index);
+    size_t col = n->start_mark.column;
+    if (b1 < b0)
+        b1 = b0;
+    /* Drop trailing lines that are blank or comments. */
+    for (;;) {
+        while (b1 > b0 && strchr(" \t\r\n", L->text[b1 - 1]))
+            b1--;
+        size_t ls = b1;
+        while (ls > b0 && L->text[ls - 1] != '\n')
+            ls--;
+        size_t fc = ls;
+        while (fc < b1 && (L->text[fc] == ' ' || L->text[fc] == '\t'))
+            fc++;
+        if (ls == b0 || fc >= b1 || L->text[fc] != '#')
+            break;
+        b1 = ls;
+    }
+    char *s = malloc(b1 - b0 + 1);
+    if (s == NULL)
+        return ld_nomem(L);
+    size_t o = 0;
+    for (size_t i = b0; i < b1; i++) {
+        s[o++] = L->text[i];
+        if (L->text[i] == '\n')
+            for (size_t k = 0; k < col && i + 1 < b1 && L->text[i + 1] == ' '; k++)
+                i++;
+    }
+    s[o] = '\0';
+    *out = s;
+    return HR_OK;
+}
+
+/* The names of every kind into all (NULL-terminated, for ld_f_enum) and of
+ * the built ones into built; returns how many are built. */
+static size_t list_kinds(const char *all[N_KINDS + 1], const char *built[N_KINDS])
+{
+    size_t n_built = 0;
+    for (size_t k = 0; k < N_KINDS; k++) {
+        all[k] = policy_kinds[k].name;
+        if (policy_kinds[k].parse != NULL)
+            built[n_built++] = policy_kinds[k].name;
+    }
+    all[N_KINDS] = NULL;
+    return n_built;
+}
+
+static int parse_policy(loader *L, const yaml_node_t *n, size_t i, hr_policy_config *p)
+{
+    char path[KEYPATH_MAX], kp[KEYPATH_MAX], list[LIST_MAX];
+    const char *kind_names[N_KINDS + 1], *built[N_KINDS];
+    size_t n_built = list_kinds(kind_names, built);
+    int rc, kind;
+    ld_join_index(path, "policies", i, NULL);
+    if ((rc = ld_expect_map(L, n, path, "{name: cpu-70, kind: target_tracking, metric: cpu, target: 70}")) ||
+        (rc = ld_check_keys(L, n, path, NULL)))
+        return rc;
+    yaml_node_t *name = ld_get(L, n, "name", NULL);
+    if (name != NULL && ld_is_scalar(name))
+        ld_join_index(path, "policies", i, ld_sval(name));
+    if ((rc = ld_f_string(L, n, path, "name", true, NULL, &p->name)) ||
+        (rc = ld_check_name(L, n, path, "name", p->name)))
+        return rc;
+    for (size_t j = 0; j < i; j++) {
+        if (strcmp(L->sc->policies[j].name, p->name) == 0) {
+            ld_join(kp, path, "name");
+            return ld_fail(L, name, HR_EINVAL, kp,
+                           "duplicate policy name; policies[%zu] is already called %s",
+                           j, p->name);
+        }
+    }
+    if ((rc = ld_f_enum(L, n, path, "kind", true, 0, "kind", kind_names, &kind)))
+        return rc;
+    if (policy_kinds[kind].parse == NULL) {
+        ld_join(kp, path, "kind");
+        return ld_fail(L, ld_get(L, n, "kind", NULL), HR_ENOTSUP, kp,
+                       "kind %s is not available yet; available kinds: %s", kind_names[kind],
+                       ld_list_names(built, n_built, list, sizeof list));
+    }
+    p->kind = (hr_policy_kind)kind;
+    p->pos.line = (int)n->start_mark.line + 1;
+    p->pos.column = (int)n->start_mark.column + 1;
+    if ((rc = check_policy_keys(L, n, path, kind)) || (rc = policy_source(L, n, &p->source)))
+        return rc;
+    if ((rc = policy_kinds[kind].parse(L, n, path, p)))
+        return rc;
+    p->limits = L->sc->limits;
+    yaml_node_t *lim = ld_get(L, n, "limits", NULL);
+    if (lim != NULL) {
+        ld_join(kp, path, "limits");
+        return ld_parse_limits(L, lim, kp, &p->limits);
+    }
+    return HR_OK;
+}
+
+int ld_parse_policies(loader *L, const yaml_node_t *root)
+{
+    char g[64];
+    yaml_node_t *n = ld_get(L, root, "policies", NULL);
+    if (n == NULL)
+        return ld_missing(L, root, "", "policies");
+    size_t count = ld_seq_len(n);
+    if (count == 0)
+        return ld_fail(L, n, HR_EINVAL, "policies",
+                       "expected a non-empty list like [{name: fixed, kind: static, instances: 4}], got %s",
+                       n->type == YAML_SEQUENCE_NODE ? "an empty list" : ld_got(n, g, sizeof g));
+    L->sc->policies = calloc(count, sizeof *L->sc->policies);
+    if (L->sc->policies == NULL)
+        return ld_nomem(L);
+    for (size_t i = 0; i < count; i++) {
+        /* n_policies counts the entries to free; bump it first. */
+        L->sc->n_policies = i + 1;
+        int rc = parse_policy(L, ld_seq_item(L, n, i), i, &L->sc->policies[i]);
+        if (rc != HR_OK)
+            return rc;
+    }
+    return HR_OK;
+}

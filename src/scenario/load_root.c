@@ -1,0 +1,392 @@
+/* load_root.c - the scenario document: the YAML file itself (reading,
+ * syntax errors, exactly one document), the top-level mapping and its
+ * header keys (scenario, duration, tick, fidelity, seed, replications),
+ * metrics, slo and limits, the walk over the sections, and the public
+ * hr_scenario_* functions. */
+#include "loader.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- top level ----------------------------------------------------------- */
+
+static const keyspec top_keys[] = {
+    {"scenario", NULL}, {"description", NULL}, {"duration", NULL}, {"tick", NULL},
+    {"fidelity", NULL}, {"seed", NULL}, {"replications", NULL}, {"traffic", NULL},
+    {"workload", NULL}, {"fleet", NULL}, {"metrics", NULL}, {"slo", NULL},
+    {"policies", NULL}, {"limits", NULL}, {NULL, NULL}
+};
+
+static const char *const fidelity_names[] = {"auto", "request", "fluid", NULL};
+
+static int parse_seed(loader *L, const yaml_node_t *root, uint64_t *out)
+{
+    char r[64], g[64];
+    yaml_node_t *n = ld_get(L, root, "seed", NULL);
+    *out = 1;
+    if (n == NULL)
+        return HR_OK;
+    const char *s = ld_is_scalar(n) ? ld_sval(n) : "";
+    bool digits = s[0] != '\0';
+    for (const char *c = s; *c; c++)
+        digits = digits && *c >= '0' && *c <= '9';
+    if (digits) {
+        errno = 0;
+        unsigned long long v = strtoull(s, NULL, 10);
+        if (errno == 0) {
+            *out = (uint64_t)v;
+            return HR_OK;
+        }
+    }
+    if (!ld_is_scalar(n))
+        return ld_fail(L, n, HR_EINVAL, "seed",
+                       "expected an integer from 0 to 18446744073709551615, got %s",
+                       ld_got(n, g, sizeof g));
+    return ld_fail(L, n, HR_EINVAL, "seed", "must be an integer from 0 to 18446744073709551615, got %s",
+                   ld_raw(n, r, sizeof r));
+}
+
+static int parse_header(loader *L, const yaml_node_t *root)
+{
+    hr_scenario *sc = L->sc;
+    int rc, fid;
+    if ((rc = ld_f_string(L, root, "", "scenario", true, NULL, &sc->name)) ||
+        (rc = ld_check_name(L, root, "", "scenario", sc->name)) ||
+        (rc = ld_f_string(L, root, "", "description", false, "", &sc->description)) ||
+        (rc = ld_f_duration(L, root, "", "duration", true, 0, true, &sc->duration_s)) ||
+        (rc = ld_f_duration(L, root, "", "tick", false, 1, true, &sc->tick_s)))
+        return rc;
+    if (sc->tick_s > sc->duration_s) {
+        char t[32], d[32];
+        ld_fmt_dur(sc->tick_s, t, sizeof t);
+        ld_fmt_dur(sc->duration_s, d, sizeof d);
+        yaml_node_t *tick = ld_get(L, root, "tick", NULL);
+        if (tick != NULL)
+            return ld_fail(L, tick, HR_EINVAL, "tick", "must be at most duration (%s), got %s", d,
+                           ld_sval(tick));
+        return ld_fail(L, ld_get(L, root, "duration", NULL), HR_EINVAL, "duration",
+                       "must be at least tick (%s, the default), got %s", t, d);
+    }
+    if ((rc = ld_f_enum(L, root, "", "fidelity", false, HR_FIDELITY_AUTO, "fidelity",
+                        fidelity_names, &fid)))
+        return rc;
+    if (fid == HR_FIDELITY_FLUID)
+        return ld_fail(L, ld_get(L, root, "fidelity", NULL), HR_ENOTSUP, "fidelity",
+                       "fluid mode is not available yet; use request or auto");
+    sc->fidelity = (hr_fidelity)fid;
+    if ((rc = parse_seed(L, root, &sc->seed)) ||
+        (rc = ld_f_int(L, root, "", "replications", false, 1, 1, 1000, &sc->replications)))
+        return rc;
+    return HR_OK;
+}
+
+/* ---- limits -------------------------------------------------------------- */
+
+static const keyspec limit_keys[] = {
+    {"max_scale_out_per_hour", NULL}, {"max_scale_in_per_hour", NULL},
+    {"budget_per_hour", NULL}, {NULL, NULL}
+};
+
+/* Set the fields present in n (leaving the others as they are), so a
+ * policy's limits overlay the scenario's field by field. */
+int ld_parse_limits(loader *L, const yaml_node_t *n, const char *path, hr_limits *lim)
+{
+    int rc;
+    if ((rc = ld_expect_map(L, n, path, "{max_scale_out_per_hour: 10, budget_per_hour: 40}")) ||
+        (rc = ld_check_keys(L, n, path, limit_keys)))
+        return rc;
+    if (ld_get(L, n, "max_scale_out_per_hour", NULL)) {
+        lim->has_max_scale_out_per_hour = true;
+        if ((rc = ld_f_int(L, n, path, "max_scale_out_per_hour", true, 0, 1, INT_MAX,
+                           &lim->max_scale_out_per_hour)))
+            return rc;
+    }
+    if (ld_get(L, n, "max_scale_in_per_hour", NULL)) {
+        lim->has_max_scale_in_per_hour = true;
+        if ((rc = ld_f_int(L, n, path, "max_scale_in_per_hour", true, 0, 1, INT_MAX,
+                           &lim->max_scale_in_per_hour)))
+            return rc;
+    }
+    if (ld_get(L, n, "budget_per_hour", NULL)) {
+        lim->has_budget_per_hour = true;
+        if ((rc = ld_f_number(L, n, path, "budget_per_hour", true, 0, 0, true, NO_HI, false,
+                              &lim->budget_per_hour)))
+            return rc;
+    }
+    return HR_OK;
+}
+
+/* ---- metrics and slo ----------------------------------------------------- */
+
+static const keyspec metrics_keys[] = {{"period", NULL}, {"delay", NULL}, {NULL, NULL}};
+static const keyspec slo_keys[] = {
+    {"latency_p95", NULL}, {"latency_p99", NULL}, {"error_rate", NULL}, {"window", NULL},
+    {"objective", NULL}, {NULL, NULL}
+};
+
+static int parse_metrics(loader *L, const yaml_node_t *n)
+{
+    hr_metrics_config *m = &L->sc->metrics;
+    int rc;
+    m->period_s = 60;
+    m->delay_s = 60;
+    if (n != NULL) {
+        if ((rc = ld_expect_map(L, n, "metrics", "{period: 60s, delay: 60s}")) ||
+            (rc = ld_check_keys(L, n, "metrics", metrics_keys)) ||
+            (rc = ld_f_duration(L, n, "metrics", "period", false, 60, true, &m->period_s)) ||
+            (rc = ld_f_duration(L, n, "metrics", "delay", false, 60, false, &m->delay_s)))
+            return rc;
+    }
+    return ld_check_tick_multiple(L, n, "metrics", "period", m->period_s);
+}
+
+static int parse_slo(loader *L, const yaml_node_t *n)
+{
+    hr_slo_config *s = &L->sc->slo;
+    int rc;
+    s->error_rate_pct = -1;
+    s->window_s = 300;
+    s->objective_pct = 99.9;
+    if (n != NULL) {
+        if ((rc = ld_expect_map(L, n, "slo", "{latency_p95: 300ms, error_rate: 0.1}")) ||
+            (rc = ld_check_keys(L, n, "slo", slo_keys)) ||
+            (rc = ld_f_duration(L, n, "slo", "latency_p95", false, 0, true, &s->latency_p95_s)) ||
+            (rc = ld_f_duration(L, n, "slo", "latency_p99", false, 0, true, &s->latency_p99_s)) ||
+            (rc = ld_f_number(L, n, "slo", "error_rate", false, -1, 0, false, 100, false,
+                              &s->error_rate_pct)) ||
+            (rc = ld_f_duration(L, n, "slo", "window", false, 300, true, &s->window_s)) ||
+            (rc = ld_f_number(L, n, "slo", "objective", false, 99.9, 0, true, 100, false,
+                              &s->objective_pct)))
+            return rc;
+    }
+    return ld_check_tick_multiple(L, n, "slo", "window", s->window_s);
+}
+
+/* ---- the document -------------------------------------------------------- */
+
+/* The walk of a scenario document (arg unused). */
+static int parse_root(loader *L, yaml_node_t *root, void *arg)
+{
+    int rc;
+    yaml_node_t *sub;
+    (void)arg;
+    if ((rc = ld_expect_map(L, root, "", "{scenario: NAME, duration: 1d, traffic: {...}, ...}")) ||
+        (rc = ld_check_keys(L, root, "", top_keys)) || (rc = parse_header(L, root)))
+        return rc;
+    if ((sub = ld_get(L, root, "limits", NULL)) &&
+        (rc = ld_parse_limits(L, sub, "limits", &L->sc->limits)))
+        return rc;
+    if (!(sub = ld_get(L, root, "traffic", NULL)))
+        return ld_missing(L, root, "", "traffic");
+    if ((rc = ld_parse_traffic(L, sub)))
+        return rc;
+    if (!(sub = ld_get(L, root, "workload", NULL)))
+        return ld_missing(L, root, "", "workload");
+    if ((rc = ld_parse_workload(L, sub)))
+        return rc;
+    if (!(sub = ld_get(L, root, "fleet", NULL)))
+        return ld_missing(L, root, "", "fleet");
+    if ((rc = ld_parse_fleet(L, sub)) ||
+        (rc = parse_metrics(L, ld_get(L, root, "metrics", NULL))) ||
+        (rc = parse_slo(L, ld_get(L, root, "slo", NULL))) || (rc = ld_parse_policies(L, root)))
+        return rc;
+    return HR_OK;
+}
+
+/* Line and column (1-based) of a byte offset, for reader errors that only
+ * carry an offset. */
+static void offset_position(const loader *L, size_t off, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off && i < L->len; i++) {
+        if (L->text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((unsigned char)L->text[i] & 0xC0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
+
+static int syntax_error(loader *L, const yaml_parser_t *p)
+{
+    int line, col;
+    if (p->error == YAML_MEMORY_ERROR)
+        return ld_nomem(L);
+    if (p->error == YAML_READER_ERROR) {
+        offset_position(L, p->problem_offset, &line, &col);
+        return hr_error_set(L->err, HR_EINVAL, "%s:%d:%d: YAML syntax error: %s", L->file, line,
+                            col, p->problem ? p->problem : "unreadable input");
+    }
+    line = (int)p->problem_mark.line + 1;
+    col = (int)p->problem_mark.column + 1;
+    if (p->context != NULL)
+        return hr_error_set(L->err, HR_EINVAL, "%s:%d:%d: YAML syntax error: %s (%s at %d:%d)",
+                            L->file, line, col, p->problem ? p->problem : "invalid YAML",
+                            p->context, (int)p->context_mark.line + 1,
+                            (int)p->context_mark.column + 1);
+    return hr_error_set(L->err, HR_EINVAL, "%s:%d:%d: YAML syntax error: %s", L->file, line, col,
+                        p->problem ? p->problem : "invalid YAML");
+}
+
+int ld_load_document(loader *L, const char *what, const char *empty_hint,
+                     int (*walk)(loader *L, yaml_node_t *root, void *arg), void *arg)
+{
+    yaml_parser_t parser;
+    yaml_document_t doc, extra;
+    int rc;
+    if (!yaml_parser_initialize(&parser))
+        return ld_nomem(L);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)L->text, L->len);
+    if (!yaml_parser_load(&parser, &doc)) {
+        rc = syntax_error(L, &parser);
+        yaml_parser_delete(&parser);
+        return rc;
+    }
+    L->doc = &doc;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (root == NULL) {
+        if (empty_hint != NULL)
+            rc = hr_error_set(L->err, HR_EINVAL, "%s:1:1: the file is empty; %s", L->file,
+                              empty_hint);
+        else
+            rc = hr_error_set(L->err, HR_EINVAL, "%s:1:1: the file is empty", L->file);
+    } else if (!yaml_parser_load(&parser, &extra)) {
+        rc = syntax_error(L, &parser);
+    } else {
+        yaml_node_t *second = yaml_document_get_root_node(&extra);
+        if (second != NULL) {
+            rc = hr_error_set(L->err, HR_EINVAL,
+                              "%s:%d:%d: a second YAML document; a %s file holds exactly one (remove the '---')",
+                              L->file, (int)second->start_mark.line + 1,
+                              (int)second->start_mark.column + 1, what);
+        } else {
+            L->root = root;
+            rc = walk(L, root, arg);
+        }
+        yaml_document_delete(&extra);
+    }
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    L->doc = NULL;
+    L->root = NULL;
+    return rc;
+}
+
+int ld_read_file(const char *path, const char *what, char **text, size_t *len, hr_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return hr_error_set(err, HR_EIO, "cannot read %s: %s", path, strerror(errno));
+    size_t cap = 8192, n = 0;
+    char *buf = malloc(cap);
+    while (buf != NULL) {
+        size_t got_n = fread(buf + n, 1, cap - n, f);
+        n += got_n;
+        if (n < cap)
+            break;
+        char *bigger = realloc(buf, cap * 2);
+        if (bigger == NULL) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    if (buf == NULL) {
+        fclose(f);
+        return hr_error_set(err, HR_ENOMEM, "%s: out of memory while reading the %s", path, what);
+    }
+    if (ferror(f)) {
+        int e = errno;
+        free(buf);
+        fclose(f);
+        return hr_error_set(err, HR_EIO, "cannot read %s: %s", path, strerror(e));
+    }
+    fclose(f);
+    buf[n] = '\0'; /* the loop ends with n < cap */
+    *text = buf;
+    *len = n;
+    return HR_OK;
+}
+
+/* ---- the public entry points --------------------------------------------- */
+
+int hr_scenario_load_string(const char *path, const char *text, size_t len,
+                            hr_scenario *out, hr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (path == NULL)
+        path = "<string>";
+    loader L = {.file = path, .text = text, .len = len, .err = err, .sc = out};
+    out->path = strdup(path);
+    out->text = malloc(len + 1);
+    if (out->path == NULL || out->text == NULL) {
+        hr_scenario_free(out);
+        return ld_nomem(&L);
+    }
+    if (len > 0)
+        memcpy(out->text, text, len);
+    out->text[len] = '\0';
+    int rc = ld_load_document(&L, "scenario",
+                              "a scenario needs at least scenario, duration, traffic, workload, fleet and policies",
+                              parse_root, NULL);
+    if (rc != HR_OK) {
+        hr_scenario_free(out);
+        return rc;
+    }
+    hr_error_clear(err);
+    return HR_OK;
+}
+
+int hr_scenario_load(const char *path, hr_scenario *out, hr_error *err)
+{
+    char *buf;
+    size_t len;
+    memset(out, 0, sizeof *out);
+    int rc = ld_read_file(path, "scenario", &buf, &len, err);
+    if (rc != HR_OK)
+        return rc;
+    rc = hr_scenario_load_string(path, buf, len, out, err);
+    free(buf);
+    return rc;
+}
+
+void hr_scenario_free(hr_scenario *sc)
+{
+    if (sc == NULL)
+        return;
+    free(sc->path);
+    free(sc->text);
+    free(sc->name);
+    free(sc->description);
+    free(sc->traffic.diurnal_name);
+    for (size_t i = 0; i < sc->traffic.n_events; i++)
+        free(sc->traffic.events[i].name);
+    free(sc->traffic.events);
+    for (size_t i = 0; i < sc->workload.n_classes; i++)
+        free(sc->workload.classes[i].name);
+    free(sc->workload.classes);
+    free(sc->fleet.instance_type);
+    for (size_t i = 0; i < sc->n_policies; i++) {
+        free(sc->policies[i].name);
+        free(sc->policies[i].source);
+        free(sc->policies[i].steps);
+    }
+    free(sc->policies);
+    memset(sc, 0, sizeof *sc);
+}
+
+int hr_scenario_find_policy(const hr_scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->n_policies; i++)
+        if (sc->policies[i].name != NULL && strcmp(sc->policies[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
