@@ -52,9 +52,21 @@ typedef struct hr_period_counts {
 } hr_period_counts;
 
 /* Fill metric[HR_METRIC_COUNT] from a period's gauge (group integrals),
- * counts and fleet latency histogram. Returns 0 when the group held no
- * instance during the period (no datapoint), 1 otherwise. */
-int hr_metrics_datapoint(const hr_gauge *g, const hr_period_counts *counts,
-                         const hr_histogram *latency, double metric[HR_METRIC_COUNT]);
+ * counts and fleet latency histogram: per-instance averages over the
+ * group (memory from the fleet's memory model), fleet-wide latency and
+ * error rate. Returns 0 when the group held no instance during the period
+ * (no datapoint), 1 otherwise. */
+int hr_metrics_datapoint(const hr_fleet_config *fleet, const hr_gauge *g,
+                         const hr_period_counts *counts, const hr_histogram *latency,
+                         double metric[HR_METRIC_COUNT]);
+
+/* Fill total[HR_METRIC_COUNT] with the fleet's totals over a period of
+ * period_s: g integrates every serving instance, offered counts every
+ * arrival (routed or not). Per-instance metrics are summed over the
+ * instances (cpu in percent-instances, memory likewise); latency_p95 and
+ * error_rate are fleet-wide already and are copied from metric. */
+void hr_metrics_totals(const hr_fleet_config *fleet, const hr_gauge *g, double period_s,
+                       uint64_t offered, const double metric[HR_METRIC_COUNT],
+                       double total[HR_METRIC_COUNT]);
 
 #endif

@@ -17,9 +17,26 @@
 
 #define HR_REASON_MAX 200
 
+/* The most values one observation carries (an HPA reads one per metric). */
+#define HR_POLICY_MAX_INPUTS HR_HPA_MAX_METRICS
+
+/* Whether an input is the per-instance average over the counted instances
+ * or the fleet's total (summed over every serving instance; fleet-wide
+ * figures such as latency_p95 are the same either way). */
+typedef enum hr_metric_scope { HR_SCOPE_AVERAGE = 0, HR_SCOPE_TOTAL } hr_metric_scope;
+
+/* One value a policy reads from each observation. */
+typedef struct hr_policy_input {
+    const char *name;       /* the column `headroom decide` reads it from */
+    hr_metric metric;       /* HR_METRIC_COUNT: nothing simulated (decide only) */
+    hr_metric_scope scope;
+    double scale;           /* the input is scale x the published value */
+} hr_policy_input;
+
 /* What a policy sees at one evaluation. Evaluations happen each time a
  * metric datapoint is published (every metrics.period, starting at
- * period + delay). */
+ * period + delay), or every hr_policy_sync_period_s with the latest
+ * datapoint published before it. */
 typedef struct hr_observation {
     double time_s;
     int desired;           /* the current desired capacity (last applied decision) */
@@ -33,7 +50,8 @@ typedef struct hr_observation {
     bool has_datapoint;    /* false before the first publication or when no
                               instance was counted in the period */
     double datapoint_start_s, datapoint_end_s; /* the period the datapoint covers */
-    double metric[HR_METRIC_COUNT];            /* the published datapoint */
+    double input[HR_POLICY_MAX_INPUTS];        /* the datapoint's values, in the order of
+                                                  hr_policy_inputs; NaN when missing */
     int min, max;          /* the fleet's bounds, for reasons and clamping */
 } hr_observation;
 
@@ -60,6 +78,8 @@ struct hr_policy {
     const hr_policy_config *cfg; /* borrowed from the scenario; must outlive p */
     const hr_scenario *sc;       /* borrowed */
     void *state;
+    hr_policy_input inputs[HR_POLICY_MAX_INPUTS]; /* filled by the kind's init */
+    size_t n_inputs;
 };
 
 /* Create the policy cfg describes (cfg and sc must outlive it). On success
@@ -74,8 +94,14 @@ void hr_policy_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
  * (target tracking's instance warm-up; 0 for other kinds). */
 double hr_policy_metric_warmup_s(const hr_policy *p);
 
-/* The metric the policy reads, or HR_METRIC_COUNT when it reads none. */
-hr_metric hr_policy_metric(const hr_policy *p);
+/* The values the policy reads from each observation (*out points into p);
+ * returns how many (0 for a static fleet). */
+size_t hr_policy_inputs(const hr_policy *p, const hr_policy_input **out);
+
+/* Seconds between evaluations, each with the latest published datapoint
+ * (the HPA's sync period), or 0 when the policy is evaluated at each
+ * publication (CloudWatch alarms). */
+double hr_policy_sync_period_s(const hr_policy *p);
 
 void hr_policy_free(hr_policy *p);
 

@@ -96,6 +96,11 @@ typedef enum hr_lb_kind {
 typedef struct hr_fleet_config {
     char *instance_type;
     double vcpu, memory_gb;
+    /* Memory in use = memory_base_gb + memory_per_request_gb x requests in
+     * flight (queued or in service); the `memory` metric is it in percent of
+     * memory_gb. Both 0 when the scenario gives no memory model. */
+    double memory_base_gb;          /* key fleet.instance.memory_base_gb, [0, memory_gb) */
+    double memory_per_request_gb;   /* key fleet.instance.memory_per_request_mb / 1024, >= 0 */
     int concurrency;                /* workers per instance, >= 1 */
     double price_per_hour;          /* on-demand, >= 0 */
     hr_dist boot;                   /* PENDING duration */
@@ -141,7 +146,8 @@ typedef struct hr_limits {
 typedef enum hr_policy_kind {
     HR_POLICY_STATIC = 0,
     HR_POLICY_STEP,
-    HR_POLICY_TARGET_TRACKING
+    HR_POLICY_TARGET_TRACKING,
+    HR_POLICY_HPA
 } hr_policy_kind;
 
 /* What a policy can measure. Values are per instance averages over the
@@ -153,6 +159,7 @@ typedef enum hr_metric {
     HR_METRIC_QUEUE_DEPTH,    /* requests queued per instance */
     HR_METRIC_LATENCY_P95,    /* fleet p95 response time, milliseconds */
     HR_METRIC_ERROR_RATE,     /* failed requests / requests, percent (fleet) */
+    HR_METRIC_MEMORY,         /* memory in use / memory_gb, percent */
     HR_METRIC_COUNT
 } hr_metric;
 
@@ -166,6 +173,78 @@ typedef struct hr_step_adjustment {
     int change;    /* instances to add (> 0) or remove (< 0) */
     hr_srcpos pos;
 } hr_step_adjustment;
+
+/* ---- Kubernetes HorizontalPodAutoscaler (autoscaling/v2) -------------- */
+
+/* Where an HPA metric comes from (spec.metrics[].type). */
+typedef enum hr_hpa_source {
+    HR_HPA_RESOURCE = 0,  /* cpu or memory of each pod, against its request */
+    HR_HPA_PODS,          /* a per-pod custom metric, averaged over the pods */
+    HR_HPA_OBJECT,        /* one value describing a Kubernetes object (an Ingress) */
+    HR_HPA_EXTERNAL       /* one value from outside the cluster (a queue length) */
+} hr_hpa_source;
+
+/* The target's type (target.type). */
+typedef enum hr_hpa_target {
+    HR_HPA_UTILIZATION = 0, /* averageUtilization: percent of the request (Resource) */
+    HR_HPA_AVERAGE_VALUE,   /* averageValue: per pod */
+    HR_HPA_VALUE            /* value: the total (Object, External) */
+} hr_hpa_target;
+
+/* The most metrics one HPA may list. */
+#define HR_HPA_MAX_METRICS 16
+
+typedef struct hr_hpa_metric {
+    hr_hpa_source source;
+    hr_hpa_target target_type;
+    double target;     /* in the manifest's unit: percent, cores, bytes, or the metric's own */
+    char *name;        /* "cpu"/"memory" for Resource, else the metric's own name; also the
+                          column `headroom decide` reads it from */
+    hr_metric metric;  /* what it reads in a simulation; HR_METRIC_COUNT when the name maps
+                          to nothing simulated (allowed in decide only) */
+    double scale;      /* the simulated metric times scale is the manifest's unit (cores per
+                          cpu percent, bytes per memory percent, 1 otherwise) */
+    hr_srcpos pos;     /* the metric's entry in its file */
+} hr_hpa_metric;
+
+typedef enum hr_hpa_select {
+    HR_HPA_SELECT_MAX = 0, /* the policy allowing the largest change */
+    HR_HPA_SELECT_MIN,     /* the policy allowing the smallest change */
+    HR_HPA_SELECT_DISABLED /* no scaling in this direction */
+} hr_hpa_select;
+
+typedef struct hr_hpa_rate {
+    bool percent;      /* type Percent (else Pods) */
+    int value;         /* > 0 */
+    int period_s;      /* periodSeconds, 1..1800 */
+} hr_hpa_rate;
+
+/* The most rate policies one direction may list. */
+#define HR_HPA_MAX_RATES 16
+
+/* behavior.scaleUp or behavior.scaleDown, defaults filled field by field. */
+typedef struct hr_hpa_rules {
+    int stabilization_s;    /* stabilizationWindowSeconds, 0..3600 */
+    hr_hpa_select select;
+    hr_hpa_rate rates[HR_HPA_MAX_RATES];
+    size_t n_rates;
+    bool has_tolerance;     /* the rule's own tolerance (Kubernetes 1.33+) */
+    double tolerance;
+} hr_hpa_rules;
+
+typedef struct hr_hpa_config {
+    char *manifest;         /* the manifest's path as resolved, NULL when inline */
+    int min_replicas;       /* default 1 */
+    int max_replicas;
+    hr_hpa_metric metrics[HR_HPA_MAX_METRICS];
+    size_t n_metrics;       /* >= 1: no metrics means cpu at 80% utilization */
+    bool has_behavior;      /* false: the controller's path without behavior */
+    hr_hpa_rules up, down;
+    /* the controller's own flags, set in the headroom policy mapping */
+    double sync_period_s;          /* --horizontal-pod-autoscaler-sync-period, 15s */
+    double tolerance;              /* --horizontal-pod-autoscaler-tolerance, 0.1 */
+    double downscale_window_s;     /* --horizontal-pod-autoscaler-downscale-stabilization, 5m */
+} hr_hpa_config;
 
 typedef struct hr_policy_config {
     char *name;
@@ -193,6 +272,9 @@ typedef struct hr_policy_config {
     hr_step_adjustment *steps;
     size_t n_steps;
     double cooldown_s;          /* default 300s */
+
+    /* hpa */
+    hr_hpa_config hpa;
 
     hr_limits limits;           /* scenario limits overlaid with the policy's own */
 } hr_policy_config;
@@ -233,6 +315,16 @@ int hr_scenario_load(const char *path, hr_scenario *out, hr_error *err);
  * relative file references. */
 int hr_scenario_load_string(const char *path, const char *text, size_t len,
                             hr_scenario *out, hr_error *err);
+
+/* Load the single policy of a file of its own into sc, for `headroom
+ * decide`: a Kubernetes HorizontalPodAutoscaler manifest (autoscaling/v2,
+ * or v1 with targetCPUUtilizationPercentage; among several YAML documents,
+ * the one HPA) or one headroom policy mapping ({name, kind, ...}). The
+ * caller fills sc's tick, metrics and fleet (the context a policy's
+ * defaults come from); on success sc->policies holds the one policy and sc
+ * must be released with hr_scenario_free. A manifest's metrics need not
+ * name anything simulated. Errors as hr_scenario_load. */
+int hr_scenario_load_policy_file(const char *path, hr_scenario *sc, hr_error *err);
 
 /* Free everything a loaded scenario owns and zero it. Safe on a zeroed
  * scenario. */

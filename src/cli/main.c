@@ -26,6 +26,7 @@ static const char main_help[] =
 static const hr_command commands[] = {
     {"run", "run a scenario", hr_cli_run_help, hr_cli_run},
     {"validate", "check scenario files", hr_cli_validate_help, hr_cli_validate},
+    {"decide", "dry-run a policy over observations", hr_cli_decide_help, hr_cli_decide},
 };
 
 static const hr_command *find_command(const char *name)

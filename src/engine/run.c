@@ -55,7 +55,8 @@ enum event_type {
     EV_DETECTED,
     EV_DRAIN_DEADLINE,
     EV_TICK,
-    EV_PUBLISH
+    EV_PUBLISH,
+    EV_SYNC
 };
 
 enum error_kind { ERR_REJECTED, ERR_TIMED_OUT, ERR_FAILED };
@@ -92,9 +93,11 @@ struct instance {
 
 typedef struct publication {
     double start_s, end_s;
+    double published_s;
     bool has;
     int counted;  /* mean number of counted instances over the period */
-    double metric[HR_METRIC_COUNT];
+    double metric[HR_METRIC_COUNT]; /* per counted instance */
+    double total[HR_METRIC_COUNT];  /* the whole serving fleet */
 } publication;
 
 /* Counters and latencies over one interval (row, period or window). The
@@ -138,10 +141,15 @@ typedef struct sim {
     int desired;
     uint64_t launches;
     double metric_warmup_s;
-    hr_metric metric;
+    const hr_policy_input *inputs;
+    size_t n_inputs;
+    double sync_s;          /* > 0: the policy is evaluated every sync_s */
 
     hr_gauge fleet_gauge;   /* serving instances: the time series */
     hr_gauge policy_gauge;  /* counted instances: the policy's datapoints */
+    hr_gauge period_fleet;  /* the fleet gauge's areas of the period not yet in
+                               fleet_gauge (rows and periods close independently) */
+    uint64_t period_offered; /* every arrival of the period */
 
     interval row, period, window;
     hr_histogram *all_latency;
@@ -154,6 +162,7 @@ typedef struct sim {
 
     publication *pubs;      /* ring of datapoints awaiting publication */
     size_t n_pubs;
+    publication latest, previous; /* the two newest published, for sync policies */
 } sim;
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -628,6 +637,7 @@ static void on_arrival(sim *s)
 
     s->out->summary.requests++;
     s->row.arrivals++;
+    s->period_offered++;
     if (s->n_routable == 0) {
         count_error(s, ERR_REJECTED);
         return;
@@ -720,6 +730,10 @@ static void emit_row(sim *s, double len_s)
     row->in_service = s->count[HR_INSTANCE_IN_SERVICE];
     row->draining = s->count[HR_INSTANCE_DRAINING];
     row->cost_per_hour = (double)s->n_alive * s->fleet->price_per_hour;
+    s->period_fleet.instance_area += g->instance_area;
+    s->period_fleet.worker_area += g->worker_area;
+    s->period_fleet.busy_area += g->busy_area;
+    s->period_fleet.queued_area += g->queued_area;
     hr_gauge_reset(g, s->now);
     interval_reset(&s->row);
     s->row_start_s = s->now;
@@ -732,8 +746,28 @@ static void close_period(sim *s)
     p->start_s = s->period_start_s;
     p->end_s = s->now;
     hr_period_counts counts = {s->period.arrivals, s->period.completed, s->period.errors};
-    p->has = hr_metrics_datapoint(&s->policy_gauge, &counts, s->period.latency, p->metric);
+    p->has = hr_metrics_datapoint(s->fleet, &s->policy_gauge, &counts, s->period.latency, p->metric);
     p->counted = (int)lround(s->policy_gauge.instance_area / (p->end_s - p->start_s));
+
+    /* The fleet's areas over the period: what rows already took, plus the
+     * fleet gauge since the last row; that part is then owed back. */
+    hr_gauge *g = &s->fleet_gauge, *pf = &s->period_fleet;
+    hr_gauge_advance(g, s->now);
+    hr_gauge total = {
+        .instance_area = pf->instance_area + g->instance_area,
+        .worker_area = pf->worker_area + g->worker_area,
+        .busy_area = pf->busy_area + g->busy_area,
+        .queued_area = pf->queued_area + g->queued_area,
+    };
+    if (p->has)
+        hr_metrics_totals(s->fleet, &total, p->end_s - p->start_s, s->period_offered, p->metric,
+                          p->total);
+    pf->instance_area = -g->instance_area;
+    pf->worker_area = -g->worker_area;
+    pf->busy_area = -g->busy_area;
+    pf->queued_area = -g->queued_area;
+    s->period_offered = 0;
+
     schedule(s, s->now + s->sc->metrics.delay_s, EV_PUBLISH, p, 0);
     hr_gauge_reset(&s->policy_gauge, s->now);
     interval_reset(&s->period);
@@ -784,8 +818,13 @@ static void on_tick(sim *s, uint64_t k)
         schedule(s, next, EV_TICK, NULL, k + 1);
 }
 
-static void on_publish(sim *s, const publication *p)
+/* Ask the policy about datapoint p (NULL: none published yet) and apply
+ * what the controller allows. */
+static void evaluate(sim *s, const publication *p)
 {
+    static const publication none = {.has = false};
+    if (p == NULL)
+        p = &none;
     hr_observation obs = {
         .time_s = s->now,
         .desired = s->desired,
@@ -800,7 +839,13 @@ static void on_publish(sim *s, const publication *p)
         .min = s->fleet->min,
         .max = s->fleet->max,
     };
-    memcpy(obs.metric, p->metric, sizeof obs.metric);
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        const hr_policy_input *in = &s->inputs[i];
+        double v = NAN;
+        if (p->has && in->metric < HR_METRIC_COUNT)
+            v = in->scale * (in->scope == HR_SCOPE_TOTAL ? p->total : p->metric)[in->metric];
+        obs.input[i] = v;
+    }
     hr_decision proposal = {.desired = -1};
     hr_policy_decide(s->policy, &obs, &proposal);
 
@@ -816,12 +861,41 @@ static void on_publish(sim *s, const publication *p)
         fail(s, HR_ENOMEM, "out of memory for the controller's history");
         return;
     }
-    rec->metric = p->has && s->metric < HR_METRIC_COUNT ? p->metric[s->metric] : NAN;
+    rec->metric = s->n_inputs > 0 ? obs.input[0] : NAN;
     if (desired != s->desired) {
         out->summary.scaling_actions++;
         s->desired = desired;
         reconcile(s);
     }
+}
+
+/* A datapoint is published: the policy reads it now, or, when it syncs on
+ * its own clock, at its next sync. */
+static void on_publish(sim *s, const publication *p)
+{
+    if (s->sync_s <= 0) {
+        evaluate(s, p);
+        return;
+    }
+    s->previous = s->latest;
+    s->latest = *p;
+    s->latest.published_s = s->now;
+}
+
+/* A sync policy's reconcile: it reads the newest datapoint published
+ * before now (one published at this very instant waits for the next sync,
+ * whatever the order of the two events). */
+static void on_sync(sim *s, uint64_t k)
+{
+    const publication *p = NULL;
+    if (s->latest.end_s > 0 && s->latest.published_s < s->now)
+        p = &s->latest;
+    else if (s->previous.end_s > 0)
+        p = &s->previous;
+    evaluate(s, p);
+    double next = (double)(k + 1) * s->sync_s;
+    if (next <= s->end_s)
+        schedule(s, next, EV_SYNC, NULL, k + 1);
 }
 
 /* ---- setup, loop, teardown --------------------------------------------- */
@@ -847,7 +921,8 @@ static int setup(sim *s, const hr_run_spec *spec)
         return rc;
     s->has_ctl = true;
     s->metric_warmup_s = hr_policy_metric_warmup_s(s->policy);
-    s->metric = hr_policy_metric(s->policy);
+    s->n_inputs = hr_policy_inputs(s->policy, &s->inputs);
+    s->sync_s = hr_policy_sync_period_s(s->policy);
 
     s->class_cdf = malloc(s->wl->n_classes * sizeof *s->class_cdf);
     s->all_latency = malloc(sizeof *s->all_latency);
@@ -953,6 +1028,9 @@ static void dispatch(sim *s, const hr_event *ev)
     case EV_PUBLISH:
         on_publish(s, ev->obj);
         break;
+    case EV_SYNC:
+        on_sync(s, ev->arg);
+        break;
     }
 }
 
@@ -1017,6 +1095,8 @@ int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)
             launch(&s, true);
         schedule_arrival(&s);
         schedule(&s, sc->tick_s, EV_TICK, NULL, 1);
+        if (s.sync_s > 0)
+            schedule(&s, s.sync_s, EV_SYNC, NULL, 1);
 
         hr_event *ev;
         while (s.status == HR_OK && (ev = hr_queue_pop(&s.q))) {

@@ -15,6 +15,7 @@ static const hr_policy_ops *const hr_policy_kinds[] = {
     [HR_POLICY_STATIC] = &hr_policy_static_ops,
     [HR_POLICY_STEP] = &hr_policy_step_ops,
     [HR_POLICY_TARGET_TRACKING] = &hr_policy_target_tracking_ops,
+    [HR_POLICY_HPA] = &hr_policy_hpa_ops,
 };
 
 #define HR_POLICY_N_KINDS (sizeof hr_policy_kinds / sizeof hr_policy_kinds[0])
@@ -38,7 +39,7 @@ int hr_policy_new(const hr_policy_config *cfg, const hr_scenario *sc, hr_policy 
     const hr_policy_ops *ops = policy_ops_for(cfg->kind);
     if (ops == NULL)
         return hr_error_set(err, HR_EINVAL,
-                            "policy \"%s\": unknown kind %d; use static, step or target_tracking",
+                            "policy \"%s\": unknown kind %d; use static, step, target_tracking or hpa",
                             name, (int)cfg->kind);
 
     hr_policy *p = calloc(1, sizeof *p);
@@ -67,18 +68,37 @@ void hr_policy_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
 
 double hr_policy_metric_warmup_s(const hr_policy *p)
 {
-    /* Only target tracking leaves young instances out of its datapoints
-     * (AWS "instance warmup"); the other kinds read every serving instance. */
+    /* Target tracking leaves young instances out of its datapoints (AWS
+     * "instance warmup"); the HPA reads a pod from the first metric window
+     * that starts after it became ready (hpa.c); the other kinds read every
+     * serving instance. */
     if (p->cfg->kind == HR_POLICY_TARGET_TRACKING)
         return p->cfg->warmup_s;
+    if (p->cfg->kind == HR_POLICY_HPA && p->sc != NULL)
+        return p->sc->metrics.period_s;
     return 0.0;
 }
 
-hr_metric hr_policy_metric(const hr_policy *p)
+size_t hr_policy_inputs(const hr_policy *p, const hr_policy_input **out)
 {
-    if (p->cfg->kind == HR_POLICY_STATIC)
-        return HR_METRIC_COUNT;
-    return p->cfg->metric;
+    *out = p->inputs;
+    return p->n_inputs;
+}
+
+double hr_policy_sync_period_s(const hr_policy *p)
+{
+    if (p->cfg->kind == HR_POLICY_HPA)
+        return p->cfg->hpa.sync_period_s;
+    return 0.0;
+}
+
+void hr_policy_read_metric(hr_policy *p)
+{
+    p->inputs[0] = (hr_policy_input){.name = hr_metric_name(p->cfg->metric),
+                                     .metric = p->cfg->metric,
+                                     .scope = HR_SCOPE_AVERAGE,
+                                     .scale = 1.0};
+    p->n_inputs = 1;
 }
 
 void hr_policy_free(hr_policy *p)

@@ -14,6 +14,11 @@
 extern const hr_policy_ops hr_policy_static_ops;
 extern const hr_policy_ops hr_policy_step_ops;
 extern const hr_policy_ops hr_policy_target_tracking_ops;
+extern const hr_policy_ops hr_policy_hpa_ops;
+
+/* Declare the policy's one input: its cfg->metric, per-instance average
+ * (step and target tracking). */
+void hr_policy_read_metric(hr_policy *p);
 
 /* Write a duration the way scenarios spell it ("3m", "90s", "1h", "2.5s")
  * into buf; returns buf. */

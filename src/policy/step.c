@@ -68,6 +68,7 @@ static int step_init(hr_policy *p, hr_error *err)
     step_state *st = calloc(1, sizeof *st);
     if (st == NULL)
         return hr_error_set(err, HR_ENOMEM, "out of memory");
+    hr_policy_read_metric(p);
     st->period_s = p->sc->metrics.period_s;
     /* ceil with a tolerance so that breach 3m over 60s periods is 3, not 4. */
     double n = ceil(cfg->breach_s / st->period_s - 1e-9);
@@ -188,7 +189,7 @@ static void step_decide(hr_policy *p, const hr_observation *obs, hr_decision *ou
         return;
     }
     const char *name = hr_metric_name(cfg->metric);
-    double m = obs->metric[cfg->metric];
+    double m = obs->input[0];
     bool out_breach = st->has_out && m >= st->out_threshold;
     bool in_breach = st->has_in && m <= st->in_threshold;
     st->n_out = out_breach ? st->n_out + 1 : 0;

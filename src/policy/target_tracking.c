@@ -80,6 +80,7 @@ static int tt_init(hr_policy *p, hr_error *err)
     if (st == NULL)
         return hr_error_set(err, HR_ENOMEM, "out of memory");
     p->state = st;
+    hr_policy_read_metric(p);
     return HR_OK;
 }
 
@@ -185,7 +186,7 @@ static void tt_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
         hr_policy_no_data(p, out);
         return;
     }
-    double m = obs->metric[cfg->metric];
+    double m = obs->input[0];
     int needed = tt_needed(obs->counted, m, cfg->target);
     char head[HR_REASON_MAX];
     snprintf(head, sizeof head, "%s %.1f vs target %g", hr_metric_name(cfg->metric), m, cfg->target);

@@ -13,8 +13,8 @@ static const keyspec fleet_keys[] = {
     {"reserved", "reserved instances are not available yet"}, {NULL, NULL}
 };
 static const keyspec instance_keys[] = {
-    {"type", NULL}, {"vcpu", NULL}, {"memory_gb", NULL}, {"concurrency", NULL},
-    {"price_per_hour", NULL}, {NULL, NULL}
+    {"type", NULL}, {"vcpu", NULL}, {"memory_gb", NULL}, {"memory_base_gb", NULL},
+    {"memory_per_request_mb", NULL}, {"concurrency", NULL}, {"price_per_hour", NULL}, {NULL, NULL}
 };
 static const keyspec warmup_keys[] = {{"duration", NULL}, {"initial_speed", NULL}, {NULL, NULL}};
 static const keyspec failure_keys[] = {{"mtbf", NULL}, {"detect", NULL}, {NULL, NULL}};
@@ -37,11 +37,26 @@ static int parse_instance(loader *L, const yaml_node_t *map, hr_fleet_config *f)
         (rc = ld_f_number(L, n, path, "vcpu", false, 1, 0, true, NO_HI, false, &f->vcpu)) ||
         (rc = ld_f_number(L, n, path, "memory_gb", false, 1, 0, true, NO_HI, false,
                           &f->memory_gb)) ||
+        (rc = ld_f_number(L, n, path, "memory_base_gb", false, 0, 0, false, f->memory_gb, true,
+                          &f->memory_base_gb)) ||
+        (rc = ld_f_number(L, n, path, "memory_per_request_mb", false, 0, 0, false,
+                          f->memory_gb * 1024, false, &f->memory_per_request_gb)) ||
         (rc = ld_f_int(L, n, path, "concurrency", true, 0, 1, 100000, &f->concurrency)) ||
         (rc = ld_f_number(L, n, path, "price_per_hour", true, 0, 0, false, NO_HI, false,
                           &f->price_per_hour)))
         return rc;
+    f->memory_per_request_gb /= 1024;
     return HR_OK;
+}
+
+int ld_need_memory_model(loader *L, const yaml_node_t *at, const char *path)
+{
+    const hr_fleet_config *f = &L->sc->fleet;
+    if (f->memory_base_gb > 0 || f->memory_per_request_gb > 0)
+        return HR_OK;
+    return ld_fail(L, at, HR_EINVAL, path,
+                   "reads memory, but the fleet has no memory model; give fleet.instance.memory_base_gb "
+                   "(GiB in use when idle) and memory_per_request_mb (MiB per request in flight)");
 }
 
 static int parse_fleet_sizes(loader *L, const yaml_node_t *n, hr_fleet_config *f)

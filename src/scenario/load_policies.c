@@ -1,13 +1,14 @@
 /* load_policies.c - the policies list: the keys every policy has (name,
  * kind, limits), the policy's source text, and one parser per kind (static,
- * step, target_tracking), chosen through the kind table policy_kinds. */
+ * step, target_tracking here; hpa in load_hpa.c), chosen through the kind
+ * table policy_kinds. Adding a kind: its parser and one row there. */
 #include "loader.h"
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* hr_metric order, then the contract metric that is not modelled. */
+/* hr_metric order. */
 static const char *const metric_names[] = {
     "cpu", "request_rate", "concurrency", "queue_depth", "latency_p95", "error_rate", "memory",
     NULL
@@ -21,9 +22,12 @@ static const char *const tt_keys[] = {
     "name", "kind", "metric", "target", "warmup", "scale_in_cooldown", "scale_out_cooldown",
     "disable_scale_in", "limits", NULL
 };
+static const char *const hpa_keys[] = {
+    "name", "kind", "manifest", "spec", "metric_map", "sync_period", "tolerance",
+    "downscale_stabilization", "limits", NULL
+};
 /* The keys the scenario format gives the kinds not built yet, so that they
  * read as another kind's keys; settle them when the kind is built. */
-static const char *const hpa_keys[] = {"name", "kind", "manifest", "spec", "limits", NULL};
 static const char *const scheduled_keys[] = {"name", "kind", "schedule", "limits", NULL};
 static const char *const predictive_keys[] = {
     "name", "kind", "forecaster", "season", "lead", "target", "fallback", "limits", NULL
@@ -36,17 +40,13 @@ static const keyspec step_adj_keys[] = {
 static int parse_metric(loader *L, const yaml_node_t *n, const char *path, hr_metric *out)
 {
     int m, rc;
-    char list[LIST_MAX];
+    char kp[KEYPATH_MAX];
     if ((rc = ld_f_enum(L, n, path, "metric", true, 0, "metric", metric_names, &m)))
         return rc;
-    if (m >= HR_METRIC_COUNT) {
-        char kp[KEYPATH_MAX];
-        ld_join(kp, path, "metric");
-        return ld_fail(L, ld_get(L, n, "metric", NULL), HR_ENOTSUP, kp,
-                       "memory is not modelled yet; available metrics: %s",
-                       ld_list_names(metric_names, HR_METRIC_COUNT, list, sizeof list));
-    }
     *out = (hr_metric)m;
+    ld_join(kp, path, "metric");
+    if (*out == HR_METRIC_MEMORY && !L->standalone)
+        return ld_need_memory_model(L, ld_get(L, n, "metric", NULL), kp);
     return HR_OK;
 }
 
@@ -56,7 +56,7 @@ static int parse_target_tracking(loader *L, const yaml_node_t *n, const char *pa
     int rc;
     if ((rc = parse_metric(L, n, path, &p->metric)))
         return rc;
-    /* cpu and error_rate are percentages. */
+    /* cpu and error_rate are percentages (memory may run past 100%). */
     bool pct = p->metric == HR_METRIC_CPU || p->metric == HR_METRIC_ERROR_RATE;
     if ((rc = ld_f_number(L, n, path, "target", true, 0, 0, true, pct ? 100 : NO_HI, false,
                           &p->target)) ||
@@ -207,7 +207,7 @@ static const policy_kind policy_kinds[] = {
     [HR_POLICY_STATIC] = {"static", static_keys, parse_static},
     [HR_POLICY_STEP] = {"step", step_keys, parse_step},
     [HR_POLICY_TARGET_TRACKING] = {"target_tracking", tt_keys, parse_target_tracking},
-    {"hpa", hpa_keys, NULL},
+    [HR_POLICY_HPA] = {"hpa", hpa_keys, ld_parse_hpa},
     {"scheduled", scheduled_keys, NULL},
     {"predictive", predictive_keys, NULL},
 };
@@ -321,18 +321,23 @@ static size_t list_kinds(const char *all[N_KINDS + 1], const char *built[N_KINDS
     return n_built;
 }
 
+/* Policy i of the list (or, when L->standalone, the one policy of a file
+ * of its own, whose key paths start at "policy"). */
 static int parse_policy(loader *L, const yaml_node_t *n, size_t i, hr_policy_config *p)
 {
     char path[KEYPATH_MAX], kp[KEYPATH_MAX], list[LIST_MAX];
     const char *kind_names[N_KINDS + 1], *built[N_KINDS];
     size_t n_built = list_kinds(kind_names, built);
     int rc, kind;
-    ld_join_index(path, "policies", i, NULL);
+    if (L->standalone)
+        ld_join(path, "", "policy");
+    else
+        ld_join_index(path, "policies", i, NULL);
     if ((rc = ld_expect_map(L, n, path, "{name: cpu-70, kind: target_tracking, metric: cpu, target: 70}")) ||
         (rc = ld_check_keys(L, n, path, NULL)))
         return rc;
     yaml_node_t *name = ld_get(L, n, "name", NULL);
-    if (name != NULL && ld_is_scalar(name))
+    if (name != NULL && ld_is_scalar(name) && !L->standalone)
         ld_join_index(path, "policies", i, ld_sval(name));
     if ((rc = ld_f_string(L, n, path, "name", true, NULL, &p->name)) ||
         (rc = ld_check_name(L, n, path, "name", p->name)))
@@ -391,4 +396,10 @@ int ld_parse_policies(loader *L, const yaml_node_t *root)
             return rc;
     }
     return HR_OK;
+}
+
+int ld_parse_one_policy(loader *L, yaml_node_t *root, void *arg)
+{
+    (void)arg;
+    return parse_policy(L, root, 0, &L->sc->policies[0]);
 }

@@ -213,7 +213,7 @@ static void offset_position(const loader *L, size_t off, int *line, int *col)
     }
 }
 
-static int syntax_error(loader *L, const yaml_parser_t *p)
+int ld_syntax_error(loader *L, const yaml_parser_t *p)
 {
     int line, col;
     if (p->error == YAML_MEMORY_ERROR)
@@ -244,7 +244,7 @@ int ld_load_document(loader *L, const char *what, const char *empty_hint,
         return ld_nomem(L);
     yaml_parser_set_input_string(&parser, (const unsigned char *)L->text, L->len);
     if (!yaml_parser_load(&parser, &doc)) {
-        rc = syntax_error(L, &parser);
+        rc = ld_syntax_error(L, &parser);
         yaml_parser_delete(&parser);
         return rc;
     }
@@ -257,7 +257,7 @@ int ld_load_document(loader *L, const char *what, const char *empty_hint,
         else
             rc = hr_error_set(L->err, HR_EINVAL, "%s:1:1: the file is empty", L->file);
     } else if (!yaml_parser_load(&parser, &extra)) {
-        rc = syntax_error(L, &parser);
+        rc = ld_syntax_error(L, &parser);
     } else {
         yaml_node_t *second = yaml_document_get_root_node(&extra);
         if (second != NULL) {
@@ -358,6 +358,38 @@ int hr_scenario_load(const char *path, hr_scenario *out, hr_error *err)
     return rc;
 }
 
+int hr_scenario_load_policy_file(const char *path, hr_scenario *sc, hr_error *err)
+{
+    char *buf;
+    size_t len;
+    int rc = ld_read_file(path, "policy", &buf, &len, err);
+    if (rc != HR_OK)
+        return rc;
+    loader L = {.file = path, .text = buf, .len = len, .err = err, .sc = sc, .standalone = true};
+    sc->path = strdup(path);
+    sc->policies = calloc(1, sizeof *sc->policies);
+    if (sc->path == NULL || sc->policies == NULL) {
+        rc = ld_nomem(&L);
+    } else {
+        sc->n_policies = 1;
+        sc->text = buf;
+        buf = NULL;
+        if (ld_has_hpa_manifest(&L))
+            rc = ld_load_hpa_manifest(&L, &sc->policies[0]);
+        else
+            rc = ld_load_document(&L, "policy",
+                                  "expected a HorizontalPodAutoscaler manifest or a policy like {name: cpu-70, kind: target_tracking, metric: cpu, target: 70}",
+                                  ld_parse_one_policy, NULL);
+    }
+    free(buf);
+    if (rc != HR_OK) {
+        hr_scenario_free(sc);
+        return rc;
+    }
+    hr_error_clear(err);
+    return HR_OK;
+}
+
 void hr_scenario_free(hr_scenario *sc)
 {
     if (sc == NULL)
@@ -375,9 +407,13 @@ void hr_scenario_free(hr_scenario *sc)
     free(sc->workload.classes);
     free(sc->fleet.instance_type);
     for (size_t i = 0; i < sc->n_policies; i++) {
-        free(sc->policies[i].name);
-        free(sc->policies[i].source);
-        free(sc->policies[i].steps);
+        hr_policy_config *p = &sc->policies[i];
+        free(p->name);
+        free(p->source);
+        free(p->steps);
+        free(p->hpa.manifest);
+        for (size_t m = 0; m < p->hpa.n_metrics; m++)
+            free(p->hpa.metrics[m].name);
     }
     free(sc->policies);
     memset(sc, 0, sizeof *sc);

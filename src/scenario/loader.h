@@ -51,6 +51,7 @@ typedef struct loader {
     hr_error *err;
     hr_scenario *sc;
     yaml_node_t *root;
+    bool standalone;       /* a policy file of its own (decide): nothing is simulated */
 } loader;
 
 /* A key valid in some mapping. notsup, when set, is the HR_ENOTSUP message
@@ -77,6 +78,10 @@ int ld_read_file(const char *path, const char *what, char **text, size_t *len, h
  * result or the error's code. */
 int ld_load_document(loader *L, const char *what, const char *empty_hint,
                      int (*walk)(loader *L, yaml_node_t *root, void *arg), void *arg);
+
+/* The error for a libyaml parser that failed: "PATH:LINE:COL: YAML syntax
+ * error: ..." (or out of memory). */
+int ld_syntax_error(loader *L, const yaml_parser_t *p);
 
 /* ---- messages ------------------------------------------------------------ */
 
@@ -185,5 +190,22 @@ int ld_parse_traffic(loader *L, const yaml_node_t *n);
 int ld_parse_workload(loader *L, const yaml_node_t *n);
 int ld_parse_fleet(loader *L, const yaml_node_t *n);
 int ld_parse_policies(loader *L, const yaml_node_t *root);
+/* One policy mapping as the only policy of L->sc (a policy file of its own). */
+int ld_parse_one_policy(loader *L, yaml_node_t *root, void *arg);
+/* The policy at key path reads memory: the fleet must give a memory model
+ * (load_fleet.c), else an error at node at. */
+int ld_need_memory_model(loader *L, const yaml_node_t *at, const char *path);
+
+/* ---- kind: hpa (load_hpa.c) ---------------------------------------------- */
+
+/* The hpa kind's keys (manifest or spec, metric_map, sync_period,
+ * tolerance, downscale_stabilization) into p->hpa, reading the manifest
+ * file relative to L->file. */
+int ld_parse_hpa(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p);
+/* Some document of L->text is a HorizontalPodAutoscaler object. */
+bool ld_has_hpa_manifest(loader *L);
+/* The one HorizontalPodAutoscaler among the documents of L->text as a
+ * policy of its own, named after its metadata.name. */
+int ld_load_hpa_manifest(loader *L, hr_policy_config *p);
 
 #endif

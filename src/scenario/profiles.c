@@ -56,6 +56,7 @@ const char *hr_metric_name(hr_metric m)
     case HR_METRIC_QUEUE_DEPTH: return "queue_depth";
     case HR_METRIC_LATENCY_P95: return "latency_p95";
     case HR_METRIC_ERROR_RATE: return "error_rate";
+    case HR_METRIC_MEMORY: return "memory";
     case HR_METRIC_COUNT: break;
     }
     return "unknown";

@@ -89,15 +89,29 @@ static void test_datapoint_is_time_averaged(void **state)
     hr_histogram_add(&h, 0.1);
     hr_period_counts n = {.arrivals = 240, .completed = 99, .errors = 1};
     double m[HR_METRIC_COUNT];
-    assert_int_equal(hr_metrics_datapoint(&g, &n, &h, m), 1);
+    hr_fleet_config fleet = {.memory_gb = 4, .memory_base_gb = 1, .memory_per_request_gb = 0.25,
+                             .concurrency = 4};
+    assert_int_equal(hr_metrics_datapoint(&fleet, &g, &n, &h, m), 1);
     assert_true(fabs(m[HR_METRIC_CPU] - 75.0) < 1e-9);          /* (4*30 + 8*30) / (8*60) */
     assert_true(fabs(m[HR_METRIC_REQUEST_RATE] - 2.0) < 1e-9);  /* 240 / (2 * 60) */
     assert_true(fabs(m[HR_METRIC_QUEUE_DEPTH] - 1.5) < 1e-9);   /* 6*30 / (2*60) */
     assert_true(fabs(m[HR_METRIC_CONCURRENCY] - 4.5) < 1e-9);   /* (360 + 180) / 120 */
     assert_true(fabs(m[HR_METRIC_ERROR_RATE] - 1.0) < 1e-9);
     assert_true(fabs(m[HR_METRIC_LATENCY_P95] - 100.0) < 1.0);
+    /* memory: (1 GB + 0.25 GB x 4.5 in flight) / 4 GB */
+    assert_true(fabs(m[HR_METRIC_MEMORY] - 100.0 * (1 + 0.25 * 4.5) / 4) < 1e-9);
+
+    /* the fleet's totals over the 60 s period: sums, not averages */
+    double t[HR_METRIC_COUNT];
+    hr_metrics_totals(&fleet, &g, 60, 300, m, t);
+    assert_true(fabs(t[HR_METRIC_REQUEST_RATE] - 5.0) < 1e-9);    /* 300 arrivals / 60 s */
+    assert_true(fabs(t[HR_METRIC_CPU] - 150.0) < 1e-9);           /* 2 instances at 75% */
+    assert_true(fabs(t[HR_METRIC_CONCURRENCY] - 9.0) < 1e-9);     /* 540 / 60 */
+    assert_true(fabs(t[HR_METRIC_QUEUE_DEPTH] - 3.0) < 1e-9);
+    assert_true(fabs(t[HR_METRIC_MEMORY] - 2 * m[HR_METRIC_MEMORY]) < 1e-9);
+    assert_true(t[HR_METRIC_ERROR_RATE] == m[HR_METRIC_ERROR_RATE]);
     hr_gauge empty = {0};
-    assert_int_equal(hr_metrics_datapoint(&empty, &n, &h, m), 0);
+    assert_int_equal(hr_metrics_datapoint(&fleet, &empty, &n, &h, m), 0);
 }
 
 static void test_erlang_c_matches_tabulated_values(void **state)

@@ -81,7 +81,7 @@ static inline hr_observation obs_settled(double t, int desired, double cpu)
     o.has_datapoint = true;
     o.datapoint_start_s = t - 120;
     o.datapoint_end_s = t - 60;
-    o.metric[HR_METRIC_CPU] = cpu;
+    o.input[0] = cpu;
     o.min = 1;
     o.max = 100;
     return o;

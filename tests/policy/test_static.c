@@ -42,7 +42,8 @@ static void test_static_reads_no_metric(void **state)
     f.cfg.instances = 4;
     f.cfg.warmup_s = 300; /* ignored: only target tracking has a warm-up */
     fixture_start(&f);
-    assert_int_equal(hr_policy_metric(f.p), HR_METRIC_COUNT);
+    const hr_policy_input *in;
+    assert_int_equal(hr_policy_inputs(f.p, &in), 0);
     assert_true(hr_policy_metric_warmup_s(f.p) == 0.0);
     fixture_stop(&f);
 }
@@ -56,7 +57,10 @@ static void test_policy_metric_is_the_configured_one(void **state)
     f.cfg.target = 100;
     f.cfg.warmup_s = 300;
     fixture_start(&f);
-    assert_int_equal(hr_policy_metric(f.p), HR_METRIC_REQUEST_RATE);
+    const hr_policy_input *in;
+    assert_int_equal(hr_policy_inputs(f.p, &in), 1);
+    assert_int_equal(in[0].metric, HR_METRIC_REQUEST_RATE);
+    assert_string_equal(in[0].name, "request_rate");
     assert_true(hr_policy_metric_warmup_s(f.p) == 300.0);
     fixture_stop(&f);
 
@@ -66,7 +70,8 @@ static void test_policy_metric_is_the_configured_one(void **state)
     f.cfg.breach_s = 60;
     fixture_add_above(&f, 10, 1);
     fixture_start(&f);
-    assert_int_equal(hr_policy_metric(f.p), HR_METRIC_QUEUE_DEPTH);
+    assert_int_equal(hr_policy_inputs(f.p, &in), 1);
+    assert_int_equal(in[0].metric, HR_METRIC_QUEUE_DEPTH);
     assert_true(hr_policy_metric_warmup_s(f.p) == 0.0);
     fixture_stop(&f);
 }
@@ -77,6 +82,7 @@ static void test_policy_kind_names_match_the_scenario_spelling(void **state)
     assert_string_equal(hr_policy_kind_name(HR_POLICY_STATIC), "static");
     assert_string_equal(hr_policy_kind_name(HR_POLICY_STEP), "step");
     assert_string_equal(hr_policy_kind_name(HR_POLICY_TARGET_TRACKING), "target_tracking");
+    assert_string_equal(hr_policy_kind_name(HR_POLICY_HPA), "hpa");
     assert_string_equal(hr_policy_kind_name((hr_policy_kind)42), "unknown");
 }
 

@@ -45,7 +45,7 @@ static void test_target_tracking_scales_out_on_any_load_metric(void **state)
     f.cfg.scale_out_cooldown_s = 60;
     fixture_start(&f);
     hr_observation o = obs_settled(60, 4, 0);
-    o.metric[HR_METRIC_REQUEST_RATE] = 250; /* 1000 req/s in all */
+    o.input[0] = 250; /* 1000 req/s in all */
     assert_int_equal(decide(&f, &o).desired, 10);
     fixture_stop(&f);
 }
@@ -79,7 +79,7 @@ static void test_target_tracking_excludes_warming_instances_but_counts_them_as_c
     o.time_s = 660;
     assert_int_equal(decide(&f, &o).desired, 12);
     /* More load than the fleet on its way can carry: ask for the rest. */
-    o.metric[HR_METRIC_CPU] = 98.0;
+    o.input[0] = 98.0;
     o.time_s = 720;
     assert_int_equal(decide(&f, &o).desired, 14); /* ceil(10 * 98 / 70) */
     fixture_stop(&f);
@@ -102,7 +102,7 @@ static void test_target_tracking_scale_out_cooldown_counts_the_last_scale_out(vo
     assert_non_null(strstr(d.reason, "in progress"));
     /* ... but more load does scale out. */
     o.time_s = 180;
-    o.metric[HR_METRIC_CPU] = 91.0;
+    o.input[0] = 91.0;
     assert_int_equal(decide(&f, &o).desired, 13);
     fixture_stop(&f);
 

@@ -93,16 +93,17 @@ static const struct bad_case {
     {"fluid", HR_ENOTSUP, "3:11: fidelity: fluid mode is not available yet; use request or auto"},
     {"fractional_replications", HR_EINVAL,
      "3:15: replications: must be an integer from 1 to 1000, got 2.5"},
-    {"hpa_kind", HR_ENOTSUP,
-     "11:23: policies[1] (hpa).kind: kind hpa is not available yet; available kinds: static, "
-     "step, target_tracking"},
+    {"hpa_manifest_missing", HR_EINVAL,
+     "11:38: policies[1] (hpa).manifest: cannot read tests/data/bad/k8s/hpa.yaml: No such file "
+     "or directory (a manifest path is relative to the scenario file)"},
     {"initial_out_of_range", HR_EINVAL,
      "9:12: fleet.initial: must be from fleet.min (1) to fleet.max (10), got 11"},
     {"lognormal_sigma_and_p99", HR_EINVAL,
      "5:86: workload.classes[0] (api).service.p99: give sigma or p99, not both"},
-    {"memory_metric", HR_ENOTSUP,
-     "10:51: policies[0] (mem-60).metric: memory is not modelled yet; available metrics: cpu, "
-     "request_rate, concurrency, queue_depth, latency_p95, error_rate"},
+    {"memory_metric", HR_EINVAL,
+     "10:51: policies[0] (mem-60).metric: reads memory, but the fleet has no memory model; give "
+     "fleet.instance.memory_base_gb (GiB in use when idle) and memory_per_request_mb (MiB per "
+     "request in flight)"},
     {"fleet_too_many_workers", HR_EINVAL,
      "9:8: fleet.max: max x concurrency must be at most 100000000 workers, got 50000000 x 4; lower fleet.max"},
     {"min_above_max", HR_EINVAL, "9:8: fleet.max: must be at least fleet.min (5), got 3"},
@@ -644,7 +645,7 @@ static void test_replay_and_reserved_are_not_supported_yet(void **state)
     assert_load_fails(MINIMAL "policies:\n  - {name: night, kind: scheduled, schedule: []}\n",
                       HR_ENOTSUP,
                       "x.yaml:10:25: policies[0] (night).kind: kind scheduled is not available "
-                      "yet; available kinds: static, step, target_tracking");
+                      "yet; available kinds: static, step, target_tracking, hpa");
 }
 
 static void test_duplicate_keys_in_flow_mappings_are_errors(void **state)
