@@ -644,14 +644,15 @@ int ld_parse_hpa(loader *L, const yaml_node_t *n, const char *path, hr_policy_co
                        "must be at most 1h, got %g s", h->downscale_window_s);
     }
     hpa_reader R = {.M = L, .P = L, .p = p};
+    char map_path[KEYPATH_MAX];
     yaml_node_t *map = ld_get(L, n, "metric_map", NULL);
     if (map != NULL) {
-        ld_join(kp, path, "metric_map");
-        if ((rc = ld_expect_map(L, map, kp, "{http_requests_per_second: request_rate}")) ||
-            (rc = ld_check_keys(L, map, kp, NULL)))
+        ld_join(map_path, path, "metric_map");
+        if ((rc = ld_expect_map(L, map, map_path, "{http_requests_per_second: request_rate}")) ||
+            (rc = ld_check_keys(L, map, map_path, NULL)))
             return rc;
         R.metric_map = map;
-        R.map_path = kp;
+        R.map_path = map_path;
     }
     yaml_node_t *file = ld_get(L, n, "manifest", NULL), *spec = ld_get(L, n, "spec", NULL);
     if ((file == NULL) == (spec == NULL)) {

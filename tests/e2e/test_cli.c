@@ -14,6 +14,8 @@
 
 #define SMALL HR_TEST_DATA "/e2e/small.yaml"
 #define BLACK_FRIDAY HR_SOURCE_DIR "/scenarios/black_friday.yaml"
+#define K8S_CHECKOUT HR_SOURCE_DIR "/scenarios/k8s_checkout.yaml"
+#define HPA_V1 HR_TEST_DATA "/hpa/v1.yaml"
 
 typedef struct cli_result {
     int status;
@@ -99,6 +101,7 @@ static void test_validate_accepts_bundled_scenarios(void **state)
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "black_friday.yaml: ok (4 policies)"));
     assert_non_null(strstr(r.out, "viral_spike.yaml: ok (4 policies)"));
+    assert_non_null(strstr(r.out, "k8s_checkout.yaml: ok (3 policies)"));
     assert_non_null(strstr(r.out, "small.yaml: ok (3 policies)"));
     assert_string_equal(r.err, "");
     cli_free(&r);
@@ -180,6 +183,109 @@ static void test_run_bundled_black_friday(void **state)
     cli_free(&r);
 }
 
+/* Write text to NAME in the test's directory. */
+static void write_file(const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_decide_replays_an_hpa_manifest_over_observations(void **state)
+{
+    (void)state;
+    /* v1.yaml: 2..8 replicas, cpu 70%, no behavior: the 2x-or-4 scale-up
+     * limit and the 5-minute downscale stabilization */
+    write_file("obs.csv", "time_s,replicas,cpu\n"
+                          "0,4,70\n"       /* in tolerance */
+                          "15,4,140\n"     /* ratio 2: 8 */
+                          "30,8,35\n"      /* 4 wanted, held by the 8 of t = 15 */
+                          "315,8,35\n"     /* the 8 is exactly 300 s old: still counts */
+                          "330,8,35\n");   /* now out of the window */
+    cli_result r = cli("decide --policy %s --observations obs.csv", HPA_V1);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    assert_string_equal(r.out, "time_s,desired_replicas\n0,4\n15,8\n30,8\n315,8\n330,4\n");
+    assert_string_equal(r.err, "");
+    cli_free(&r);
+
+    /* --reasons says why; ready_replicas marks the unready pods, and an
+     * extra column gets a warning */
+    write_file("obs2.csv", "time_s,replicas,ready_replicas,cpu,note\n"
+                           "0,4,2,140,x\n");
+    r = cli("decide --policy %s --observations obs2.csv --reasons", HPA_V1);
+    assert_int_equal(r.status, 0);
+    /* 2 ready at 140% and 2 unready at 0%: 70% on 4 pods, in tolerance */
+    assert_non_null(strstr(r.out, "time_s,desired_replicas,reason\n0,4,\"hpa: cpu 140%/70%: 4; 4 -> 4\"\n"));
+    assert_non_null(strstr(r.err, "column \"note\" is not read by policy legacy; ignored"));
+    cli_free(&r);
+}
+
+static void test_decide_runs_any_headroom_policy_mapping(void **state)
+{
+    (void)state;
+    write_file("tt.yaml", "{name: cpu-50, kind: target_tracking, metric: cpu, target: 50, scale_out_cooldown: 0s}\n");
+    write_file("obs.csv", "time_s,replicas,cpu\n0,4,100\n60,6,50\n");
+    cli_result r = cli("decide --policy tt.yaml --observations obs.csv --max 6");
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    /* 4 at 100% needs 8, held to --max 6; then 6 at 50% holds */
+    assert_string_equal(r.out, "time_s,desired_replicas\n0,6\n60,6\n");
+    cli_free(&r);
+}
+
+static void test_decide_bad_rows_name_file_and_line(void **state)
+{
+    (void)state;
+    struct {
+        const char *csv, *msg;
+    } cases[] = {
+        {"time_s,replicas,cpu\n0,4,70\n10,4,fast\n",
+         "obs.csv:3: cpu: expected a number (or an empty cell for a missing value), got \"fast\""},
+        {"time_s,replicas,cpu\n20,4,70\n10,4,70\n",
+         "obs.csv:3: time_s 10 goes backwards (the row before is at 20); sort the rows by time"},
+        {"time_s,replicas,memory\n0,4,70\n",
+         "obs.csv:1: no column \"cpu\", which policy legacy reads; add it to the header"},
+        {"time_s,replicas,cpu\n0,4.5,70\n",
+         "obs.csv:2: replicas: expected a whole number >= 0, got \"4.5\""},
+        {"time_s,replicas,cpu\n0,4\n", "obs.csv:2: 2 cells, the header has 3"},
+        {"replicas,time_s,cpu\n", "obs.csv:1: the header must start with time_s,replicas"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        write_file("obs.csv", cases[i].csv);
+        cli_result r = cli("decide --policy %s --observations obs.csv", HPA_V1);
+        if (r.status != 2 || !strstr(r.err, cases[i].msg))
+            fail_msg("case %zu: exit %d, stderr: %s\nwant: %s", i, r.status, r.err, cases[i].msg);
+        cli_free(&r);
+    }
+    cli_result r = cli("decide --policy nope.yaml --observations obs.csv");
+    assert_int_equal(r.status, 1);
+    cli_free(&r);
+    r = cli("decide --observations obs.csv");
+    assert_int_equal(r.status, 2);
+    cli_free(&r);
+}
+
+static void test_run_bundled_k8s_checkout(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s --replications 1 --policy team-hpa --policy tuned-hpa --json --db k8s.db",
+                       K8S_CHECKOUT);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "\"name\": \"team-hpa\""));
+    assert_non_null(strstr(r.out, "\"name\": \"tuned-hpa\""));
+    char db[512];
+    snprintf(db, sizeof db, "%s/k8s.db", tmpdir);
+    /* the HPAs scaled, and every decision came at a 15 s sync */
+    assert_true(count_rows(db, "SELECT count(*) FROM decisions WHERE desired != current") > 10);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM decisions WHERE CAST(time_s AS INTEGER) % 15 != 0"), 0);
+    cli_free(&r);
+}
+
 static void test_help_is_the_same_both_ways(void **state)
 {
     (void)state;
@@ -249,6 +355,10 @@ int main(void)
         cmocka_unit_test(test_run_json_is_the_results_contract),
         cmocka_unit_test(test_same_seed_gives_identical_json),
         cmocka_unit_test(test_run_bundled_black_friday),
+        cmocka_unit_test(test_decide_replays_an_hpa_manifest_over_observations),
+        cmocka_unit_test(test_decide_runs_any_headroom_policy_mapping),
+        cmocka_unit_test(test_decide_bad_rows_name_file_and_line),
+        cmocka_unit_test(test_run_bundled_k8s_checkout),
         cmocka_unit_test(test_help_is_the_same_both_ways),
         cmocka_unit_test(test_bad_usage_exits_2),
         cmocka_unit_test(test_unwritable_database_exits_1),
