@@ -565,8 +565,11 @@ static void hpa_decide(hr_policy *p, const hr_observation *obs, hr_decision *out
                                : stabilize_plain(st, pre);
     /* The raw proposal joins the history (storeRecommendation). */
     (void)list_push(&st->recs, now, pre);
+    /* the condition's reason as the controller sets it: the path without
+     * behavior stabilizes scale-down only */
     if (stab != pre)
-        reason_add(out, "; %s: %d", pre >= current ? "ScaleUpStabilized" : "ScaleDownStabilized",
+        reason_add(out, "; %s: %d",
+                   h->has_behavior && pre >= current ? "ScaleUpStabilized" : "ScaleDownStabilized",
                    stab);
     int desired = h->has_behavior ? limit_behavior(h, st, now, current, stab, out)
                                   : limit_plain(h, current, stab, out);

@@ -122,6 +122,89 @@ static void test_target_tracking_follows_a_spike_through_the_lifecycle(void **st
     hr_scenario_free(&sc);
 }
 
+/* 180 req/s of 100 ms on single-worker instances: 18 busy workers. With a
+ * cpu target of 80% and the 0.1 tolerance the HPA holds any fleet from 21
+ * (85.7%, ratio 1.07) to 25 (72%, ratio 0.90): the band. 20 run at 90%
+ * (ratio 1.125), which asks for ceil(1.125 x 20) = 23. */
+static const char *band_hpa_yaml =
+    "scenario: band\n"
+    "duration: 3h\n"
+    "tick: 5s\n"
+    "seed: 11\n"
+    "traffic: {base_rps: 180}\n"
+    "workload:\n"
+    "  classes: [{name: a, share: 1, service: {dist: exponential, mean: 100ms}}]\n"
+    "fleet:\n"
+    "  instance: {concurrency: 1, price_per_hour: 0.1}\n"
+    "  boot: {dist: constant, mean: 20s}\n"
+    "  initial: 20\n  min: 1\n  max: 40\n"
+    "metrics: {period: 15s, delay: 15s}\n"
+    "policies:\n"
+    "  - {name: cpu, kind: hpa, spec: {maxReplicas: 40, metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 80}}}]}}\n";
+
+/* 80 req/s of 100 ms on 4 workers per instance: 8 busy workers, 2 in
+ * flight per instance at 4 instances. */
+static const char *steady_yaml =
+    "scenario: steady\n"
+    "duration: 2h\n"
+    "tick: 5s\n"
+    "seed: 11\n"
+    "traffic: {base_rps: 80}\n"
+    "workload:\n"
+    "  classes: [{name: a, share: 1, service: {dist: exponential, mean: 100ms}}]\n"
+    "fleet:\n"
+    "  instance: {vcpu: 2, memory_gb: 4, memory_base_gb: 1, memory_per_request_mb: 100, concurrency: 4, price_per_hour: 0.1}\n"
+    "  boot: {dist: constant, mean: 20s}\n"
+    "  initial: 3\n  min: 1\n  max: 20\n"
+    "metrics: {period: 15s, delay: 15s}\n"
+    "policies:\n"
+    "  - name: ext\n"
+    "    kind: hpa\n"
+    "    metric_map: {lb_requests: request_rate}\n"
+    "    spec: {maxReplicas: 20, metrics: [{type: External, external: {metric: {name: lb_requests}, target: {type: AverageValue, averageValue: 22}}}]}\n"
+    "  - {name: mem, kind: target_tracking, metric: memory, target: 31, warmup: 30s}\n";
+
+static void test_hpa_settles_where_the_tolerance_band_says(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load(band_hpa_yaml, &sc);
+    hr_run_result r;
+    run(&sc, 0, 0, &r);
+    /* it leaves 20, lands in the band and stays there */
+    int settled = r.series[r.n_series - 1].desired;
+    assert_in_range(settled, 21, 25);
+    for (size_t i = 0; i < r.n_series; i++)
+        if (r.series[i].time_s >= 1800)
+            assert_int_equal(r.series[i].desired, settled);
+    assert_true(r.summary.scaling_actions <= 2);
+    for (size_t i = 0; i < r.n_decisions; i++) /* every decision at a 15 s sync */
+        assert_true(fmod(r.decisions[i].time_s, 15.0) == 0);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
+static void test_fleet_totals_and_memory_reach_the_policies(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load(steady_yaml, &sc);
+    hr_run_result r;
+    /* External AverageValue reads the fleet's total rate: ceil(80 / 22) = 4 */
+    run(&sc, 0, 0, &r);
+    assert_int_equal(r.series[r.n_series - 1].desired, 4);
+    assert_true(r.decisions[r.n_decisions - 1].metric > 75 &&
+                r.decisions[r.n_decisions - 1].metric < 85);
+    hr_run_result_free(&r);
+    /* memory, by target tracking: (1 GiB + 100 MiB x 2 in flight) / 4 GiB
+     * = 29.9% at 4 instances, 31.8% at 3: ceil(3 x 31.8 / 31) = 4 */
+    run(&sc, 1, 0, &r);
+    assert_int_equal(r.series[r.n_series - 1].desired, 4);
+    assert_true(fabs(r.decisions[r.n_decisions - 1].metric - 29.9) < 0.6);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
 static void test_static_fleet_is_billed_for_every_hour(void **state)
 {
     (void)state;
@@ -408,6 +491,8 @@ int main(void)
         cmocka_unit_test(test_drain_deadline_fails_unfinished_work),
         cmocka_unit_test(test_policy_sees_each_period_only_after_the_delay),
         cmocka_unit_test(test_no_completed_request_means_no_latency),
+        cmocka_unit_test(test_hpa_settles_where_the_tolerance_band_says),
+        cmocka_unit_test(test_fleet_totals_and_memory_reach_the_policies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
