@@ -224,6 +224,25 @@ static void test_decide_replays_an_hpa_manifest_over_observations(void **state)
     cli_free(&r);
 }
 
+static void test_decide_worked_example_in_the_docs_is_what_it_prints(void **state)
+{
+    (void)state;
+    cli_result r = cli("decide --policy %s/scenarios/k8s/checkout-hpa.yaml --observations "
+                       "%s/docs/examples/checkout_obs.csv --reasons",
+                       HR_SOURCE_DIR, HR_SOURCE_DIR);
+    assert_int_equal(r.status, 0);
+    char *doc = slurp(HR_SOURCE_DIR "/docs/decide.md");
+    const char *start = strstr(doc, "```\ntime_s,desired_replicas,reason\n");
+    assert_non_null(start);
+    start += 4;
+    const char *end = strstr(start, "```");
+    assert_non_null(end);
+    assert_int_equal(strlen(r.out), (size_t)(end - start));
+    assert_memory_equal(r.out, start, (size_t)(end - start));
+    free(doc);
+    cli_free(&r);
+}
+
 static void test_decide_runs_any_headroom_policy_mapping(void **state)
 {
     (void)state;
@@ -356,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_same_seed_gives_identical_json),
         cmocka_unit_test(test_run_bundled_black_friday),
         cmocka_unit_test(test_decide_replays_an_hpa_manifest_over_observations),
+        cmocka_unit_test(test_decide_worked_example_in_the_docs_is_what_it_prints),
         cmocka_unit_test(test_decide_runs_any_headroom_policy_mapping),
         cmocka_unit_test(test_decide_bad_rows_name_file_and_line),
         cmocka_unit_test(test_run_bundled_k8s_checkout),
