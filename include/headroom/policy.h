@@ -44,6 +44,7 @@ typedef struct hr_observation {
     int warming;           /* serving at reduced speed */
     int in_service;        /* serving at full speed */
     int draining;          /* leaving; not counted as capacity */
+    int failed;            /* crashed, not yet detected: still capacity */
     int counted;           /* instances whose samples make up the datapoint
                               (serving and past the policy's warm-up), as the
                               mean over the datapoint's period, rounded */
@@ -69,6 +70,10 @@ typedef struct hr_policy_ops {
     int (*init)(hr_policy *p, hr_error *err);
     /* Propose a capacity for obs; never fails. */
     void (*decide)(hr_policy *p, const hr_observation *obs, hr_decision *out);
+    /* Optional: the capacity went from `from` to `to` at time now, as the
+     * controller applied the last proposal (to == from when it did not
+     * change). */
+    void (*applied)(hr_policy *p, double now, int from, int to);
     /* Free p->state. */
     void (*free)(hr_policy *p);
 } hr_policy_ops;
@@ -89,6 +94,11 @@ int hr_policy_new(const hr_policy_config *cfg, const hr_scenario *sc, hr_policy 
 
 /* Ask the policy for a proposal. */
 void hr_policy_decide(hr_policy *p, const hr_observation *obs, hr_decision *out);
+
+/* Tell the policy what the controller applied after its last proposal: the
+ * capacity went from `from` to `to` at time now (the HPA records scale
+ * events only for changes really made). Call after every decision. */
+void hr_policy_applied(hr_policy *p, double now, int from, int to);
 
 /* Seconds a new instance is left out of the policy's metric datapoints
  * (target tracking's instance warm-up; 0 for other kinds). */

@@ -14,9 +14,12 @@
  * "1E" is 10^18 (exa) while "1E3" is 1000: a suffix longer than one
  * character that starts with e or E is an exponent. No spaces, no other
  * units ("1K", "1ki", "1Gb" are errors). The value is returned as a
- * double, as the controller's arithmetic reads it (AsApproximateFloat64);
- * Kubernetes' own rounding of sub-nano precision up to 1n does not change a
- * value at any scale a capacity model uses. */
+ * double the way AsApproximateFloat64 computes it for a decimal quantity of
+ * up to 18 digits: mantissa x 10^scale, with 10^-k as 1 / 10^k, so "0.7"
+ * reads as 0.7000000000000001 exactly as the controller reads a tolerance;
+ * other quantities (binary suffixes, more digits) are the correctly
+ * rounded product. Kubernetes' rounding of sub-nano precision up to 1n does
+ * not change a value at any scale a capacity model uses. */
 #ifndef HEADROOM_QUANTITY_H
 #define HEADROOM_QUANTITY_H
 

@@ -351,6 +351,7 @@ static int replay(obs_reader *r, hr_policy *p, hr_controller *ctl, const decide_
         int desired = hr_controller_apply(ctl, obs.time_s, obs.desired, &proposal, &rec);
         if (desired < 0)
             return hr_cli_fail(HR_EXIT_FAILED, "out of memory");
+        hr_policy_applied(p, obs.time_s, obs.desired, desired);
         printf("%s,%d", r->cells[0], desired);
         if (o->reasons) {
             putchar(',');

@@ -67,6 +67,56 @@ static bool parse_exponent(const char *s, int *out)
     return true;
 }
 
+/* The decimal exponent of a decimal suffix ("m" -3, "k" 3, "e3" 3), or
+ * false for a binary one. */
+static bool decimal_exponent(const char *sfx, int *out)
+{
+    static const char *const names[] = {"n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
+    static const int exps[] = {-9, -6, -3, 0, 3, 6, 9, 12, 15, 18};
+    if (strlen(sfx) > 1 && parse_exponent(sfx, out))
+        return true;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(sfx, names[i]) == 0) {
+            *out = exps[i];
+            return true;
+        }
+    return false;
+}
+
+/* AsApproximateFloat64 for a quantity kept as an int64 mantissa and a
+ * decimal scale: mantissa x math.Pow10(scale), where Pow10 of a negative n
+ * is 1 / 10^-n. So "0.7" is 7 x 0.1 = 0.7000000000000001, as the
+ * controller reads it. false when the quantity would not be an int64
+ * amount (more than 18 digits, finer than 1n) or 10^|scale| is not exact. */
+static bool approximate_float(const char *num, size_t len, int exp10, double *out)
+{
+    long long mantissa = 0;
+    int digits = 0, frac = 0;
+    bool point = false;
+    size_t i = (num[0] == '+' || num[0] == '-') ? 1 : 0;
+    for (; i < len; i++) {
+        if (num[i] == '.') {
+            point = true;
+            continue;
+        }
+        if (digits == 0 && num[i] == '0' && !point)
+            continue; /* leading zeros */
+        if (++digits > 18)
+            return false;
+        mantissa = mantissa * 10 + (num[i] - '0');
+        frac += point;
+    }
+    int scale = exp10 - frac;
+    if (scale < -9 || scale > 22)
+        return false;
+    double p = 1;
+    for (int k = 0; k < (scale < 0 ? -scale : scale); k++)
+        p *= 10; /* exact up to 10^22 */
+    double v = scale >= 0 ? (double)mantissa * p : (double)mantissa * (1.0 / p);
+    *out = num[0] == '-' ? -v : v;
+    return true;
+}
+
 int hr_quantity_parse(const char *text, double *out)
 {
     if (text == NULL)
@@ -79,11 +129,15 @@ int hr_quantity_parse(const char *text, double *out)
         return HR_EINVAL;
     memcpy(num, text, n);
     num[n] = '\0';
-    double v = strtod(num, NULL);
     const char *sfx = text + n;
 
-    double factor = NAN;
     int exp10;
+    double v;
+    if (decimal_exponent(sfx, &exp10) && approximate_float(num, n, exp10, &v)) {
+        *out = v == 0 ? 0.0 : v;
+        return HR_OK;
+    }
+    double factor = NAN;
     if (strlen(sfx) > 1 && parse_exponent(sfx, &exp10)) {
         factor = pow(10.0, exp10);
     } else {
@@ -93,7 +147,7 @@ int hr_quantity_parse(const char *text, double *out)
     }
     if (isnan(factor))
         return HR_EINVAL;
-    v *= factor;
+    v = strtod(num, NULL) * factor;
     if (!isfinite(v))
         return HR_EINVAL;
     *out = v == 0 ? 0.0 : v; /* no -0 */

@@ -832,6 +832,7 @@ static void evaluate(sim *s, const publication *p)
         .warming = s->count[HR_INSTANCE_WARMING],
         .in_service = s->count[HR_INSTANCE_IN_SERVICE],
         .draining = s->count[HR_INSTANCE_DRAINING],
+        .failed = s->count[HR_INSTANCE_FAILED],
         .counted = p->counted,
         .has_datapoint = p->has,
         .datapoint_start_s = p->start_s,
@@ -862,6 +863,7 @@ static void evaluate(sim *s, const publication *p)
         return;
     }
     rec->metric = s->n_inputs > 0 ? obs.input[0] : NAN;
+    hr_policy_applied(s->policy, s->now, s->desired, desired);
     if (desired != s->desired) {
         out->summary.scaling_actions++;
         s->desired = desired;

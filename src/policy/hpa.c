@@ -77,14 +77,15 @@ typedef struct hpa_state {
 
 /* ---- record lists ------------------------------------------------------ */
 
-/* Drop the records too old to count again. keep_inclusive keeps a record
- * exactly keep_s old (the path without behavior counts the cutoff). */
-static void list_prune(hpa_list *l, double now, double keep_s, bool keep_inclusive)
+/* Drop the recommendations too old to count again: those keep_s old or
+ * older. (The path without behavior counts a record exactly at its cutoff;
+ * the controller re-queues 15 s after a reconcile ends, so on a real cluster
+ * no record is ever exactly that old, and the exact 15 s grid here would
+ * otherwise hold every scale-down one sync longer.) */
+static void list_prune(hpa_list *l, double now, double keep_s)
 {
     size_t drop = 0;
-    double cutoff = now - keep_s;
-    while (drop < l->n && (keep_inclusive ? l->items[drop].time_s < cutoff
-                                          : l->items[drop].time_s <= cutoff))
+    while (drop < l->n && l->items[drop].time_s <= now - keep_s)
         drop++;
     if (drop == 0)
         return;
@@ -179,10 +180,11 @@ static void hpa_free(hr_policy *p)
 
 /* The pods as the controller groups them for one metric. */
 typedef struct pods {
-    int current;   /* scale.spec.replicas (= status.replicas here) */
+    int current;   /* scale.spec.replicas: the desired capacity */
+    int status;    /* scale.status.replicas: pods not terminating */
     int ready;     /* Ready, with a value in the datapoint */
-    int unready;   /* not Ready (booting, crashed), or for cpu not yet a full window ready */
-    int missing;   /* Ready but without a value in the datapoint */
+    int unready;   /* not Ready (booting), or for cpu not a full window ready yet */
+    int missing;   /* without a value: crashed, or (not cpu) just ready */
     int serving;   /* Running and Ready: the count Object and External Value use */
 } pods;
 
@@ -204,14 +206,34 @@ static int ceil_replicas(double x)
     return c < 0 ? 0 : (int)c;
 }
 
-/* Resource and Pods metrics: calcPlainMetricReplicas (and GetResourceReplicas
- * for utilization, the same rule). usage and target are in one unit;
- * fallback is what a missing pod counts on scale-down (the target for
- * averages, max(100, target) for utilization). */
-static int plain_replicas(const pods *pd, double usage, double target, double fallback,
+/* A measured value in the controller's integer units, truncated (the
+ * average of measured values, an integer division). The slack, relative,
+ * keeps 0.5 read from a CSV as 500m rather than 499m. */
+static double units_floor(double v)
+{
+    return floor(v + 1e-9 * fmax(1.0, fabs(v)));
+}
+
+/* MilliValue: a quantity in milli-units, rounded up (a target, or the
+ * single value of an Object or External metric); at least 1m for a
+ * positive target, as Kubernetes rounds anything below 1n up. */
+static double units_ceil(double v)
+{
+    double c = ceil(v - 1e-9 * fmax(1.0, fabs(v)));
+    return c < 1 && v > 0 ? 1 : c;
+}
+
+/* Resource and Pods metrics: calcPlainMetricReplicas (GetResourceReplicas
+ * is the same rule for utilization). raw is the ready pods' average and
+ * target the target, both already in the controller's units (whole percent
+ * or milli-units); fallback is what a missing pod counts on scale-down (the
+ * target for averages, max(100, target) for utilization). The controller
+ * truncates its averages: the ready pods' one, and again the one with the
+ * missing and unready pods filled in. */
+static int plain_replicas(const pods *pd, double raw, double target, double fallback,
                           const tolerance *tol)
 {
-    double ratio = usage / target;
+    double ratio = units_floor(raw) / target;
     bool up_with_unready = pd->unready > 0 && ratio > 1.0;
     if (!up_with_unready && pd->missing == 0) {
         if (within(tol, ratio))
@@ -221,7 +243,7 @@ static int plain_replicas(const pods *pd, double usage, double target, double fa
     /* Rebalance: missing pods at 0 on scale-up and at the fallback on
      * scale-down (not added when the ratio is exactly 1); unready pods at 0
      * on scale-up. */
-    double sum = usage * pd->ready;
+    double sum = raw * pd->ready;
     int count = pd->ready;
     if (pd->missing > 0 && ratio < 1.0) {
         sum += fallback * pd->missing;
@@ -231,7 +253,7 @@ static int plain_replicas(const pods *pd, double usage, double target, double fa
     }
     if (up_with_unready)
         count += pd->unready;
-    double new_ratio = sum / count / target;
+    double new_ratio = units_floor(sum / count) / target;
     if (within(tol, new_ratio) || (ratio < 1.0 && new_ratio > 1.0) ||
         (ratio > 1.0 && new_ratio < 1.0))
         return pd->current;
@@ -239,15 +261,6 @@ static int plain_replicas(const pods *pd, double usage, double target, double fa
     if ((new_ratio < 1.0 && replicas > pd->current) || (new_ratio > 1.0 && replicas < pd->current))
         return pd->current;
     return replicas;
-}
-
-/* A metric's value in the controller's integer units: whole percent for
- * utilization, milli-units otherwise (MilliValue rounds a target up; the
- * average of measured values is truncated). The small slack keeps 0.5 read
- * from a CSV as 500m rather than 499m. */
-static double truncate_units(double v, double per_unit)
-{
-    return floor(v * per_unit + 1e-9);
 }
 
 typedef struct proposal {
@@ -271,32 +284,35 @@ static void metric_proposal(const hr_hpa_metric *m, double value, const pods *pd
     }
     out->valid = true;
     if (m->target_type == HR_HPA_UTILIZATION) {
-        double util = truncate_units(value, 1.0);
         double target = m->target;
-        out->replicas = plain_replicas(pd, util, target, fmax(100.0, target), tol);
-        snprintf(out->why, sizeof out->why, "%s %.0f%%/%g%%: %d", m->name, util, target,
-                 out->replicas);
+        out->replicas = plain_replicas(pd, value, target, fmax(100.0, target), tol);
+        snprintf(out->why, sizeof out->why, "%s %.0f%%/%g%%: %d", m->name, units_floor(value),
+                 target, out->replicas);
         return;
     }
-    double target_milli = ceil(m->target * 1000.0 - 1e-9);
+    double target_milli = units_ceil(m->target * 1000.0);
     if (per_pod) {
-        double usage_milli = truncate_units(value, 1000.0);
-        out->replicas = plain_replicas(pd, usage_milli, target_milli, target_milli, tol);
+        out->replicas = plain_replicas(pd, value * 1000.0, target_milli, target_milli, tol);
     } else if (m->target_type == HR_HPA_VALUE) {
         /* getUsageRatioReplicaCount */
-        double ratio = truncate_units(value, 1000.0) / target_milli;
+        double ratio = units_ceil(value * 1000.0) / target_milli;
         out->replicas = within(tol, ratio) ? pd->current : ceil_replicas(ratio * pd->serving);
     } else {
-        /* GetObjectPerPodMetricReplicas, GetExternalPerPodMetricReplicas */
-        double usage_milli = truncate_units(value, 1000.0);
-        double ratio = usage_milli / (target_milli * pd->current);
-        out->replicas = within(tol, ratio) ? pd->current : ceil_replicas(usage_milli / target_milli);
+        /* GetObjectPerPodMetricReplicas, GetExternalPerPodMetricReplicas:
+         * against the pods that exist (status.replicas) */
+        double usage_milli = units_ceil(value * 1000.0);
+        double ratio = usage_milli / (target_milli * pd->status);
+        out->replicas = within(tol, ratio) ? pd->status : ceil_replicas(usage_milli / target_milli);
     }
     snprintf(out->why, sizeof out->why, "%s %.4g/%.4g%s: %d", m->name, value, m->target,
              m->target_type == HR_HPA_AVERAGE_VALUE ? " per pod" : "", out->replicas);
 }
 
-/* How the controller would group the pods for metric m. */
+/* How the controller would group the pods for metric m (groupPods). A
+ * booting instance is a Pending pod: unready for every metric. A crashed,
+ * undetected one is a pod that was ready long ago and has no metrics:
+ * missing. A serving instance not yet in the datapoint is unready for cpu
+ * (no full metric window since it became ready) and missing otherwise. */
 static pods group_pods(const hr_hpa_metric *m, const hr_observation *obs)
 {
     pods pd = {.current = obs->desired};
@@ -306,13 +322,20 @@ static pods group_pods(const hr_hpa_metric *m, const hr_observation *obs)
     int ready = obs->counted < serving ? obs->counted : serving;
     if (ready < 0)
         ready = 0;
+    int pending = obs->pending < pd.current - serving ? obs->pending : pd.current - serving;
+    if (pending < 0)
+        pending = 0;
     pd.serving = serving;
     pd.ready = ready;
-    pd.unready = pd.current - serving;
+    pd.unready = pending;
+    pd.missing = pd.current - serving - pending;
     if (m->source == HR_HPA_RESOURCE && m->metric == HR_METRIC_CPU)
         pd.unready += serving - ready;
     else
-        pd.missing = serving - ready;
+        pd.missing += serving - ready;
+    pd.status = obs->pending + obs->warming + obs->in_service + obs->failed;
+    if (pd.status < 1)
+        pd.status = pd.current;
     return pd;
 }
 
@@ -514,15 +537,28 @@ static int limit_plain(const hr_hpa_config *h, int current, int want, hr_decisio
 
 /* ---- the reconcile ----------------------------------------------------- */
 
-static void record_change(const hr_hpa_config *h, hpa_state *st, double now, int current,
-                          int desired)
+/* storeScaleEvent, after a change the controller really made: events
+ * older than the direction's longest period are outdated, and the last
+ * outdated one is overwritten (markScaleEventsOutdated); the others stay and
+ * still count in the other direction's periods, as in the controller. */
+static void hpa_applied(hr_policy *p, double now, int from, int to)
 {
-    if (!h->has_behavior || desired == current)
+    const hr_hpa_config *h = &p->cfg->hpa;
+    hpa_state *st = p->state;
+    if (!h->has_behavior || to == from)
         return;
-    hpa_list *l = desired > current ? &st->ups : &st->downs;
-    list_prune(l, now, desired > current ? st->up_keep_s : st->down_keep_s, false);
+    bool up = to > from;
+    hpa_list *l = up ? &st->ups : &st->downs;
+    double longest_s = up ? st->up_keep_s : st->down_keep_s;
+    int change = up ? to - from : from - to;
+    for (size_t i = l->n; i-- > 0;) {
+        if (l->items[i].time_s < now - longest_s) {
+            l->items[i] = (hpa_record){.time_s = now, .value = change};
+            return;
+        }
+    }
     /* Out of memory only loses rate history: the limits then allow more. */
-    (void)list_push(l, now, desired > current ? desired - current : current - desired);
+    (void)list_push(l, now, change);
 }
 
 static void hpa_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
@@ -532,7 +568,7 @@ static void hpa_decide(hr_policy *p, const hr_observation *obs, hr_decision *out
     double now = obs->time_s;
     int current = obs->desired;
 
-    list_prune(&st->recs, now, st->rec_keep_s, !h->has_behavior);
+    list_prune(&st->recs, now, st->rec_keep_s);
     if (!st->seeded) {
         st->seeded = true;
         (void)list_push(&st->recs, now, current);
@@ -549,7 +585,6 @@ static void hpa_decide(hr_policy *p, const hr_observation *obs, hr_decision *out
         hr_policy_reason(out, "hpa: %d replicas %s %s %d: %d -> %d", current,
                          current > bound ? "above" : "below",
                          current > bound ? "maxReplicas" : "minReplicas", bound, current, bound);
-        record_change(h, st, now, current, bound);
         return;
     }
 
@@ -575,12 +610,12 @@ static void hpa_decide(hr_policy *p, const hr_observation *obs, hr_decision *out
                                   : limit_plain(h, current, stab, out);
     reason_add(out, "; %d -> %d", current, desired);
     out->desired = desired;
-    record_change(h, st, now, current, desired);
 }
 
 const hr_policy_ops hr_policy_hpa_ops = {
     .kind = "hpa",
     .init = hpa_init,
     .decide = hpa_decide,
+    .applied = hpa_applied,
     .free = hpa_free,
 };

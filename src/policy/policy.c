@@ -66,6 +66,12 @@ void hr_policy_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
     p->ops->decide(p, obs, out);
 }
 
+void hr_policy_applied(hr_policy *p, double now, int from, int to)
+{
+    if (p->ops->applied != NULL)
+        p->ops->applied(p, now, from, to);
+}
+
 double hr_policy_metric_warmup_s(const hr_policy *p)
 {
     /* Target tracking leaves young instances out of its datapoints (AWS

@@ -85,6 +85,14 @@ typedef struct hpa_reader {
 
 /* ---- values -------------------------------------------------------------- */
 
+/* The value of key in map, or NULL when absent or null: the API server
+ * reads a null field as unset. */
+static yaml_node_t *given(loader *L, const yaml_node_t *map, const char *key)
+{
+    yaml_node_t *v = ld_get(L, map, key, NULL);
+    return v != NULL && !ld_is_null(v) ? v : NULL;
+}
+
 /* A Kubernetes quantity greater than 0 (or >= 0 when zero_ok). */
 static int rd_quantity(loader *L, const yaml_node_t *n, const char *path, bool zero_ok,
                        double *out)
@@ -192,7 +200,7 @@ static int parse_target(hpa_reader *R, const yaml_node_t *parent, const char *ba
                         hr_hpa_metric *m)
 {
     loader *L = R->M;
-    char kp[KEYPATH_MAX], fp[KEYPATH_MAX];
+    char kp[KEYPATH_MAX];
     yaml_node_t *t;
     int rc, type;
     if ((rc = sub_map(L, parent, base, "target", target_keys,
@@ -212,14 +220,10 @@ static int parse_target(hpa_reader *R, const yaml_node_t *parent, const char *ba
 
     switch (m->source) {
     case HR_HPA_RESOURCE:
-        if (val != NULL) {
-            ld_join(fp, kp, "value");
-            return ld_fail(L, val, HR_EINVAL, fp,
-                           "Resource metrics take averageUtilization or averageValue, not value");
-        }
         if ((util == NULL) == (avg == NULL))
             return ld_fail(L, t, HR_EINVAL, kp,
                            "give exactly one of averageUtilization and averageValue");
+        val = NULL; /* validation allows it; the controller does not read it */
         break;
     case HR_HPA_PODS:
         if (avg == NULL)
@@ -359,19 +363,22 @@ static int parse_rules(loader *L, const yaml_node_t *n, const char *path, hr_hpa
     char kp[KEYPATH_MAX], rp[KEYPATH_MAX], g[64];
     int rc, sel;
     if ((rc = ld_expect_map(L, n, path, "{stabilizationWindowSeconds: 300, policies: [{type: Percent, value: 100, periodSeconds: 15}]}")) ||
-        (rc = ld_check_keys(L, n, path, rules_keys)) ||
-        (rc = ld_f_int(L, n, path, "stabilizationWindowSeconds", false, r->stabilization_s, 0, 3600,
-                       &r->stabilization_s)) ||
-        (rc = ld_f_enum(L, n, path, "selectPolicy", false, (int)r->select, "selectPolicy",
-                        select_names, &sel)))
+        (rc = ld_check_keys(L, n, path, rules_keys)))
+        return rc;
+    sel = (int)r->select;
+    if ((given(L, n, "stabilizationWindowSeconds") &&
+         (rc = ld_f_int(L, n, path, "stabilizationWindowSeconds", false, 0, 0, 3600,
+                        &r->stabilization_s))) ||
+        (given(L, n, "selectPolicy") &&
+         (rc = ld_f_enum(L, n, path, "selectPolicy", false, 0, "selectPolicy", select_names, &sel))))
         return rc;
     r->select = (hr_hpa_select)sel;
-    if (ld_get(L, n, "tolerance", NULL) != NULL) {
+    if (given(L, n, "tolerance") != NULL) {
         if ((rc = f_quantity(L, n, path, "tolerance", true, &r->tolerance)))
             return rc;
         r->has_tolerance = true;
     }
-    yaml_node_t *list = ld_get(L, n, "policies", NULL);
+    yaml_node_t *list = given(L, n, "policies");
     if (list == NULL)
         return HR_OK;
     ld_join(kp, path, "policies");
@@ -422,7 +429,7 @@ static int parse_behavior(loader *L, const yaml_node_t *n, const char *path, hr_
         return rc;
     h->has_behavior = true;
     default_rules(h);
-    yaml_node_t *up = ld_get(L, n, "scaleUp", NULL), *down = ld_get(L, n, "scaleDown", NULL);
+    yaml_node_t *up = given(L, n, "scaleUp"), *down = given(L, n, "scaleDown");
     ld_join(kp, path, "scaleUp");
     if (up != NULL && (rc = parse_rules(L, up, kp, &h->up)))
         return rc;
@@ -451,7 +458,9 @@ static int parse_replicas(loader *L, const yaml_node_t *n, const char *path, hr_
 {
     char kp[KEYPATH_MAX], r[64];
     int rc;
-    if ((rc = ld_f_int(L, n, path, "minReplicas", false, 1, 1, INT_MAX, &h->min_replicas)) ||
+    h->min_replicas = 1;
+    if ((given(L, n, "minReplicas") &&
+         (rc = ld_f_int(L, n, path, "minReplicas", false, 1, 1, INT_MAX, &h->min_replicas))) ||
         (rc = ld_f_int(L, n, path, "maxReplicas", true, 0, 1, INT_MAX, &h->max_replicas)))
         return rc;
     if (h->max_replicas < h->min_replicas) {
@@ -484,10 +493,10 @@ static int parse_spec(hpa_reader *R, const yaml_node_t *n, const char *path, boo
         h->n_metrics = 1;
         return cpu_metric(L, n, pct, &h->metrics[0]);
     }
-    yaml_node_t *list = ld_get(L, n, "metrics", NULL);
+    yaml_node_t *list = given(L, n, "metrics");
     size_t count = list ? ld_seq_len(list) : 0;
     ld_join(kp, path, "metrics");
-    if (list != NULL && list->type != YAML_SEQUENCE_NODE && ld_is_scalar(list))
+    if (list != NULL && list->type != YAML_SEQUENCE_NODE)
         return ld_fail(L, list, HR_EINVAL, kp, "expected a list of metrics, got %s",
                        ld_got(list, g, sizeof g));
     if (count > HR_HPA_MAX_METRICS)
@@ -504,7 +513,7 @@ static int parse_spec(hpa_reader *R, const yaml_node_t *n, const char *path, boo
         if ((rc = parse_metric(R, ld_seq_item(L, list, i), mp, &h->metrics[i])))
             return rc;
     }
-    yaml_node_t *b = ld_get(L, n, "behavior", NULL);
+    yaml_node_t *b = given(L, n, "behavior");
     ld_join(kp, path, "behavior");
     if (b != NULL && (rc = parse_behavior(L, b, kp, h)))
         return rc;
@@ -638,10 +647,10 @@ int ld_parse_hpa(loader *L, const yaml_node_t *n, const char *path, hr_policy_co
         (rc = ld_f_duration(L, n, path, "downscale_stabilization", false, 300, false,
                             &h->downscale_window_s)))
         return rc;
-    if (h->downscale_window_s > 3600) {
+    if (h->downscale_window_s > 86400) {
         ld_join(kp, path, "downscale_stabilization");
         return ld_fail(L, ld_get(L, n, "downscale_stabilization", NULL), HR_EINVAL, kp,
-                       "must be at most 1h, got %g s", h->downscale_window_s);
+                       "must be at most 1d, got %g s", h->downscale_window_s);
     }
     hpa_reader R = {.M = L, .P = L, .p = p};
     char map_path[KEYPATH_MAX];

@@ -101,6 +101,8 @@ void ld_join_index(char *out, const char *base, size_t i, const char *name);
 yaml_node_t *ld_node_at(loader *L, int index);
 /* A scalar node's text. */
 const char *ld_sval(const yaml_node_t *n);
+/* A plain empty, ~ or null scalar: a key written without a value. */
+bool ld_is_null(const yaml_node_t *n);
 /* A scalar other than a plain empty, ~ or null one. */
 bool ld_is_scalar(const yaml_node_t *n);
 /* The scalar as written, shortened for messages, in buf. */

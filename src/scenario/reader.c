@@ -80,6 +80,11 @@ static bool is_null(const yaml_node_t *n)
            strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
 }
 
+bool ld_is_null(const yaml_node_t *n)
+{
+    return is_null(n);
+}
+
 bool ld_is_scalar(const yaml_node_t *n)
 {
     return n->type == YAML_SCALAR_NODE && !is_null(n);

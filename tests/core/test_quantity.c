@@ -72,6 +72,18 @@ static void test_quantity_decimal_exponents(void **state)
     assert_close(parse_ok("12e0"), 12);
 }
 
+static void test_quantity_reads_as_the_controller_approximates_it(void **state)
+{
+    (void)state;
+    /* AsApproximateFloat64: mantissa 7, scale -1: 7 x 0.1 */
+    assert_true(parse_ok("0.7") == 7 * 0.1);
+    assert_true(parse_ok("0.7") != 0.7);
+    assert_true(parse_ok("0.35") == 35 * 0.01);
+    assert_true(parse_ok("500m") == 0.5);
+    assert_true(parse_ok("2k") == 2000);
+    assert_true(parse_ok("-1.5") == -1.5);
+}
+
 static void test_quantity_rejects_what_the_api_rejects(void **state)
 {
     (void)state;
@@ -94,6 +106,7 @@ int main(void)
         cmocka_unit_test(test_quantity_decimal_si_suffixes),
         cmocka_unit_test(test_quantity_binary_suffixes),
         cmocka_unit_test(test_quantity_decimal_exponents),
+        cmocka_unit_test(test_quantity_reads_as_the_controller_approximates_it),
         cmocka_unit_test(test_quantity_rejects_what_the_api_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -203,12 +203,12 @@ static void test_decide_replays_an_hpa_manifest_over_observations(void **state)
                           "0,4,70\n"       /* in tolerance */
                           "15,4,140\n"     /* ratio 2: 8 */
                           "30,8,35\n"      /* 4 wanted, held by the 8 of t = 15 */
-                          "315,8,35\n"     /* the 8 is exactly 300 s old: still counts */
-                          "330,8,35\n");   /* now out of the window */
+                          "300,8,35\n"     /* the 8 is 285 s old: still held */
+                          "315,8,35\n");   /* 300 s old: out of the window */
     cli_result r = cli("decide --policy %s --observations obs.csv", HPA_V1);
     if (r.status != 0)
         fail_msg("exit %d: %s", r.status, r.err);
-    assert_string_equal(r.out, "time_s,desired_replicas\n0,4\n15,8\n30,8\n315,8\n330,4\n");
+    assert_string_equal(r.out, "time_s,desired_replicas\n0,4\n15,8\n30,8\n300,8\n315,4\n");
     assert_string_equal(r.err, "");
     cli_free(&r);
 

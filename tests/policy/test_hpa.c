@@ -69,10 +69,21 @@ static void only_metric(policy_fixture *f, hr_hpa_source source, hr_hpa_target t
     add_metric(f, source, type, target, name, metric);
 }
 
+/* One sync: the proposal, applied as proposed (held to the fleet's 1..100),
+ * as the engine's controller would. */
+static hr_decision reconcile(policy_fixture *f, const hr_observation *o)
+{
+    hr_decision d = decide(f, o);
+    int to = d.desired < 0 ? o->desired : d.desired;
+    to = to < o->min ? o->min : to > o->max ? o->max : to;
+    hr_policy_applied(f->p, o->time_s, o->desired, to);
+    return d;
+}
+
 static int sync_at(policy_fixture *f, double t, int replicas, double value)
 {
     hr_observation o = obs_settled(t, replicas, value);
-    return decide(f, &o).desired;
+    return reconcile(f, &o).desired;
 }
 
 static void test_hpa_tolerance_holds_at_both_edges(void **state)
@@ -122,7 +133,7 @@ static void test_hpa_no_behavior_limits_scale_up_to_twice_or_four(void **state)
     hpa_fixture(&f);
     fixture_start(&f);
     hr_observation o = obs_settled(15, 1, 1000);
-    hr_decision d = decide(&f, &o);
+    hr_decision d = reconcile(&f, &o);
     assert_int_equal(d.desired, 4); /* max(2 x 1, 4) */
     assert_non_null(strstr(d.reason, "ScaleUpLimit"));
     assert_int_equal(sync_at(&f, 30, 4, 1000), 8);  /* 2 x 4 */
@@ -139,11 +150,11 @@ static void test_hpa_no_behavior_holds_scale_down_for_five_minutes(void **state)
     /* the first sync seeds the history with the current 10 at t = 15 */
     assert_int_equal(sync_at(&f, 15, 10, 50), 10);
     /* load halves: the recommendation is 5, held by the window's 10 */
-    for (double t = 30; t <= 315; t += 15)
+    for (double t = 30; t <= 300; t += 15)
         assert_int_equal(sync_at(&f, t, 10, 25), 10);
-    /* at 315 the records of t = 15 sit exactly at the cutoff and still
-     * count; at 330 they are out */
-    assert_int_equal(sync_at(&f, 330, 10, 25), 5);
+    /* at 315 the records of t = 15 are 300 s old: out (a real cluster's
+     * syncs drift later than 15 s, so a record is never exactly 300 s old) */
+    assert_int_equal(sync_at(&f, 315, 10, 25), 5);
     fixture_stop(&f);
 }
 
@@ -157,7 +168,7 @@ static void test_hpa_scale_down_waits_for_stabilization_window(void **state)
     assert_int_equal(sync_at(&f, 15, 10, 50), 10);
     assert_int_equal(sync_at(&f, 30, 10, 40), 10);  /* 8 recommended, window max 10 */
     hr_observation o = obs_settled(45, 10, 20);
-    hr_decision d = decide(&f, &o);
+    hr_decision d = reconcile(&f, &o);
     assert_int_equal(d.desired, 10); /* 4 recommended, still held */
     assert_non_null(strstr(d.reason, "ScaleDownStabilized"));
     /* with behavior only records strictly inside the window count: the 10
@@ -191,7 +202,7 @@ static void test_hpa_scale_up_limited_by_pods_policy_within_period(void **state)
     add_rate(&f.cfg.hpa.up, false, 2, 60);
     fixture_start(&f);
     hr_observation o = obs_settled(15, 10, 100);
-    hr_decision d = decide(&f, &o);
+    hr_decision d = reconcile(&f, &o);
     assert_int_equal(d.desired, 12);
     assert_non_null(strstr(d.reason, "ScaleUpLimit"));
     /* the 2 added at 15 count until 75 (strictly after now - 60) */
@@ -228,7 +239,7 @@ static void test_hpa_scale_down_percent_truncates(void **state)
     fixture_start(&f);
     /* 5 x (1 - 0.5) = 2.5 truncates to 2 (not 3) */
     hr_observation o = obs_settled(15, 5, 1);
-    hr_decision d = decide(&f, &o);
+    hr_decision d = reconcile(&f, &o);
     assert_int_equal(d.desired, 2);
     assert_non_null(strstr(d.reason, "ScaleDownLimit"));
     fixture_stop(&f);
@@ -299,13 +310,13 @@ static void test_hpa_min_and_max_clamps(void **state)
     f.cfg.hpa.max_replicas = 12;
     fixture_start(&f);
     hr_observation o = obs_settled(15, 10, 500);
-    hr_decision d = decide(&f, &o);
+    hr_decision d = reconcile(&f, &o);
     assert_int_equal(d.desired, 12);
     assert_non_null(strstr(d.reason, "TooManyReplicas"));
     assert_int_equal(sync_at(&f, 30, 10, 1), 3);
     /* out of range: straight to the bound, no metrics read */
     o = obs_settled(45, 20, NAN);
-    d = decide(&f, &o);
+    d = reconcile(&f, &o);
     assert_int_equal(d.desired, 12);
     assert_non_null(strstr(d.reason, "above maxReplicas"));
     assert_int_equal(sync_at(&f, 60, 1, NAN), 3);
@@ -319,7 +330,7 @@ static void test_hpa_scaled_to_zero_is_disabled(void **state)
     hpa_fixture(&f);
     fixture_start(&f);
     hr_observation o = obs_settled(15, 0, 100);
-    hr_decision d = decide(&f, &o);
+    hr_decision d = reconcile(&f, &o);
     assert_int_equal(d.desired, -1);
     assert_non_null(strstr(d.reason, "ScalingDisabled"));
     fixture_stop(&f);
@@ -372,7 +383,7 @@ static void test_hpa_object_and_external_value_and_average_value(void **state)
         fixture_start(&f);
         hr_observation o = obs_settled(15, 10, 2500);
         o.counted = 6; /* only the serving pods count, not those in the datapoint */
-        assert_int_equal(decide(&f, &o).desired, 25);
+        assert_int_equal(reconcile(&f, &o).desired, 25);
         fixture_stop(&f);
 
         /* AverageValue: ceil(total / target), whatever the pods */
@@ -397,19 +408,19 @@ static void test_hpa_two_metrics_take_the_largest_proposal(void **state)
     fixture_start(&f);
     hr_observation o = obs_settled(15, 10, 60); /* cpu: 12 */
     o.input[1] = 150;                           /* requests: 15 */
-    hr_decision d = decide(&f, &o);
+    hr_decision d = reconcile(&f, &o);
     assert_int_equal(d.desired, 15);
     assert_non_null(strstr(d.reason, "cpu 60%/50%: 12"));
     /* one metric missing and the other scaling down: hold */
     o = obs_settled(30, 15, 10);
     o.input[1] = NAN;
-    d = decide(&f, &o);
+    d = reconcile(&f, &o);
     assert_int_equal(d.desired, 15);
     assert_non_null(strstr(d.reason, "metrics invalid"));
     /* one missing and the other scaling up: scale up */
     o = obs_settled(45, 15, 100);
     o.input[1] = NAN;
-    assert_int_equal(decide(&f, &o).desired, 30);
+    assert_int_equal(reconcile(&f, &o).desired, 30);
     fixture_stop(&f);
 }
 
@@ -425,18 +436,18 @@ static void test_hpa_unready_pods_count_as_idle_on_scale_up(void **state)
     hr_observation o = obs_settled(15, 10, 80);
     o.in_service = o.counted = 5;
     o.pending = 5;
-    assert_int_equal(decide(&f, &o).desired, 10);
+    assert_int_equal(reconcile(&f, &o).desired, 10);
     /* 5 ready at 150% and 5 warming (serving, not a full window yet):
      * (5 x 150) / 10 = 75% -> ceil(1.5 x 10) = 15, not ceil(3 x 5) */
     o = obs_settled(30, 10, 150);
     o.in_service = 10;
     o.counted = 5;
-    assert_int_equal(decide(&f, &o).desired, 15);
+    assert_int_equal(reconcile(&f, &o).desired, 15);
     /* on scale-down unready pods are left out: 8 ready at 20% -> 4 */
     o = obs_settled(45, 10, 20);
     o.in_service = o.counted = 8;
     o.pending = 2;
-    assert_int_equal(decide(&f, &o).desired, 4);
+    assert_int_equal(reconcile(&f, &o).desired, 4);
     fixture_stop(&f);
 }
 
@@ -452,7 +463,7 @@ static void test_hpa_missing_pods_count_as_full_on_scale_down(void **state)
      * (8 x 30 + 2 x 100) / 10 = 44% -> ceil(0.7333 x 10) = 8, not 4 */
     hr_observation o = obs_settled(15, 10, 30);
     o.counted = 8;
-    assert_int_equal(decide(&f, &o).desired, 8);
+    assert_int_equal(reconcile(&f, &o).desired, 8);
     fixture_stop(&f);
 }
 
@@ -479,9 +490,95 @@ static void test_hpa_without_datapoint_holds(void **state)
     fixture_start(&f);
     hr_observation o = obs_settled(15, 10, 100);
     o.has_datapoint = false;
-    hr_decision d = decide(&f, &o);
+    hr_decision d = reconcile(&f, &o);
     assert_int_equal(d.desired, 10);
     assert_non_null(strstr(d.reason, "no value"));
+    fixture_stop(&f);
+}
+
+static void test_hpa_scale_events_count_what_was_applied(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    hpa_fixture(&f);
+    default_behavior(&f, 0);
+    rules(&f.cfg.hpa.up, 0, HR_HPA_SELECT_MAX);
+    add_rate(&f.cfg.hpa.up, false, 2, 60);
+    fixture_start(&f);
+    hr_observation o = obs_settled(15, 10, 100);
+    assert_int_equal(decide(&f, &o).desired, 12);
+    /* the fleet's limits let only one through */
+    hr_policy_applied(f.p, 15, 10, 11);
+    /* the period started at 11 - 1 = 10: 12 allowed (not 11, as if 2 were added) */
+    o = obs_settled(30, 11, 100);
+    assert_int_equal(decide(&f, &o).desired, 12);
+    fixture_stop(&f);
+}
+
+static void test_hpa_old_events_still_count_in_the_other_direction(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    hpa_fixture(&f);
+    default_behavior(&f, 0); /* scale-down: Percent 100 per 15 s */
+    rules(&f.cfg.hpa.up, 0, HR_HPA_SELECT_MAX);
+    add_rate(&f.cfg.hpa.up, false, 1, 600);
+    fixture_start(&f);
+    /* down by 2, 1 and 1: at 45 the events of 0 and 15 are outdated for
+     * scale-down (older than 15 s), and only the last of them is overwritten */
+    hr_policy_applied(f.p, 0, 10, 8);
+    hr_policy_applied(f.p, 15, 8, 7);
+    hr_policy_applied(f.p, 45, 7, 6);
+    /* so 3 removed in the up policy's 600 s remain: the period started at
+     * 6 + 3 = 9, and 9 + 1 = 10 are allowed */
+    hr_observation o = obs_settled(60, 6, 500);
+    assert_int_equal(decide(&f, &o).desired, 10);
+    fixture_stop(&f);
+}
+
+static void test_hpa_rebalanced_average_is_truncated_again(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    hpa_fixture(&f);
+    default_behavior(&f, 0);
+    fixture_start(&f);
+    /* 2 ready at 83.4% and 1 booting: (2 x 83.4) / 3 = 55.6, read as 55%:
+     * ratio 1.1, in tolerance (55.6% would be 1.112 and scale to 4) */
+    hr_observation o = obs_settled(15, 3, 83.4);
+    o.in_service = o.counted = 2;
+    o.pending = 1;
+    assert_int_equal(reconcile(&f, &o).desired, 3);
+    fixture_stop(&f);
+}
+
+static void test_hpa_object_value_rounds_up_to_a_milli_unit(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    hpa_fixture(&f);
+    default_behavior(&f, 0);
+    add_rate(&f.cfg.hpa.up, true, 1000, 15);
+    only_metric(&f, HR_HPA_EXTERNAL, HR_HPA_VALUE, 1, "jobs", HR_METRIC_QUEUE_DEPTH);
+    fixture_start(&f);
+    /* MilliValue(2.0000004) = 2001m: ratio 2.001, ceil(20.01) = 21 */
+    assert_int_equal(sync_at(&f, 15, 10, 2.0000004), 21);
+    fixture_stop(&f);
+}
+
+static void test_hpa_crashed_pods_are_missing_not_unready(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    hpa_fixture(&f);
+    default_behavior(&f, 0);
+    fixture_start(&f);
+    /* 8 ready at 30% and 2 crashed without metrics: on scale-down the 2
+     * count at 100%: (8 x 30 + 2 x 100) / 10 = 44% -> ceil(0.88 x 10) = 9 */
+    hr_observation o = obs_settled(15, 10, 30);
+    o.in_service = o.counted = 8;
+    o.failed = 2;
+    assert_int_equal(reconcile(&f, &o).desired, 9);
     fixture_stop(&f);
 }
 
@@ -529,6 +626,11 @@ int main(void)
         cmocka_unit_test(test_hpa_missing_pods_count_as_full_on_scale_down),
         cmocka_unit_test(test_hpa_per_direction_tolerance),
         cmocka_unit_test(test_hpa_without_datapoint_holds),
+        cmocka_unit_test(test_hpa_scale_events_count_what_was_applied),
+        cmocka_unit_test(test_hpa_old_events_still_count_in_the_other_direction),
+        cmocka_unit_test(test_hpa_rebalanced_average_is_truncated_again),
+        cmocka_unit_test(test_hpa_object_value_rounds_up_to_a_milli_unit),
+        cmocka_unit_test(test_hpa_crashed_pods_are_missing_not_unready),
         cmocka_unit_test(test_hpa_declares_its_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

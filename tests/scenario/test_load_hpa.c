@@ -263,6 +263,34 @@ static void test_hpa_values_checked_as_the_api_server_checks_them(void **state)
                  "downscale_stabilization, limits");
 }
 
+static void test_hpa_null_fields_read_as_unset(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    const hr_hpa_config *h = load_ok(
+        "  - name: web\n"
+        "    kind: hpa\n"
+        "    spec:\n"
+        "      minReplicas:\n"
+        "      maxReplicas: 9\n"
+        "      metrics:\n"
+        "      behavior:\n"
+        "        scaleUp:\n"
+        "        scaleDown: {stabilizationWindowSeconds: ~, policies: null}\n",
+        &sc);
+    assert_int_equal(h->min_replicas, 1);
+    assert_int_equal(h->n_metrics, 1); /* cpu at 80% */
+    assert_true(h->has_behavior);
+    assert_int_equal(h->up.n_rates, 2);
+    assert_int_equal(h->down.stabilization_s, 300);
+    assert_int_equal(h->down.n_rates, 1);
+    hr_scenario_free(&sc);
+    /* a mapping where the list belongs is not the default */
+    assert_fails("  - {name: w, kind: hpa, spec: {maxReplicas: 3, metrics: {cpu: 50}}}\n", HR_EINVAL,
+                 "tests/data/hpa/s.yaml:10:58: policies[0] (w).spec.metrics: expected a list of "
+                 "metrics, got a mapping");
+}
+
 static void test_hpa_memory_needs_a_memory_model(void **state)
 {
     (void)state;
@@ -313,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_hpa_errors_in_the_manifest_name_its_file),
         cmocka_unit_test(test_hpa_metric_map_makes_a_custom_metric_simulated),
         cmocka_unit_test(test_hpa_values_checked_as_the_api_server_checks_them),
+        cmocka_unit_test(test_hpa_null_fields_read_as_unset),
         cmocka_unit_test(test_hpa_memory_needs_a_memory_model),
         cmocka_unit_test(test_policy_file_of_its_own_for_decide),
     };
