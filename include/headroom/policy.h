@@ -83,8 +83,11 @@ struct hr_policy {
     const hr_policy_config *cfg; /* borrowed from the scenario; must outlive p */
     const hr_scenario *sc;       /* borrowed */
     void *state;
-    hr_policy_input inputs[HR_POLICY_MAX_INPUTS]; /* filled by the kind's init */
+    /* filled by the kind's init (all zero by default) */
+    hr_policy_input inputs[HR_POLICY_MAX_INPUTS];
     size_t n_inputs;
+    double metric_warmup_s; /* see hr_policy_metric_warmup_s */
+    double sync_period_s;   /* see hr_policy_sync_period_s */
 };
 
 /* Create the policy cfg describes (cfg and sc must outlive it). On success
@@ -101,7 +104,8 @@ void hr_policy_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
 void hr_policy_applied(hr_policy *p, double now, int from, int to);
 
 /* Seconds a new instance is left out of the policy's metric datapoints
- * (target tracking's instance warm-up; 0 for other kinds). */
+ * after it starts serving (target tracking's instance warm-up; one metric
+ * period for the HPA; 0 for the other kinds). */
 double hr_policy_metric_warmup_s(const hr_policy *p);
 
 /* The values the policy reads from each observation (*out points into p);

@@ -161,6 +161,10 @@ static int hpa_init(hr_policy *p, hr_error *err)
                                          .scale = m->scale};
     }
     p->n_inputs = h->n_metrics;
+    p->sync_period_s = h->sync_period_s;
+    /* a pod joins the datapoints from the first metric window that starts
+     * after it became ready (the CPU initialization rule) */
+    p->metric_warmup_s = p->sc != NULL ? p->sc->metrics.period_s : 0;
     return HR_OK;
 }
 

@@ -74,15 +74,7 @@ void hr_policy_applied(hr_policy *p, double now, int from, int to)
 
 double hr_policy_metric_warmup_s(const hr_policy *p)
 {
-    /* Target tracking leaves young instances out of its datapoints (AWS
-     * "instance warmup"); the HPA reads a pod from the first metric window
-     * that starts after it became ready (hpa.c); the other kinds read every
-     * serving instance. */
-    if (p->cfg->kind == HR_POLICY_TARGET_TRACKING)
-        return p->cfg->warmup_s;
-    if (p->cfg->kind == HR_POLICY_HPA && p->sc != NULL)
-        return p->sc->metrics.period_s;
-    return 0.0;
+    return p->metric_warmup_s;
 }
 
 size_t hr_policy_inputs(const hr_policy *p, const hr_policy_input **out)
@@ -93,9 +85,7 @@ size_t hr_policy_inputs(const hr_policy *p, const hr_policy_input **out)
 
 double hr_policy_sync_period_s(const hr_policy *p)
 {
-    if (p->cfg->kind == HR_POLICY_HPA)
-        return p->cfg->hpa.sync_period_s;
-    return 0.0;
+    return p->sync_period_s;
 }
 
 void hr_policy_read_metric(hr_policy *p)

@@ -81,6 +81,8 @@ static int tt_init(hr_policy *p, hr_error *err)
         return hr_error_set(err, HR_ENOMEM, "out of memory");
     p->state = st;
     hr_policy_read_metric(p);
+    /* AWS "instance warmup": new instances are left out of the metric */
+    p->metric_warmup_s = p->cfg->warmup_s;
     return HR_OK;
 }
 
