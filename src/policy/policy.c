@@ -39,7 +39,7 @@ int hr_policy_new(const hr_policy_config *cfg, const hr_scenario *sc, hr_policy 
     const hr_policy_ops *ops = policy_ops_for(cfg->kind);
     if (ops == NULL)
         return hr_error_set(err, HR_EINVAL,
-                            "policy \"%s\": unknown kind %d; use static, step, target_tracking or hpa",
+                            "policy \"%s\": unknown kind %d; the scenario loader gives the kinds",
                             name, (int)cfg->kind);
 
     hr_policy *p = calloc(1, sizeof *p);
