@@ -37,10 +37,17 @@ int hr_policy_new(const hr_policy_config *cfg, const hr_scenario *sc, hr_policy 
         return hr_error_set(err, HR_EINTERNAL, "hr_policy_new: cfg is NULL");
     const char *name = cfg->name ? cfg->name : "(unnamed)";
     const hr_policy_ops *ops = policy_ops_for(cfg->kind);
-    if (ops == NULL)
-        return hr_error_set(err, HR_EINVAL,
-                            "policy \"%s\": unknown kind %d; the scenario loader gives the kinds",
-                            name, (int)cfg->kind);
+    if (ops == NULL) {
+        char kinds[256] = "";
+        size_t used = 0;
+        for (size_t k = 0; k < HR_POLICY_N_KINDS && used < sizeof kinds; k++) {
+            int w = snprintf(kinds + used, sizeof kinds - used, "%s%s", k ? ", " : "",
+                             hr_policy_kinds[k]->kind);
+            used += w > 0 ? (size_t)w : 0;
+        }
+        return hr_error_set(err, HR_EINVAL, "policy \"%s\": unknown kind %d; kinds are %s", name,
+                            (int)cfg->kind, kinds);
+    }
 
     hr_policy *p = calloc(1, sizeof *p);
     if (p == NULL)

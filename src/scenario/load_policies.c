@@ -37,6 +37,42 @@ static const keyspec step_adj_keys[] = {
     {"above", NULL}, {"below", NULL}, {"add", NULL}, {"remove", NULL}, {NULL, NULL}
 };
 
+/* ---- limits: the scenario's, and each policy's over them ------------------ */
+
+static const keyspec limit_keys[] = {
+    {"max_scale_out_per_hour", NULL}, {"max_scale_in_per_hour", NULL},
+    {"budget_per_hour", NULL}, {NULL, NULL}
+};
+
+/* Set the fields present in n (leaving the others as they are), so a
+ * policy's limits overlay the scenario's field by field. */
+int ld_parse_limits(loader *L, const yaml_node_t *n, const char *path, hr_limits *lim)
+{
+    int rc;
+    if ((rc = ld_expect_map(L, n, path, "{max_scale_out_per_hour: 10, budget_per_hour: 40}")) ||
+        (rc = ld_check_keys(L, n, path, limit_keys)))
+        return rc;
+    if (ld_get(L, n, "max_scale_out_per_hour", NULL)) {
+        lim->has_max_scale_out_per_hour = true;
+        if ((rc = ld_f_int(L, n, path, "max_scale_out_per_hour", true, 0, 1, INT_MAX,
+                           &lim->max_scale_out_per_hour)))
+            return rc;
+    }
+    if (ld_get(L, n, "max_scale_in_per_hour", NULL)) {
+        lim->has_max_scale_in_per_hour = true;
+        if ((rc = ld_f_int(L, n, path, "max_scale_in_per_hour", true, 0, 1, INT_MAX,
+                           &lim->max_scale_in_per_hour)))
+            return rc;
+    }
+    if (ld_get(L, n, "budget_per_hour", NULL)) {
+        lim->has_budget_per_hour = true;
+        if ((rc = ld_f_number(L, n, path, "budget_per_hour", true, 0, 0, true, NO_HI, false,
+                              &lim->budget_per_hour)))
+            return rc;
+    }
+    return HR_OK;
+}
+
 static int parse_metric(loader *L, const yaml_node_t *n, const char *path, hr_metric *out)
 {
     int m, rc;

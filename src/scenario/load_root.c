@@ -1,8 +1,7 @@
-/* load_root.c - the scenario document: the YAML file itself (reading,
- * syntax errors, exactly one document), the top-level mapping and its
- * header keys (scenario, duration, tick, fidelity, seed, replications),
- * metrics, slo and limits, the walk over the sections, and the public
- * hr_scenario_* functions. */
+/* load_root.c - the scenario: the top-level mapping and its header keys
+ * (scenario, duration, tick, fidelity, seed, replications), metrics and
+ * slo, the walk over the sections, and the public hr_scenario_* functions
+ * (a whole scenario, or one policy in a file of its own). */
 #include "loader.h"
 
 #include <errno.h>
@@ -84,42 +83,6 @@ static int parse_header(loader *L, const yaml_node_t *root)
     return HR_OK;
 }
 
-/* ---- limits -------------------------------------------------------------- */
-
-static const keyspec limit_keys[] = {
-    {"max_scale_out_per_hour", NULL}, {"max_scale_in_per_hour", NULL},
-    {"budget_per_hour", NULL}, {NULL, NULL}
-};
-
-/* Set the fields present in n (leaving the others as they are), so a
- * policy's limits overlay the scenario's field by field. */
-int ld_parse_limits(loader *L, const yaml_node_t *n, const char *path, hr_limits *lim)
-{
-    int rc;
-    if ((rc = ld_expect_map(L, n, path, "{max_scale_out_per_hour: 10, budget_per_hour: 40}")) ||
-        (rc = ld_check_keys(L, n, path, limit_keys)))
-        return rc;
-    if (ld_get(L, n, "max_scale_out_per_hour", NULL)) {
-        lim->has_max_scale_out_per_hour = true;
-        if ((rc = ld_f_int(L, n, path, "max_scale_out_per_hour", true, 0, 1, INT_MAX,
-                           &lim->max_scale_out_per_hour)))
-            return rc;
-    }
-    if (ld_get(L, n, "max_scale_in_per_hour", NULL)) {
-        lim->has_max_scale_in_per_hour = true;
-        if ((rc = ld_f_int(L, n, path, "max_scale_in_per_hour", true, 0, 1, INT_MAX,
-                           &lim->max_scale_in_per_hour)))
-            return rc;
-    }
-    if (ld_get(L, n, "budget_per_hour", NULL)) {
-        lim->has_budget_per_hour = true;
-        if ((rc = ld_f_number(L, n, path, "budget_per_hour", true, 0, 0, true, NO_HI, false,
-                              &lim->budget_per_hour)))
-            return rc;
-    }
-    return HR_OK;
-}
-
 /* ---- metrics and slo ----------------------------------------------------- */
 
 static const keyspec metrics_keys[] = {{"period", NULL}, {"delay", NULL}, {NULL, NULL}};
@@ -194,125 +157,6 @@ static int parse_root(loader *L, yaml_node_t *root, void *arg)
         (rc = parse_metrics(L, ld_get(L, root, "metrics", NULL))) ||
         (rc = parse_slo(L, ld_get(L, root, "slo", NULL))) || (rc = ld_parse_policies(L, root)))
         return rc;
-    return HR_OK;
-}
-
-/* Line and column (1-based) of a byte offset, for reader errors that only
- * carry an offset. */
-static void offset_position(const loader *L, size_t off, int *line, int *col)
-{
-    *line = 1;
-    *col = 1;
-    for (size_t i = 0; i < off && i < L->len; i++) {
-        if (L->text[i] == '\n') {
-            (*line)++;
-            *col = 1;
-        } else if (((unsigned char)L->text[i] & 0xC0) != 0x80) {
-            (*col)++;
-        }
-    }
-}
-
-int ld_syntax_error(loader *L, const yaml_parser_t *p)
-{
-    int line, col;
-    if (p->error == YAML_MEMORY_ERROR)
-        return ld_nomem(L);
-    if (p->error == YAML_READER_ERROR) {
-        offset_position(L, p->problem_offset, &line, &col);
-        return hr_error_set(L->err, HR_EINVAL, "%s:%d:%d: YAML syntax error: %s", L->file, line,
-                            col, p->problem ? p->problem : "unreadable input");
-    }
-    line = (int)p->problem_mark.line + 1;
-    col = (int)p->problem_mark.column + 1;
-    if (p->context != NULL)
-        return hr_error_set(L->err, HR_EINVAL, "%s:%d:%d: YAML syntax error: %s (%s at %d:%d)",
-                            L->file, line, col, p->problem ? p->problem : "invalid YAML",
-                            p->context, (int)p->context_mark.line + 1,
-                            (int)p->context_mark.column + 1);
-    return hr_error_set(L->err, HR_EINVAL, "%s:%d:%d: YAML syntax error: %s", L->file, line, col,
-                        p->problem ? p->problem : "invalid YAML");
-}
-
-int ld_load_document(loader *L, const char *what, const char *empty_hint,
-                     int (*walk)(loader *L, yaml_node_t *root, void *arg), void *arg)
-{
-    yaml_parser_t parser;
-    yaml_document_t doc, extra;
-    int rc;
-    if (!yaml_parser_initialize(&parser))
-        return ld_nomem(L);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)L->text, L->len);
-    if (!yaml_parser_load(&parser, &doc)) {
-        rc = ld_syntax_error(L, &parser);
-        yaml_parser_delete(&parser);
-        return rc;
-    }
-    L->doc = &doc;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (root == NULL) {
-        if (empty_hint != NULL)
-            rc = hr_error_set(L->err, HR_EINVAL, "%s:1:1: the file is empty; %s", L->file,
-                              empty_hint);
-        else
-            rc = hr_error_set(L->err, HR_EINVAL, "%s:1:1: the file is empty", L->file);
-    } else if (!yaml_parser_load(&parser, &extra)) {
-        rc = ld_syntax_error(L, &parser);
-    } else {
-        yaml_node_t *second = yaml_document_get_root_node(&extra);
-        if (second != NULL) {
-            rc = hr_error_set(L->err, HR_EINVAL,
-                              "%s:%d:%d: a second YAML document; a %s file holds exactly one (remove the '---')",
-                              L->file, (int)second->start_mark.line + 1,
-                              (int)second->start_mark.column + 1, what);
-        } else {
-            L->root = root;
-            rc = walk(L, root, arg);
-        }
-        yaml_document_delete(&extra);
-    }
-    yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
-    L->doc = NULL;
-    L->root = NULL;
-    return rc;
-}
-
-int ld_read_file(const char *path, const char *what, char **text, size_t *len, hr_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return hr_error_set(err, HR_EIO, "cannot read %s: %s", path, strerror(errno));
-    size_t cap = 8192, n = 0;
-    char *buf = malloc(cap);
-    while (buf != NULL) {
-        size_t got_n = fread(buf + n, 1, cap - n, f);
-        n += got_n;
-        if (n < cap)
-            break;
-        char *bigger = realloc(buf, cap * 2);
-        if (bigger == NULL) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    if (buf == NULL) {
-        fclose(f);
-        return hr_error_set(err, HR_ENOMEM, "%s: out of memory while reading the %s", path, what);
-    }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        fclose(f);
-        return hr_error_set(err, HR_EIO, "cannot read %s: %s", path, strerror(e));
-    }
-    fclose(f);
-    buf[n] = '\0'; /* the loop ends with n < cap */
-    *text = buf;
-    *len = n;
     return HR_OK;
 }
 

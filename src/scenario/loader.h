@@ -15,8 +15,9 @@
  * docs/scenario.md documents every key and message pattern; keep it in step.
  *
  * The files: reader.c holds the positioned typed readers every section uses
- * (ld_fail, ld_get, ld_f_number, ...); load_root.c the document, the header
- * keys, metrics, slo, limits and the public entry points; load_dist.c,
+ * (ld_fail, ld_get, ld_f_number, ...); document.c reads a file and its YAML;
+ * load_root.c the header keys, metrics, slo and the public entry points;
+ * load_dist.c,
  * load_traffic.c, load_workload.c, load_fleet.c and load_policies.c one
  * section each, with one entry point declared here (profiles.c, apart, holds
  * the named diurnal profiles and metric names). Every reader returns HR_OK
@@ -61,7 +62,7 @@ typedef struct keyspec {
     const char *notsup;
 } keyspec;
 
-/* ---- documents (load_root.c) --------------------------------------------- */
+/* ---- documents (document.c) ---------------------------------------------- */
 
 /* Read the whole file at path into *text (malloc'd, NUL-terminated, the
  * caller frees it) and its length into *len. Fails with HR_EIO "cannot read
@@ -184,7 +185,7 @@ int ld_check_tick_multiple(loader *L, const yaml_node_t *map, const char *base,
 /* {dist: NAME, mean: DURATION, ...}, prepared (load_dist.c). */
 int ld_parse_dist(loader *L, const yaml_node_t *n, const char *path, bool mean_positive,
                   hr_dist *d);
-/* A limits mapping overlaid on *lim (load_root.c). */
+/* A limits mapping overlaid on *lim (load_policies.c). */
 int ld_parse_limits(loader *L, const yaml_node_t *n, const char *path, hr_limits *lim);
 /* Sections into L->sc; the root's section value n, or the root itself for
  * policies (which must be present). */
