@@ -97,12 +97,14 @@ static void test_validate_accepts_bundled_scenarios(void **state)
 {
     (void)state;
     /* every scenario users are offered to copy must stay valid */
-    cli_result r = cli("validate %s/scenarios/*.yaml %s", HR_SOURCE_DIR, SMALL);
+    cli_result r = cli("validate %s/scenarios/*.yaml %s %s/e2e/hpa.yaml", HR_SOURCE_DIR, SMALL,
+                       HR_TEST_DATA);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "black_friday.yaml: ok (4 policies)"));
     assert_non_null(strstr(r.out, "viral_spike.yaml: ok (4 policies)"));
     assert_non_null(strstr(r.out, "k8s_checkout.yaml: ok (3 policies)"));
     assert_non_null(strstr(r.out, "small.yaml: ok (3 policies)"));
+    assert_non_null(strstr(r.out, "hpa.yaml: ok (1 policy)"));
     assert_string_equal(r.err, "");
     cli_free(&r);
 }
