@@ -23,29 +23,30 @@
  *         ceil(r' x pods), holding if the direction flips or r' is in tolerance;
  *       Object/External Value:              ceil(r x ready pods);
  *       Object/External AverageValue:       ceil(value / target), with
- *         r = value / (target x current).
- *     Utilization is truncated to a whole percent first (the controller's
- *     integer arithmetic); averages to a milli-unit.
+ *         r = value / (target x existing pods).
+ *     In the controller's integer units: utilization in whole percents,
+ *     averages truncated to a milli-unit, single values rounded up to one.
  *  4. The largest proposal wins. If every metric is missing, or some are and
  *     the others would scale down, nothing changes.
  *  5. Without `behavior`: the proposal is raised to the highest recommendation
- *     of the last 5 minutes (downscale stabilization; records at the cutoff
- *     count), then held to [minReplicas, min(maxReplicas, max(2 x current, 4))].
+ *     of the last 5 minutes (downscale stabilization), then held to
+ *     [minReplicas, min(maxReplicas, max(2 x current, 4))].
  *     With `behavior`: held between the lowest recommendation of the up window
  *     and the highest of the down window (records strictly inside each), then
  *     to the rate the scaling policies allow from the replicas at the start
  *     of each period (current - added + removed in the period), combined by
  *     selectPolicy (Max: the largest change, Min: the smallest, Disabled: none),
  *     and to [minReplicas, maxReplicas].
- *  6. The raw proposal of step 4 joins the history; a change is recorded as
- *     a scale event (with `behavior` only), which later periods count.
+ *  6. The raw proposal of step 4 joins the history. With `behavior`, the
+ *     change the controller applies (hpa_applied) is a scale event that later
+ *     periods count.
  *
- * Pods and headroom's instances: a booting (or crashed, undetected) instance
- * is a pod that is not Ready: unready for every metric. A serving instance
- * joins the datapoints one metrics.period after it starts serving (the
- * first sample whose window starts after its readiness, as the controller's
- * CPU initialization rule requires); until then it is unready for cpu and
- * has no value (missing) for every other metric. */
+ * Pods and headroom's instances (group_pods): a booting instance is a
+ * Pending pod, unready for every metric; a crashed, undetected one a pod
+ * without metrics, missing. A serving instance joins the datapoints one
+ * metrics.period after it starts serving (the first sample whose window
+ * starts after its readiness, as the controller's CPU initialization rule
+ * requires); until then it is unready for cpu and missing for the others. */
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -61,7 +62,8 @@ typedef struct hpa_record {
     int value;  /* a recommendation, or a scale event's replica change (> 0) */
 } hpa_record;
 
-/* A time-ordered list of records, oldest first. */
+/* Records: recommendations oldest first; scale events in the slots the
+ * controller's mark-and-overwrite leaves them in. */
 typedef struct hpa_list {
     hpa_record *items;
     size_t n, cap;
