@@ -43,15 +43,54 @@ typedef struct hr_traffic_event {
     double decay_s;      /* spike: e-folding time of the decay back to 1, > 0 */
 } hr_traffic_event;
 
+/* How the base rate grows (traffic.growth.model). */
+typedef enum hr_growth_model {
+    HR_GROWTH_COMPOUND = 0, /* (1 + monthly)^(t / 30d) */
+    HR_GROWTH_LINEAR,       /* max(0, 1 + monthly x t / 30d) */
+    HR_GROWTH_LOGISTIC,     /* C / (1 + (C - 1) e^(-r t)), r = ln(1 + monthly) / 30d: an S-curve
+                               from 1 to the ceiling C */
+    HR_GROWTH_STEPS         /* the level of the last step at or before t, 1 before the first */
+} hr_growth_model;
+
+typedef struct hr_growth_step {
+    double at_s;
+    double level;             /* factor on the base rate from at_s on, > 0 */
+} hr_growth_step;
+
+/* A replayed trace (traffic.replay): the rows of a CSV time_s,requests_per_s. */
+typedef enum hr_replay_interp {
+    HR_REPLAY_STEP = 0,       /* a row's rate holds until the next row */
+    HR_REPLAY_LINEAR          /* linear between rows; the last row holds */
+} hr_replay_interp;
+
+typedef struct hr_replay_config {
+    char *file;               /* as resolved against the scenario's folder */
+    double *time_s;           /* row times, from 0, strictly increasing */
+    double *rate;             /* requests per second, >= 0 */
+    size_t n;                 /* >= 1 */
+    double end_s;             /* where the trace ends: the last row plus the interval before it */
+    double scale;             /* factor on the rates, > 0 */
+    double speed;             /* trace seconds per simulated second, > 0 */
+    double start_s;           /* trace time at t = 0, < end_s */
+    bool loop;                /* wrap around at end_s; else the run must end within the trace */
+    hr_replay_interp interp;
+} hr_replay_config;
+
 typedef struct hr_traffic_config {
-    double base_rps;          /* mean rate before profiles, > 0 */
+    double base_rps;          /* mean rate before profiles, > 0 (1 with a replay) */
+    bool has_replay;          /* the replay replaces base_rps x diurnal x weekly */
+    hr_replay_config replay;
     double diurnal[24];       /* hourly multipliers, hour h applies at h:30 and
                                  the rate is interpolated linearly between hours
                                  (cyclically); all 1 when absent */
     char *diurnal_name;       /* the named profile, or NULL for a list/absent */
     double weekly[7];         /* day multipliers, index 0 = Monday; missing = 1 */
     int start_day;            /* day of week at t = 0 (0 = Monday); key traffic.start_day */
-    double growth_monthly;    /* compound growth per 30 days, > -1 (0.25 = +25%) */
+    hr_growth_model growth_model;
+    double growth_monthly;    /* growth per 30 days (compound, linear, logistic rate), > -1 */
+    double growth_ceiling;    /* logistic: the factor it tends to, > 0 */
+    hr_growth_step *growth_steps; /* steps: by at_s, strictly increasing */
+    size_t n_growth_steps;
     double noise_sigma;       /* sd of the log of the multiplicative noise, >= 0 */
     double noise_correlation_s; /* OU time constant of the noise, > 0 when sigma > 0 */
     hr_traffic_event *events;
@@ -283,6 +322,9 @@ typedef struct hr_policy_config {
 
 typedef struct hr_scenario {
     char *path;             /* as given to the loader */
+    char **warnings;        /* "path:line:col: key: ..." for what is valid but likely a
+                               mistake (an event after the end of the run); shown by the CLI */
+    size_t n_warnings;
     char *text;             /* the file's contents, for the store */
     char *name;
     char *description;      /* "" when absent */

@@ -1,14 +1,19 @@
 /* traffic.h - the offered load as a rate function lambda(t), synthesised from
  * a scenario's traffic section:
  *
- *   lambda(t) = base_rps x diurnal(t) x weekly(t) x growth(t)
- *               x prod_events event_e(t) x noise(t)
+ *   lambda(t) = base(t) x growth(t) x prod_events event_e(t) x noise(t)
+ *   base(t)   = base_rps x diurnal(t) x weekly(t), or a replayed trace
  *
  *   diurnal  24 hourly multipliers, value h at hh:30, linear in between
  *            (cyclic), so the day has no jumps;
  *   weekly   the multiplier of the day of week (steps at midnight), day 0 of
  *            the run being traffic.start_day;
- *   growth   (1 + monthly)^(t / 30 days), compound;
+ *   replay   scale x the trace's rate at trace time start + speed x t
+ *            (modulo the trace's end when it loops), a row's rate holding
+ *            until the next row (step) or interpolated between rows (linear);
+ *   growth   compound (1 + monthly)^(t / 30d), linear max(0, 1 + monthly t / 30d),
+ *            logistic C / (1 + (C - 1) e^(-r t)) with r = ln(1 + monthly) / 30d,
+ *            or steps (the level of the last step at or before t);
  *   events   plateau: 1 + (M-1) r(t), r ramping 0 -> 1 over `ramp`, holding,
  *            and back to 0 over `ramp` before start + duration;
  *            spike: rising linearly to M over `ramp`, then
@@ -35,6 +40,11 @@
 typedef struct hr_traffic {
     const hr_traffic_config *cfg;  /* borrowed */
     double growth_per_s;           /* ln(1 + monthly) / 30 days */
+    bool growth_flat;              /* no growth at all */
+    /* events by start time, and for each the latest end among it and those
+     * before it, so a time finds the events in force by binary search */
+    const hr_traffic_event **events;
+    double *events_end_max;
     bool diurnal_flat, weekly_flat; /* factors that are 1 everywhere are skipped */
     double noise_step_s;           /* grid of the noise process */
     double *noise;                 /* multipliers at k * noise_step_s, or NULL */

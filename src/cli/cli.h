@@ -30,6 +30,10 @@ int hr_cli_wants_help(int argc, char **argv);
  * HR_EXIT_OK or HR_EXIT_FAILED. */
 int hr_cli_flush_stdout(void);
 
+/* Print the scenario's warnings to stderr, one a line. */
+struct hr_scenario;
+void hr_cli_print_warnings(const struct hr_scenario *sc);
+
 /* Print "headroom: " and the message to stderr; returns status. */
 int hr_cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -7,6 +7,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "headroom/scenario.h"
 
 static const char main_help[] =
     "usage: headroom <command> [options]\n"
@@ -57,6 +58,12 @@ int hr_cli_fail(int status, const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     return status;
+}
+
+void hr_cli_print_warnings(const hr_scenario *sc)
+{
+    for (size_t i = 0; i < sc->n_warnings; i++)
+        fprintf(stderr, "%s\n", sc->warnings[i]);
 }
 
 int hr_cli_flush_stdout(void)

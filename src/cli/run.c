@@ -372,6 +372,7 @@ int hr_cli_run(int argc, char **argv)
             /* a scenario that cannot be read is bad input too */
             status = rc == HR_ENOMEM ? HR_EXIT_FAILED : HR_EXIT_USAGE;
         } else {
+            hr_cli_print_warnings(&sc);
             char command[1024] = "headroom";
             for (int i = 0; i < argc; i++) {
                 size_t len = strlen(command);

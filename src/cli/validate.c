@@ -10,7 +10,9 @@ const char hr_cli_validate_help[] =
     "Checks each scenario file without running it: YAML syntax, every key and\n"
     "value, cross-references. Prints 'FILE: ok (N policies)' on stdout for a\n"
     "good file and 'FILE:LINE:COLUMN: key: what is wrong; what would be right'\n"
-    "on stderr for a bad one. All files are checked.\n"
+    "on stderr for a bad one. All files are checked. What is valid but likely\n"
+    "a mistake (an event after the end of the run) is a warning on stderr,\n"
+    "'FILE:LINE:COLUMN: key: warning: ...', and does not fail the file.\n"
     "\n"
     "Exit status: 0 all files are valid, 2 at least one is not, 1 out of memory\n"
     "or stdout could not be written.\n";
@@ -30,6 +32,7 @@ int hr_cli_validate(int argc, char **argv)
                 status = rc == HR_ENOMEM ? HR_EXIT_FAILED : HR_EXIT_USAGE;
             continue;
         }
+        hr_cli_print_warnings(&sc);
         printf("%s: ok (%zu %s)\n", argv[i], sc.n_policies, sc.n_policies == 1 ? "policy" : "policies");
         hr_scenario_free(&sc);
     }

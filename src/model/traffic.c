@@ -12,11 +12,57 @@
 
 static double max2(double a, double b) { return a > b ? a : b; }
 
+/* Where an event stops changing the rate: its end, or for a spike the
+ * point where (M - 1) e^(-u / decay) no longer changes a double (60 decay
+ * times: e^-60 < 1e-26). */
+static double event_end(const hr_traffic_event *e)
+{
+    if (e->shape == HR_EVENT_SPIKE)
+        return e->start_s + e->ramp_s + 60.0 * e->decay_s;
+    return e->start_s + e->duration_s;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const hr_traffic_event *x = *(const hr_traffic_event *const *)a;
+    const hr_traffic_event *y = *(const hr_traffic_event *const *)b;
+    if (x->start_s != y->start_s)
+        return x->start_s < y->start_s ? -1 : 1;
+    return x < y ? -1 : x > y; /* stable: the scenario's order */
+}
+
+static int index_events(hr_traffic *tr, hr_error *err)
+{
+    const hr_traffic_config *c = tr->cfg;
+    if (c->n_events == 0)
+        return HR_OK;
+    tr->events = malloc(c->n_events * sizeof *tr->events);
+    tr->events_end_max = malloc(c->n_events * sizeof *tr->events_end_max);
+    if (!tr->events || !tr->events_end_max)
+        return hr_error_set(err, HR_ENOMEM, "out of memory for the traffic events");
+    for (size_t i = 0; i < c->n_events; i++)
+        tr->events[i] = &c->events[i];
+    qsort(tr->events, c->n_events, sizeof *tr->events, by_start);
+    double m = -INFINITY;
+    for (size_t i = 0; i < c->n_events; i++) {
+        m = max2(m, event_end(tr->events[i]));
+        tr->events_end_max[i] = m;
+    }
+    return HR_OK;
+}
+
 int hr_traffic_init(hr_traffic *tr, const hr_traffic_config *cfg, double duration_s, gsl_rng *r,
                     hr_error *err)
 {
     *tr = (hr_traffic){.cfg = cfg};
     tr->growth_per_s = log1p(cfg->growth_monthly) / MONTH_S;
+    tr->growth_flat = cfg->growth_model == HR_GROWTH_STEPS ? cfg->n_growth_steps == 0
+                                                           : cfg->growth_monthly == 0;
+    int rc = index_events(tr, err);
+    if (rc != HR_OK) {
+        hr_traffic_free(tr);
+        return rc;
+    }
     tr->diurnal_flat = tr->weekly_flat = true;
     for (int h = 0; h < 24; h++)
         tr->diurnal_flat &= cfg->diurnal[h] == 1.0;
@@ -31,8 +77,10 @@ int hr_traffic_init(hr_traffic *tr, const hr_traffic_config *cfg, double duratio
     tr->noise_step_s = fmax(1.0, tau / 20.0);
     tr->n_noise = (size_t)ceil(duration_s / tr->noise_step_s) + 2;
     tr->noise = malloc(tr->n_noise * sizeof *tr->noise);
-    if (!tr->noise)
+    if (!tr->noise) {
+        hr_traffic_free(tr);
         return hr_error_set(err, HR_ENOMEM, "out of memory for the traffic noise path");
+    }
 
     double sigma = cfg->noise_sigma;
     double a = exp(-tr->noise_step_s / tau);
@@ -48,6 +96,8 @@ int hr_traffic_init(hr_traffic *tr, const hr_traffic_config *cfg, double duratio
 void hr_traffic_free(hr_traffic *tr)
 {
     free(tr->noise);
+    free(tr->events);
+    free(tr->events_end_max);
     *tr = (hr_traffic){0};
 }
 
@@ -157,30 +207,155 @@ static double noise_max(const hr_traffic *tr, double t0, double t1)
     return m;
 }
 
+/* ---- replay ------------------------------------------------------------ */
+
+/* The row holding trace time x (x in [0, end)): the last row at or before x. */
+static size_t replay_row(const hr_replay_config *r, double x)
+{
+    size_t lo = 0, hi = r->n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->time_s[mid] <= x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Trace time at simulated time t. */
+static double replay_time(const hr_replay_config *r, double t)
+{
+    double x = r->start_s + r->speed * t;
+    if (r->loop && x >= r->end_s)
+        x = fmod(x, r->end_s);
+    return x < r->end_s ? x : nextafter(r->end_s, 0);
+}
+
+static double replay_at(const hr_replay_config *r, double t)
+{
+    double x = replay_time(r, t);
+    size_t i = replay_row(r, x);
+    double v = r->rate[i];
+    if (r->interp == HR_REPLAY_LINEAR && i + 1 < r->n) {
+        double f = (x - r->time_s[i]) / (r->time_s[i + 1] - r->time_s[i]);
+        v += (r->rate[i + 1] - v) * f;
+    }
+    return r->scale * v;
+}
+
+/* Max of the rows holding trace times [x0, x1] (no wrap inside), and for
+ * linear the row after, where the interpolation heads. */
+static double replay_rows_max(const hr_replay_config *r, double x0, double x1)
+{
+    size_t i0 = replay_row(r, x0), i1 = replay_row(r, x1);
+    if (r->interp == HR_REPLAY_LINEAR && i1 + 1 < r->n)
+        i1++;
+    double m = 0;
+    for (size_t i = i0; i <= i1; i++)
+        m = max2(m, r->rate[i]);
+    return m;
+}
+
+static double replay_max(const hr_replay_config *r, double t0, double t1)
+{
+    double x0 = r->start_s + r->speed * t0, x1 = r->start_s + r->speed * t1;
+    if (r->loop && x1 - x0 >= r->end_s)
+        return r->scale * replay_rows_max(r, 0, nextafter(r->end_s, 0));
+    x0 = replay_time(r, t0);
+    x1 = replay_time(r, t1);
+    double m = x1 >= x0 ? replay_rows_max(r, x0, x1)
+                        : max2(replay_rows_max(r, x0, nextafter(r->end_s, 0)),
+                               replay_rows_max(r, 0, x1));
+    return r->scale * m;
+}
+
+/* ---- growth ------------------------------------------------------------ */
+
+static double growth_at(const hr_traffic *tr, double t)
+{
+    const hr_traffic_config *c = tr->cfg;
+    switch (c->growth_model) {
+    case HR_GROWTH_COMPOUND:
+        return exp(tr->growth_per_s * t);
+    case HR_GROWTH_LINEAR:
+        return max2(0.0, 1.0 + c->growth_monthly * t / MONTH_S);
+    case HR_GROWTH_LOGISTIC: {
+        double cap = c->growth_ceiling;
+        return cap / (1.0 + (cap - 1.0) * exp(-tr->growth_per_s * t));
+    }
+    case HR_GROWTH_STEPS: {
+        double level = 1.0;
+        for (size_t i = 0; i < c->n_growth_steps && c->growth_steps[i].at_s <= t; i++)
+            level = c->growth_steps[i].level;
+        return level;
+    }
+    }
+    return 1.0;
+}
+
+/* Compound, linear and logistic are monotone: the max is at an end. Steps
+ * are the levels in force anywhere in [t0, t1]. */
+static double growth_max(const hr_traffic *tr, double t0, double t1)
+{
+    const hr_traffic_config *c = tr->cfg;
+    double m = max2(growth_at(tr, t0), growth_at(tr, t1));
+    if (c->growth_model == HR_GROWTH_STEPS)
+        for (size_t i = 0; i < c->n_growth_steps && c->growth_steps[i].at_s <= t1; i++)
+            if (c->growth_steps[i].at_s >= t0)
+                m = max2(m, c->growth_steps[i].level);
+    return m;
+}
+
 /* ---- the rate ---------------------------------------------------------- */
+
+/* The first event (by start) that may still be in force at t: events before
+ * it, and all they precede, ended by t. */
+static size_t first_event_in_force(const hr_traffic *tr, double t)
+{
+    size_t lo = 0, hi = tr->cfg->n_events;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr->events_end_max[mid] <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
 
 double hr_traffic_rate(const hr_traffic *tr, double t)
 {
     const hr_traffic_config *c = tr->cfg;
-    double rate = c->base_rps;
-    if (!tr->diurnal_flat)
-        rate *= diurnal_at(c->diurnal, t);
-    if (!tr->weekly_flat)
-        rate *= c->weekly[day_of_week(c, t)];
-    if (tr->growth_per_s != 0)
-        rate *= exp(tr->growth_per_s * t);
-    for (size_t i = 0; i < c->n_events; i++)
-        rate *= event_at(&c->events[i], t);
+    double rate;
+    if (c->has_replay) {
+        rate = replay_at(&c->replay, t);
+    } else {
+        rate = c->base_rps;
+        if (!tr->diurnal_flat)
+            rate *= diurnal_at(c->diurnal, t);
+        if (!tr->weekly_flat)
+            rate *= c->weekly[day_of_week(c, t)];
+    }
+    if (!tr->growth_flat)
+        rate *= growth_at(tr, t);
+    for (size_t i = first_event_in_force(tr, t); i < c->n_events && tr->events[i]->start_s <= t; i++)
+        rate *= event_at(tr->events[i], t);
     return rate * noise_at(tr, t);
 }
 
 double hr_traffic_bound(const hr_traffic *tr, double t0, double t1)
 {
     const hr_traffic_config *c = tr->cfg;
-    double growth = exp(tr->growth_per_s * (tr->growth_per_s > 0 ? t1 : t0));
-    double bound = c->base_rps * diurnal_max(c->diurnal, t0, t1) * weekly_max(c, t0, t1) * growth;
-    for (size_t i = 0; i < c->n_events; i++)
-        bound *= event_max(&c->events[i], t0, t1);
+    double bound;
+    if (c->has_replay)
+        bound = replay_max(&c->replay, t0, t1);
+    else
+        bound = c->base_rps * diurnal_max(c->diurnal, t0, t1) * weekly_max(c, t0, t1);
+    if (!tr->growth_flat)
+        bound *= growth_max(tr, t0, t1);
+    for (size_t i = first_event_in_force(tr, t0); i < c->n_events && tr->events[i]->start_s <= t1; i++)
+        bound *= event_max(tr->events[i], t0, t1);
     return bound * noise_max(tr, t0, t1);
 }
 

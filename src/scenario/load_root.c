@@ -246,6 +246,13 @@ void hr_scenario_free(hr_scenario *sc)
     for (size_t i = 0; i < sc->traffic.n_events; i++)
         free(sc->traffic.events[i].name);
     free(sc->traffic.events);
+    free(sc->traffic.growth_steps);
+    free(sc->traffic.replay.file);
+    free(sc->traffic.replay.time_s);
+    free(sc->traffic.replay.rate);
+    for (size_t i = 0; i < sc->n_warnings; i++)
+        free(sc->warnings[i]);
+    free(sc->warnings);
     for (size_t i = 0; i < sc->workload.n_classes; i++)
         free(sc->workload.classes[i].name);
     free(sc->workload.classes);

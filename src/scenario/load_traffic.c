@@ -1,5 +1,8 @@
-/* load_traffic.c - the traffic section: base rate, diurnal and weekly
- * profiles, growth, noise and events, into L->sc->traffic. */
+/* load_traffic.c - the traffic section: base rate (or a replayed trace,
+ * load_replay.c), diurnal and weekly profiles, growth (compound, linear,
+ * logistic, steps), noise and events (one-off, or recurring and expanded
+ * here into one event per occurrence within the run), into
+ * L->sc->traffic. */
 #include "loader.h"
 
 #include <stdlib.h>
@@ -9,7 +12,7 @@ static const keyspec traffic_keys[] = {
     {"base_rps", NULL}, {"diurnal", NULL}, {"weekly", NULL}, {"start_day", NULL},
     {"growth", NULL}, {"noise", NULL}, {"events", NULL},
     {"tenants", "tenants are not available yet"},
-    {"replay", "trace replay is not available yet"}, {NULL, NULL}
+    {"replay", NULL}, {NULL, NULL}
 };
 
 static const keyspec weekly_keys[] = {
@@ -19,13 +22,20 @@ static const keyspec weekly_keys[] = {
 
 static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
 
-static const keyspec growth_keys[] = {{"monthly", NULL}, {NULL, NULL}};
+static const keyspec growth_keys[] = {
+    {"model", NULL}, {"monthly", NULL}, {"ceiling", NULL}, {"steps", NULL}, {NULL, NULL}
+};
+static const char *const growth_names[] = {"compound", "linear", "logistic", "steps", NULL};
+static const keyspec growth_step_keys[] = {{"at", NULL}, {"multiplier", NULL}, {NULL, NULL}};
 static const keyspec noise_keys[] = {{"sigma", NULL}, {"correlation", NULL}, {NULL, NULL}};
 
 static const keyspec event_keys[] = {
     {"name", NULL}, {"start", NULL}, {"duration", NULL}, {"multiplier", NULL}, {"ramp", NULL},
-    {"shape", NULL}, {"decay", NULL}, {NULL, NULL}
+    {"shape", NULL}, {"decay", NULL}, {"every", NULL}, {"at", NULL}, {NULL, NULL}
 };
+
+/* every: which days a recurring event fires (a day name, or a list of them). */
+static const char *const every_names[] = {"day", "weekdays", "weekends", NULL};
 
 static const char *const shape_names[] = {"plateau", "spike", NULL};
 
@@ -72,7 +82,102 @@ static int parse_diurnal(loader *L, const yaml_node_t *n, hr_traffic_config *t)
     return HR_OK;
 }
 
-static int parse_event(loader *L, const yaml_node_t *n, size_t i, hr_traffic_event *ev)
+/* A recurring event's days and time of day. */
+typedef struct recurrence {
+    bool on;
+    unsigned days;   /* bit d: day of week d (0 = Monday) */
+    double at_s;     /* time of day */
+} recurrence;
+
+/* "HH:MM" or "HH:MM:SS", 00:00 to 23:59:59. */
+static bool parse_clock(const char *s, double *out)
+{
+    int h, m, sec = 0, used = 0;
+    if (sscanf(s, "%2d:%2d%n", &h, &m, &used) != 2)
+        return false;
+    if (s[used] == ':' && sscanf(s + used, ":%2d%n", &sec, &used) == 1)
+        ;
+    else if (s[used] != '\0')
+        return false;
+    size_t len = strlen(s);
+    if ((len != 5 && len != 8) || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
+        return false;
+    *out = h * 3600.0 + m * 60.0 + sec;
+    return true;
+}
+
+static int parse_every_day(loader *L, const yaml_node_t *n, const char *path, unsigned *days)
+{
+    int k;
+    char g[64];
+    if (!ld_is_scalar(n))
+        return ld_fail(L, n, HR_EINVAL, path, "expected a day like mon, weekdays or day, got %s",
+                       ld_got(n, g, sizeof g));
+    for (k = 0; every_names[k] && strcmp(every_names[k], ld_sval(n)) != 0; k++)
+        ;
+    if (every_names[k] != NULL) {
+        *days |= k == 0 ? 0x7Fu : k == 1 ? 0x1Fu : 0x60u;
+        return HR_OK;
+    }
+    for (k = 0; day_names[k] && strcmp(day_names[k], ld_sval(n)) != 0; k++)
+        ;
+    if (day_names[k] != NULL) {
+        *days |= 1u << k;
+        return HR_OK;
+    }
+    const char *all[11];
+    size_t n_all = 0;
+    for (int i = 0; every_names[i]; i++)
+        all[n_all++] = every_names[i];
+    for (int i = 0; day_names[i]; i++)
+        all[n_all++] = day_names[i];
+    char list[LIST_MAX];
+    const char *sug = ld_suggest(ld_sval(n), all, n_all);
+    if (sug)
+        return ld_fail(L, n, HR_EINVAL, path, "unknown day %s; did you mean %s?",
+                       ld_got(n, g, sizeof g), sug);
+    return ld_fail(L, n, HR_EINVAL, path, "unknown day %s; expected one of %s, or a list of days",
+                   ld_got(n, g, sizeof g), ld_list_names(all, n_all, list, sizeof list));
+}
+
+/* every: + at: of a recurring event. */
+static int parse_recurrence(loader *L, const yaml_node_t *n, const char *path, recurrence *r)
+{
+    char kp[KEYPATH_MAX], g[64];
+    int rc;
+    yaml_node_t *every = ld_get(L, n, "every", NULL), *at = ld_get(L, n, "at", NULL), *k = NULL;
+    if (every == NULL && at == NULL)
+        return HR_OK;
+    if (every == NULL)
+        return ld_missing(L, n, path, "every (the days an event with at: recurs on)");
+    if (at == NULL)
+        return ld_missing(L, n, path, "at (the time of day, like \"09:30\")");
+    if (ld_get(L, n, "start", &k)) {
+        ld_join(kp, path, "start");
+        return ld_fail(L, k, HR_EINVAL, kp,
+                       "a recurring event takes every and at, not start");
+    }
+    r->on = true;
+    ld_join(kp, path, "every");
+    if (every->type == YAML_SEQUENCE_NODE && ld_seq_len(every) > 0) {
+        for (size_t i = 0; i < ld_seq_len(every); i++) {
+            char ip[KEYPATH_MAX];
+            ld_join_index(ip, kp, i, NULL);
+            if ((rc = parse_every_day(L, ld_seq_item(L, every, i), ip, &r->days)))
+                return rc;
+        }
+    } else if ((rc = parse_every_day(L, every, kp, &r->days))) {
+        return rc;
+    }
+    ld_join(kp, path, "at");
+    if (!ld_is_scalar(at) || !parse_clock(ld_sval(at), &r->at_s))
+        return ld_fail(L, at, HR_EINVAL, kp, "expected a time of day like \"09:30\", got %s",
+                       ld_got(at, g, sizeof g));
+    return HR_OK;
+}
+
+static int parse_event(loader *L, const yaml_node_t *n, size_t i, hr_traffic_event *ev,
+                       recurrence *rec)
 {
     char path[KEYPATH_MAX], kp[KEYPATH_MAX];
     int rc, shape;
@@ -85,7 +190,8 @@ static int parse_event(loader *L, const yaml_node_t *n, size_t i, hr_traffic_eve
     if ((rc = ld_check_keys(L, n, path, event_keys)) ||
         (rc = ld_f_string(L, n, path, "name", true, NULL, &ev->name)) ||
         (rc = ld_f_enum(L, n, path, "shape", false, HR_EVENT_PLATEAU, "shape", shape_names,
-                        &shape)))
+                        &shape)) ||
+        (rc = parse_recurrence(L, n, path, rec)))
         return rc;
     ev->shape = (hr_event_shape)shape;
     yaml_node_t *k = NULL;
@@ -100,7 +206,7 @@ static int parse_event(loader *L, const yaml_node_t *n, size_t i, hr_traffic_eve
                        "plateau events take no decay; give shape: spike for a decaying event");
     }
     bool plateau = ev->shape == HR_EVENT_PLATEAU;
-    if ((rc = ld_f_duration(L, n, path, "start", true, 0, false, &ev->start_s)) ||
+    if ((!rec->on && (rc = ld_f_duration(L, n, path, "start", true, 0, false, &ev->start_s))) ||
         (plateau && (rc = ld_f_duration(L, n, path, "duration", true, 0, true, &ev->duration_s))) ||
         (rc = ld_f_number(L, n, path, "multiplier", true, 0, 0, true, NO_HI, false,
                           &ev->multiplier)) ||
@@ -116,12 +222,40 @@ static int parse_event(loader *L, const yaml_node_t *n, size_t i, hr_traffic_eve
                        "must be at most half of duration (%s) so the ramps in and out fit, got %s",
                        d, ld_sval(ramp));
     }
+    if (rec->on && plateau && ev->duration_s > 86400) {
+        ld_join(kp, path, "duration");
+        return ld_fail(L, ld_get(L, n, "duration", NULL), HR_EINVAL, kp,
+                       "a recurring event lasts at most a day, got %s",
+                       ld_sval(ld_get(L, n, "duration", NULL)));
+    }
     return HR_OK;
+}
+
+/* The days of the run on which rec fires, from day 0 (traffic.start_day at
+ * 00:00); calls fn for each start time. Returns how many. */
+static size_t occurrences(const hr_traffic_config *t, double duration_s, const recurrence *rec,
+                          hr_traffic_event *out, const hr_traffic_event *tmpl)
+{
+    size_t count = 0;
+    long days = (long)ceil(duration_s / 86400.0);
+    for (long d = 0; d < days; d++) {
+        double start = (double)d * 86400.0 + rec->at_s;
+        if (start >= duration_s)
+            break;
+        if (!(rec->days & (1u << ((t->start_day + d) % 7))))
+            continue;
+        if (out != NULL) {
+            out[count] = *tmpl;
+            out[count].start_s = start;
+        }
+        count++;
+    }
+    return count;
 }
 
 static int parse_events(loader *L, const yaml_node_t *n, hr_traffic_config *t)
 {
-    char g[64];
+    char g[64], path[KEYPATH_MAX], d[32], e[32];
     if (n->type != YAML_SEQUENCE_NODE)
         return ld_fail(L, n, HR_EINVAL, "traffic.events",
                        "expected a list like [{name: black-friday, start: 1d, duration: 1d, multiplier: 5}], got %s",
@@ -129,14 +263,125 @@ static int parse_events(loader *L, const yaml_node_t *n, hr_traffic_config *t)
     size_t count = ld_seq_len(n);
     if (count == 0)
         return HR_OK;
-    t->events = calloc(count, sizeof *t->events);
-    if (t->events == NULL)
-        return ld_nomem(L);
-    t->n_events = count;
-    for (size_t i = 0; i < count; i++) {
-        int rc = parse_event(L, ld_seq_item(L, n, i), i, &t->events[i]);
+    hr_traffic_event *tmpl = calloc(count, sizeof *tmpl);
+    recurrence *rec = calloc(count, sizeof *rec);
+    int rc = tmpl && rec ? HR_OK : ld_nomem(L);
+    size_t total = 0;
+    double duration_s = L->sc->duration_s;
+    for (size_t i = 0; i < count && rc == HR_OK; i++) {
+        const yaml_node_t *item = ld_seq_item(L, n, i);
+        rc = parse_event(L, item, i, &tmpl[i], &rec[i]);
         if (rc != HR_OK)
+            break;
+        size_t k = rec[i].on ? occurrences(t, duration_s, &rec[i], NULL, NULL) : 1;
+        ld_join_index(path, "traffic.events", i, tmpl[i].name);
+        ld_fmt_dur(duration_s, d, sizeof d);
+        if (rec[i].on && k == 0)
+            rc = ld_warn(L, item, path, "never fires within the run (%s)", d);
+        else if (!rec[i].on && tmpl[i].start_s >= duration_s) {
+            ld_fmt_dur(tmpl[i].start_s, e, sizeof e);
+            rc = ld_warn(L, item, path, "starts at %s, after the run ends (%s): it has no effect",
+                         e, d);
+        }
+        total += k;
+    }
+    if (rc == HR_OK && total > 0) {
+        t->events = calloc(total, sizeof *t->events);
+        if (t->events == NULL)
+            rc = ld_nomem(L);
+    }
+    /* Every occurrence owns a copy of its name (hr_scenario_free frees each). */
+    for (size_t i = 0; i < count && rc == HR_OK; i++) {
+        hr_traffic_event *at = t->events + t->n_events;
+        size_t k = rec[i].on ? occurrences(t, duration_s, &rec[i], at, &tmpl[i]) : 1;
+        if (!rec[i].on)
+            *at = tmpl[i];
+        for (size_t j = 0; j < k && rc == HR_OK; j++) {
+            at[j].name = strdup(tmpl[i].name);
+            if (at[j].name == NULL)
+                rc = ld_nomem(L);
+            else
+                t->n_events++;
+        }
+    }
+    for (size_t i = 0; i < count && tmpl; i++)
+        free(tmpl[i].name);
+    free(tmpl);
+    free(rec);
+    return rc;
+}
+
+/* growth: {monthly} (compound), or {model, monthly, ceiling, steps}. */
+static int parse_growth(loader *L, const yaml_node_t *n, hr_traffic_config *t)
+{
+    const char *path = "traffic.growth";
+    char kp[KEYPATH_MAX], g[64];
+    int rc, model;
+    if ((rc = ld_expect_map(L, n, path, "{monthly: 0.25}")) ||
+        (rc = ld_check_keys(L, n, path, growth_keys)) ||
+        (rc = ld_f_enum(L, n, path, "model", false, HR_GROWTH_COMPOUND, "growth model",
+                        growth_names, &model)))
+        return rc;
+    t->growth_model = (hr_growth_model)model;
+    yaml_node_t *k;
+    const char *wrong = NULL;
+    if (model != HR_GROWTH_LOGISTIC && (k = ld_get(L, n, "ceiling", NULL)))
+        wrong = "ceiling";
+    else if (model != HR_GROWTH_STEPS && (k = ld_get(L, n, "steps", NULL)))
+        wrong = "steps";
+    else if (model == HR_GROWTH_STEPS && (k = ld_get(L, n, "monthly", NULL)))
+        wrong = "monthly";
+    if (wrong != NULL) {
+        ld_join(kp, path, wrong);
+        return ld_fail(L, ld_get(L, n, wrong, NULL), HR_EINVAL, kp, "%s growth takes no %s",
+                       growth_names[model], wrong);
+    }
+    if (model == HR_GROWTH_STEPS) {
+        yaml_node_t *seq = ld_get(L, n, "steps", NULL);
+        if (seq == NULL)
+            return ld_missing(L, n, path, "steps (like [{at: 30d, multiplier: 1.5}])");
+        ld_join(kp, path, "steps");
+        size_t count = ld_seq_len(seq);
+        if (count == 0)
+            return ld_fail(L, seq, HR_EINVAL, kp,
+                           "expected a non-empty list like [{at: 30d, multiplier: 1.5}], got %s",
+                           seq->type == YAML_SEQUENCE_NODE ? "an empty list" : ld_got(seq, g, sizeof g));
+        if ((t->growth_steps = calloc(count, sizeof *t->growth_steps)) == NULL)
+            return ld_nomem(L);
+        for (size_t i = 0; i < count; i++) {
+            char sp[KEYPATH_MAX];
+            yaml_node_t *item = ld_seq_item(L, seq, i);
+            hr_growth_step *st = &t->growth_steps[i];
+            ld_join_index(sp, kp, i, NULL);
+            t->n_growth_steps = i + 1;
+            if ((rc = ld_expect_map(L, item, sp, "{at: 30d, multiplier: 1.5}")) ||
+                (rc = ld_check_keys(L, item, sp, growth_step_keys)) ||
+                (rc = ld_f_duration(L, item, sp, "at", true, 0, false, &st->at_s)) ||
+                (rc = ld_f_number(L, item, sp, "multiplier", true, 0, 0, true, 1e6, false,
+                                  &st->level)))
+                return rc;
+            if (i > 0 && st->at_s <= t->growth_steps[i - 1].at_s) {
+                char at[KEYPATH_MAX];
+                ld_join(at, sp, "at");
+                return ld_fail(L, ld_get(L, item, "at", NULL), HR_EINVAL, at,
+                               "must be later than the step before; list steps in time order");
+            }
+        }
+        return HR_OK;
+    }
+    if ((rc = ld_f_number(L, n, path, "monthly", true, 0, -1, true, 100, false,
+                          &t->growth_monthly)))
+        return rc;
+    if (model == HR_GROWTH_LOGISTIC) {
+        if ((rc = ld_f_number(L, n, path, "ceiling", true, 0, 0, true, 1e6, false,
+                              &t->growth_ceiling)))
             return rc;
+        if (t->growth_monthly <= 0) {
+            ld_join(kp, path, "monthly");
+            return ld_fail(L, ld_get(L, n, "monthly", NULL), HR_EINVAL, kp,
+                           "logistic growth needs a rate > 0 (the early monthly growth), got %g",
+                           t->growth_monthly);
+        }
     }
     return HR_OK;
 }
@@ -148,9 +393,30 @@ int ld_parse_traffic(loader *L, const yaml_node_t *n)
     int rc;
     yaml_node_t *sub;
     if ((rc = ld_expect_map(L, n, path, "{base_rps: 800, diurnal: ecommerce}")) ||
-        (rc = ld_check_keys(L, n, path, traffic_keys)) ||
-        (rc = ld_f_number(L, n, path, "base_rps", true, 0, 0, true, NO_HI, false, &t->base_rps)))
+        (rc = ld_check_keys(L, n, path, traffic_keys)))
         return rc;
+    yaml_node_t *replay = ld_get(L, n, "replay", NULL);
+    if (replay != NULL) {
+        /* the trace is the base rate, its own days and weeks included */
+        static const char *const instead[] = {"base_rps", "diurnal", "weekly"};
+        for (size_t i = 0; i < sizeof instead / sizeof instead[0]; i++) {
+            yaml_node_t *key;
+            if (ld_get(L, n, instead[i], &key)) {
+                char kp[KEYPATH_MAX];
+                ld_join(kp, path, instead[i]);
+                return ld_fail(L, key, HR_EINVAL, kp,
+                               "a replay is the base rate, days and weeks included; remove %s "
+                               "(scale the trace with replay.scale)",
+                               instead[i]);
+            }
+        }
+        if ((rc = ld_parse_replay(L, replay, "traffic.replay")))
+            return rc;
+        t->base_rps = 1;
+    } else if ((rc = ld_f_number(L, n, path, "base_rps", true, 0, 0, true, NO_HI, false,
+                                 &t->base_rps))) {
+        return rc;
+    }
     for (int h = 0; h < 24; h++)
         t->diurnal[h] = 1;
     if ((sub = ld_get(L, n, "diurnal", NULL)) && (rc = parse_diurnal(L, sub, t)))
@@ -168,13 +434,8 @@ int ld_parse_traffic(loader *L, const yaml_node_t *n)
     }
     if ((rc = ld_f_enum(L, n, path, "start_day", false, 0, "day", day_names, &t->start_day)))
         return rc;
-    if ((sub = ld_get(L, n, "growth", NULL))) {
-        if ((rc = ld_expect_map(L, sub, "traffic.growth", "{monthly: 0.25}")) ||
-            (rc = ld_check_keys(L, sub, "traffic.growth", growth_keys)) ||
-            (rc = ld_f_number(L, sub, "traffic.growth", "monthly", true, 0, -1, true, NO_HI, false,
-                              &t->growth_monthly)))
-            return rc;
-    }
+    if ((sub = ld_get(L, n, "growth", NULL)) && (rc = parse_growth(L, sub, t)))
+        return rc;
     t->noise_correlation_s = 300;
     if ((sub = ld_get(L, n, "noise", NULL))) {
         if ((rc = ld_expect_map(L, sub, "traffic.noise", "{sigma: 0.08, correlation: 5m}")) ||

@@ -92,6 +92,10 @@ int ld_fail(loader *L, const yaml_node_t *at, int code, const char *path,
             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* HR_ENOMEM, "FILE: out of memory while loading the scenario". */
 int ld_nomem(loader *L);
+/* Record "FILE:LINE:COL: PATH: warning: MSG" in L->sc->warnings: valid, but
+ * likely not what the user meant. HR_OK, or HR_ENOMEM. */
+int ld_warn(loader *L, const yaml_node_t *at, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* out (KEYPATH_MAX bytes) = "base.key", or "key" when base is empty. */
 void ld_join(char *out, const char *base, const char *key);
 /* out (KEYPATH_MAX bytes) = "base[i]", or "base[i] (name)" when name is set. */
@@ -190,6 +194,9 @@ int ld_parse_limits(loader *L, const yaml_node_t *n, const char *path, hr_limits
 /* Sections into L->sc; the root's section value n, or the root itself for
  * policies (which must be present). */
 int ld_parse_traffic(loader *L, const yaml_node_t *n);
+/* traffic.replay at n (load_replay.c): reads the trace into
+ * L->sc->traffic.replay; needs the scenario's duration. */
+int ld_parse_replay(loader *L, const yaml_node_t *n, const char *path);
 int ld_parse_workload(loader *L, const yaml_node_t *n);
 int ld_parse_fleet(loader *L, const yaml_node_t *n);
 int ld_parse_policies(loader *L, const yaml_node_t *root);

@@ -32,6 +32,27 @@ int ld_fail(loader *L, const yaml_node_t *at, int code, const char *path,
     return hr_error_set(L->err, code, "%s:%d:%d: %s", L->file, line, col, msg);
 }
 
+int ld_warn(loader *L, const yaml_node_t *at, const char *path, const char *fmt, ...)
+{
+    char msg[HR_ERROR_MAX], line[HR_ERROR_MAX + 300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "%s:%d:%d: %s%swarning: %s", L->file,
+             at ? (int)at->start_mark.line + 1 : 1, at ? (int)at->start_mark.column + 1 : 1,
+             path ? path : "", path && path[0] ? ": " : "", msg);
+    hr_scenario *sc = L->sc;
+    char **w = realloc(sc->warnings, (sc->n_warnings + 1) * sizeof *w);
+    if (w == NULL)
+        return ld_nomem(L);
+    sc->warnings = w;
+    if ((w[sc->n_warnings] = strdup(line)) == NULL)
+        return ld_nomem(L);
+    sc->n_warnings++;
+    return HR_OK;
+}
+
 int ld_nomem(loader *L)
 {
     return hr_error_set(L->err, HR_ENOMEM, "%s: out of memory while loading the scenario",

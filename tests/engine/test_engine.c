@@ -205,6 +205,40 @@ static void test_fleet_totals_and_memory_reach_the_policies(void **state)
     hr_scenario_free(&sc);
 }
 
+/* A replayed trace: the arrivals are the trace's integral x scale (within
+ * Poisson error), and a zero-rate minute has no arrival at all. */
+static void test_replay_volume_is_the_trace_integral_times_scale(void **state)
+{
+    (void)state;
+    const char *yaml =
+        "scenario: replay\n"
+        "duration: 4m\n"
+        "tick: 5s\n"
+        "seed: 5\n"
+        "traffic:\n"
+        "  replay: {file: " HR_TEST_DATA "/traces/small.csv, scale: 50}\n"
+        "workload:\n"
+        "  classes: [{name: a, share: 1, service: {dist: exponential, mean: 10ms}}]\n"
+        "fleet:\n"
+        "  instance: {concurrency: 64, price_per_hour: 0.1}\n"
+        "  max: 4\n"
+        "policies:\n"
+        "  - {name: s, kind: static, instances: 4}\n";
+    hr_scenario sc;
+    load(yaml, &sc);
+    hr_run_result r;
+    run(&sc, 0, 0, &r);
+    double integral = 50.0 * (10 * 60 + 0 * 60 + 30 * 60 + 20 * 60); /* 180,000 */
+    double n = (double)r.summary.requests;
+    if (fabs(n - integral) > 4 * sqrt(integral))
+        fail_msg("%.0f requests, the trace says %.0f", n, integral);
+    for (size_t i = 0; i < r.n_series; i++)
+        if (r.series[i].time_s >= 60 && r.series[i].time_s + r.series_step_s <= 120)
+            assert_true(r.series[i].offered_rps == 0);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
 static void test_static_fleet_is_billed_for_every_hour(void **state)
 {
     (void)state;
@@ -492,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_policy_sees_each_period_only_after_the_delay),
         cmocka_unit_test(test_no_completed_request_means_no_latency),
         cmocka_unit_test(test_hpa_settles_where_the_tolerance_band_says),
+        cmocka_unit_test(test_replay_volume_is_the_trace_integral_times_scale),
         cmocka_unit_test(test_fleet_totals_and_memory_reach_the_policies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -173,6 +173,32 @@ static void test_bound_is_never_below_the_rate(void **state)
                 fail_msg("rate %.9g at %.3f above bound %.9g of [%.3f, %.3f]", rate, t, bound, t0, t0 + len);
         }
     }
+    /* the same for a looping linear replay under logistic growth and steps */
+    double tt[50], rr[50];
+    for (int i = 0; i < 50; i++) {
+        tt[i] = i * 37.0 + (i % 3);
+        rr[i] = (i * 7919) % 13;
+    }
+    hr_traffic_config rc = c;
+    rc.has_replay = true;
+    rc.replay = (hr_replay_config){.time_s = tt, .rate = rr, .n = 50, .end_s = 49 * 37.0 + 1 + 37,
+                                   .scale = 3, .speed = 1.7, .start_s = 100, .loop = true,
+                                   .interp = HR_REPLAY_LINEAR};
+    rc.growth_model = HR_GROWTH_LOGISTIC;
+    rc.growth_monthly = 0.4;
+    rc.growth_ceiling = 0.5;
+    hr_traffic trr = make(&rc, 3 * DAY, r);
+    for (int i = 0; i < 20000; i++) {
+        double t0 = gsl_rng_uniform(r) * 3 * DAY * 0.99;
+        double len = i % 2 ? gsl_rng_uniform(r) * 2 : gsl_rng_uniform(r) * 4000;
+        double bound = hr_traffic_bound(&trr, t0, t0 + len);
+        for (int k = 0; k <= 20; k++) {
+            double t = t0 + len * k / 20;
+            if (hr_traffic_rate(&trr, t) > bound * (1 + 1e-12))
+                fail_msg("replay rate %.9g at %.3f above bound %.9g", hr_traffic_rate(&trr, t), t, bound);
+        }
+    }
+    hr_traffic_free(&trr);
     /* and it is tight where the rate is constant */
     hr_traffic_config f = flat(7);
     hr_traffic trf = make(&f, DAY, NULL);
@@ -180,6 +206,159 @@ static void test_bound_is_never_below_the_rate(void **state)
     hr_traffic_free(&trf);
     hr_traffic_free(&tr);
     gsl_rng_free(r);
+}
+
+/* A four-row trace: 10/s for 60 s, 0 for 60 s, 30/s for 60 s, 20/s to 240 s. */
+static double trace_t[] = {0, 60, 120, 180};
+static double trace_r[] = {10, 0, 30, 20};
+
+static hr_traffic_config replayed(hr_replay_interp interp)
+{
+    hr_traffic_config c = flat(1);
+    c.has_replay = true;
+    c.replay = (hr_replay_config){.time_s = trace_t, .rate = trace_r, .n = 4, .end_s = 240,
+                                  .scale = 1, .speed = 1, .interp = interp};
+    return c;
+}
+
+static void test_replay_steps_through_the_trace_with_zero_rates(void **state)
+{
+    (void)state;
+    hr_traffic_config c = replayed(HR_REPLAY_STEP);
+    hr_traffic tr = make(&c, 240, NULL);
+    assert_close(hr_traffic_rate(&tr, 0), 10, 0);
+    assert_close(hr_traffic_rate(&tr, 59.9), 10, 0);
+    assert_close(hr_traffic_rate(&tr, 60), 0, 0);   /* a zero-traffic minute */
+    assert_close(hr_traffic_rate(&tr, 150), 30, 0);
+    assert_close(hr_traffic_rate(&tr, 239), 20, 0); /* the last row lasts one interval */
+    hr_traffic_free(&tr);
+}
+
+static void test_replay_interpolates_scales_stretches_and_offsets(void **state)
+{
+    (void)state;
+    hr_traffic_config c = replayed(HR_REPLAY_LINEAR);
+    hr_traffic tr = make(&c, 240, NULL);
+    assert_close(hr_traffic_rate(&tr, 30), 5, 1e-12);   /* halfway from 10 to 0 */
+    assert_close(hr_traffic_rate(&tr, 150), 25, 1e-12); /* halfway from 30 to 20 */
+    assert_close(hr_traffic_rate(&tr, 200), 20, 1e-12); /* the last row holds */
+    hr_traffic_free(&tr);
+
+    c = replayed(HR_REPLAY_STEP);
+    c.replay.scale = 3;
+    c.replay.speed = 2;     /* two trace seconds per simulated second */
+    c.replay.start_s = 60;  /* starting at the zero minute */
+    tr = make(&c, 90, NULL);
+    assert_close(hr_traffic_rate(&tr, 0), 0, 0);
+    assert_close(hr_traffic_rate(&tr, 30), 3 * 30, 0);  /* trace time 120 */
+    assert_close(hr_traffic_rate(&tr, 61), 3 * 20, 0);  /* trace time 182 */
+    hr_traffic_free(&tr);
+}
+
+static void test_replay_loops_at_the_end_of_the_trace(void **state)
+{
+    (void)state;
+    hr_traffic_config c = replayed(HR_REPLAY_STEP);
+    c.replay.loop = true;
+    hr_traffic tr = make(&c, 1000, NULL);
+    assert_close(hr_traffic_rate(&tr, 240), 10, 0);       /* back to the first row */
+    assert_close(hr_traffic_rate(&tr, 240 + 130), 30, 0);
+    assert_close(hr_traffic_rate(&tr, 4 * 240 + 61), 0, 0);
+    /* the bound of an interval that wraps covers both ends */
+    assert_close(hr_traffic_bound(&tr, 230, 245), 20, 0);
+    assert_close(hr_traffic_bound(&tr, 170, 250), 30, 0);
+    hr_traffic_free(&tr);
+}
+
+/* The expected arrivals of a replay are the trace's integral times scale
+ * (sum of rate x interval for a step replay); the estimate's trapezoids on
+ * a 1 s grid cut each step's corner by half a second. The simulated count
+ * is checked in the engine's tests. */
+static void test_replay_volume_is_the_trace_integral_times_scale(void **state)
+{
+    (void)state;
+    hr_traffic_config c = replayed(HR_REPLAY_STEP);
+    c.replay.scale = 2.5;
+    double integral = 10 * 60 + 0 * 60 + 30 * 60 + 20 * 60;
+    assert_close(hr_traffic_expected_requests(&c, 240), 2.5 * integral, 2.5 * 30 * 0.5 * 2);
+}
+
+static void test_growth_linear_logistic_and_steps(void **state)
+{
+    (void)state;
+    const double MONTH = 30 * DAY;
+    hr_traffic_config c = flat(10);
+    c.growth_model = HR_GROWTH_LINEAR;
+    c.growth_monthly = 0.1;
+    hr_traffic tr = make(&c, 12 * MONTH, NULL);
+    assert_close(hr_traffic_rate(&tr, 3 * MONTH), 13, 1e-9);  /* +10% of the start a month */
+    hr_traffic_free(&tr);
+    c.growth_monthly = -0.5; /* linear decline stops at 0 */
+    tr = make(&c, 12 * MONTH, NULL);
+    assert_close(hr_traffic_rate(&tr, 3 * MONTH), 0, 0);
+    hr_traffic_free(&tr);
+
+    /* logistic: starts at 1, grows at about `monthly` early, reaches its ceiling */
+    c.growth_model = HR_GROWTH_LOGISTIC;
+    c.growth_monthly = 0.5;
+    c.growth_ceiling = 4;
+    tr = make(&c, 48 * MONTH, NULL);
+    assert_close(hr_traffic_rate(&tr, 0), 10, 1e-12);
+    assert_true(hr_traffic_rate(&tr, 1 * DAY) / 10 > 1.0);
+    assert_close(hr_traffic_rate(&tr, 48 * MONTH), 40, 1e-3);
+    double mid = 0;
+    for (double t = 0; t < 48 * MONTH; t += DAY) /* monotone */
+        assert_true(hr_traffic_rate(&tr, t) >= mid - 1e-12 && (mid = hr_traffic_rate(&tr, t)) <= 40);
+    hr_traffic_free(&tr);
+
+    /* steps: the level of the last step at or before t */
+    hr_growth_step steps[] = {{.at_s = DAY, .level = 1.5}, {.at_s = 3 * DAY, .level = 0.5}};
+    c.growth_model = HR_GROWTH_STEPS;
+    c.growth_steps = steps;
+    c.n_growth_steps = 2;
+    tr = make(&c, 5 * DAY, NULL);
+    assert_close(hr_traffic_rate(&tr, DAY - 1), 10, 0);
+    assert_close(hr_traffic_rate(&tr, DAY), 15, 0);
+    assert_close(hr_traffic_rate(&tr, 4 * DAY), 5, 0);
+    assert_close(hr_traffic_bound(&tr, DAY - 10, 3 * DAY + 10), 15, 0);
+    hr_traffic_free(&tr);
+}
+
+/* Many events (a year of a daily event): the indexed rate equals the
+ * product over every event. */
+static void test_many_events_are_indexed_without_changing_the_rate(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    hr_traffic_event ev[N];
+    for (int i = 0; i < N; i++)
+        ev[i] = (hr_traffic_event){.name = "e", .shape = i % 5 ? HR_EVENT_PLATEAU : HR_EVENT_SPIKE,
+                                   .start_s = (N - i) * 3000.0, .duration_s = 1800 + (i % 3) * 5000,
+                                   .multiplier = 1.5 + (i % 4), .ramp_s = 60, .decay_s = 400};
+    for (int i = 0; i < N; i++)
+        if (ev[i].shape == HR_EVENT_SPIKE)
+            ev[i].duration_s = 0;
+    hr_traffic_config c = flat(10);
+    c.events = ev;
+    c.n_events = N;
+    hr_traffic tr = make(&c, (N + 2) * 3000.0, NULL);
+    for (double t = 0; t < (N + 2) * 3000.0; t += 777.7) {
+        double brute = 10;
+        for (int i = 0; i < N; i++) {
+            double u = t - ev[i].start_s, f = 1;
+            if (u >= 0 && ev[i].shape == HR_EVENT_SPIKE)
+                f = u < ev[i].ramp_s ? 1 + (ev[i].multiplier - 1) * u / ev[i].ramp_s
+                                     : 1 + (ev[i].multiplier - 1) * exp(-(u - ev[i].ramp_s) / ev[i].decay_s);
+            else if (u >= 0 && u < ev[i].duration_s)
+                f = u < ev[i].ramp_s ? 1 + (ev[i].multiplier - 1) * u / ev[i].ramp_s
+                    : u > ev[i].duration_s - ev[i].ramp_s
+                        ? 1 + (ev[i].multiplier - 1) * (ev[i].duration_s - u) / ev[i].ramp_s
+                        : ev[i].multiplier;
+            brute *= f;
+        }
+        assert_close(hr_traffic_rate(&tr, t), brute, 1e-9 * brute);
+    }
+    hr_traffic_free(&tr);
 }
 
 static void test_expected_requests_integrates_the_rate(void **state)
@@ -211,6 +390,12 @@ int main(void)
         cmocka_unit_test(test_noise_has_mean_one),
         cmocka_unit_test(test_bound_is_never_below_the_rate),
         cmocka_unit_test(test_expected_requests_integrates_the_rate),
+        cmocka_unit_test(test_replay_steps_through_the_trace_with_zero_rates),
+        cmocka_unit_test(test_replay_interpolates_scales_stretches_and_offsets),
+        cmocka_unit_test(test_replay_loops_at_the_end_of_the_trace),
+        cmocka_unit_test(test_replay_volume_is_the_trace_integral_times_scale),
+        cmocka_unit_test(test_growth_linear_logistic_and_steps),
+        cmocka_unit_test(test_many_events_are_indexed_without_changing_the_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
