@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "headroom/duration.h"
 #include "headroom/engine.h"
 #include "headroom/report.h"
 #include "headroom/scenario.h"
@@ -37,6 +39,8 @@ const char hr_cli_run_help[] =
     "  --policy NAME       run only this policy (repeatable)\n"
     "  --seed N            base seed instead of the scenario's `seed`\n"
     "  --replications N    replications instead of the scenario's `replications`\n"
+    "  --duration D        run only the first D of the scenario (a multiple of its tick):\n"
+    "                      a quick look, or a smoke test of a long scenario\n"
     "  --db FILE           results database (default results.db)\n"
     "  --json              print the results contract as JSON instead of the table\n"
     "  --chart FILE.png    draw a timeline chart of the first replication (gnuplot)\n"
@@ -50,6 +54,7 @@ typedef struct run_options {
     const char **policies;
     size_t n_policies;
     bool has_seed, has_replications, json;
+    double duration_s;      /* > 0: run only the first duration_s of the scenario */
     uint64_t seed;
     int replications;
     const char *db_path;
@@ -104,7 +109,8 @@ static int parse_options(int argc, char **argv, run_options *o)
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = strcmp(a, "--policy") == 0 || strcmp(a, "--seed") == 0 ||
                      strcmp(a, "--replications") == 0 || strcmp(a, "--db") == 0 ||
-                     strcmp(a, "--chart") == 0 || strcmp(a, "--jobs") == 0;
+                     strcmp(a, "--chart") == 0 || strcmp(a, "--jobs") == 0 ||
+                     strcmp(a, "--duration") == 0;
         if (takes && !val)
             return hr_cli_fail(HR_EXIT_USAGE, "%s needs a value; see 'headroom help run'", a);
         uint64_t v;
@@ -125,6 +131,10 @@ static int parse_options(int argc, char **argv, run_options *o)
             if (parse_uint(a, val, 256, &v))
                 return HR_EXIT_USAGE;
             o->jobs = v > 0 ? (int)v : 1;
+        } else if (strcmp(a, "--duration") == 0) {
+            if (hr_duration_parse(val, &o->duration_s) != HR_OK || !(o->duration_s > 0))
+                return hr_cli_fail(HR_EXIT_USAGE, "--duration expects a duration like 2h, got '%s'",
+                                   val);
         } else if (strcmp(a, "--db") == 0) {
             o->db_path = val;
         } else if (strcmp(a, "--chart") == 0) {
@@ -359,6 +369,26 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
     return status;
 }
 
+/* --duration D shortens the run: D must not exceed the scenario's duration
+ * and must be a whole number of ticks. */
+static bool duration_fits(const hr_scenario *sc, double d)
+{
+    char want[32], has[32];
+    hr_duration_format(d, want, sizeof want);
+    hr_duration_format(sc->duration_s, has, sizeof has);
+    if (d > sc->duration_s) {
+        hr_cli_fail(HR_EXIT_USAGE, "--duration %s is longer than the scenario (%s)", want, has);
+        return false;
+    }
+    double ticks = d / sc->tick_s;
+    if (fabs(ticks - nearbyint(ticks)) > 1e-9 * ticks) {
+        hr_duration_format(sc->tick_s, has, sizeof has);
+        hr_cli_fail(HR_EXIT_USAGE, "--duration %s is not a multiple of the tick (%s)", want, has);
+        return false;
+    }
+    return true;
+}
+
 int hr_cli_run(int argc, char **argv)
 {
     run_options o;
@@ -371,7 +401,12 @@ int hr_cli_run(int argc, char **argv)
             fprintf(stderr, "%s\n", err.msg);
             /* a scenario that cannot be read is bad input too */
             status = rc == HR_ENOMEM ? HR_EXIT_FAILED : HR_EXIT_USAGE;
+        } else if (o.duration_s > 0 && !duration_fits(&sc, o.duration_s)) {
+            status = HR_EXIT_USAGE;
+            hr_scenario_free(&sc);
         } else {
+            if (o.duration_s > 0)
+                sc.duration_s = o.duration_s;
             hr_cli_print_warnings(&sc);
             char command[1024] = "headroom";
             for (int i = 0; i < argc; i++) {

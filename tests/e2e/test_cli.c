@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glob.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -307,6 +308,28 @@ static void test_run_bundled_k8s_checkout(void **state)
     cli_free(&r);
 }
 
+/* Every scenario users are offered runs, in a short form: its first 30
+ * minutes, one replication. */
+static void test_every_bundled_scenario_runs_in_a_short_form(void **state)
+{
+    (void)state;
+    glob_t g;
+    assert_int_equal(glob(HR_SOURCE_DIR "/scenarios/*.yaml", 0, NULL, &g), 0);
+    assert_true(g.gl_pathc >= 3);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        cli_result r = cli("run %s --duration 30m --replications 1 --db short.db --json",
+                           g.gl_pathv[i]);
+        if (r.status != 0 || !strstr(r.out, "\"policies\""))
+            fail_msg("%s: exit %d: %s", g.gl_pathv[i], r.status, r.err);
+        cli_free(&r);
+    }
+    globfree(&g);
+    cli_result r = cli("run %s --duration 2d --db short.db", K8S_CHECKOUT);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--duration 2d is longer than the scenario (1d)"));
+    cli_free(&r);
+}
+
 static void test_help_is_the_same_both_ways(void **state)
 {
     (void)state;
@@ -381,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_decide_runs_any_headroom_policy_mapping),
         cmocka_unit_test(test_decide_bad_rows_name_file_and_line),
         cmocka_unit_test(test_run_bundled_k8s_checkout),
+        cmocka_unit_test(test_every_bundled_scenario_runs_in_a_short_form),
         cmocka_unit_test(test_help_is_the_same_both_ways),
         cmocka_unit_test(test_bad_usage_exits_2),
         cmocka_unit_test(test_unwritable_database_exits_1),
