@@ -1,6 +1,6 @@
 /* report.h - aggregates runs per policy across replications and presents
- * them: the comparison table, the results-contract JSON, and a gnuplot
- * timeline chart. */
+ * them: the comparison table, the results-contract JSON, and gnuplot
+ * charts (the timeline of a run, the load-test curve of an instance). */
 #ifndef HEADROOM_REPORT_H
 #define HEADROOM_REPORT_H
 
@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "headroom/curve.h"
 #include "headroom/error.h"
 #include "headroom/results.h"
 #include "headroom/scenario.h"
@@ -66,5 +67,12 @@ void hr_report_print_json(const hr_report *rep, FILE *out);
  * first replication) at png_path with gnuplot. HR_EIO when gnuplot is
  * missing or fails. */
 int hr_report_chart(const hr_report *rep, const char *png_path, hr_error *err);
+
+/* Render the load-test curve c of scenario sc as a PNG at png_path:
+ * throughput and errors, and latency p50/p95/p99 with the SLO line, over
+ * the offered load, the knee marked. HR_EIO when gnuplot is missing or
+ * fails. */
+int hr_report_curve_chart(const hr_scenario *sc, const hr_curve *c, const char *png_path,
+                          hr_error *err);
 
 #endif

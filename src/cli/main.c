@@ -18,6 +18,8 @@ static const char main_help[] =
     "commands:\n"
     "  run SCENARIO       run every policy of a scenario, store results, print a table\n"
     "  validate FILE...   check scenario files without running them\n"
+    "  decide             dry-run one policy (an HPA manifest) on recorded metrics\n"
+    "  curve SCENARIO     load-test curve of one instance and its knee\n"
     "  help [COMMAND]     show this text, or a command's\n"
     "  version            print the version\n"
     "\n"
@@ -28,6 +30,7 @@ static const hr_command commands[] = {
     {"run", "run a scenario", hr_cli_run_help, hr_cli_run},
     {"validate", "check scenario files", hr_cli_validate_help, hr_cli_validate},
     {"decide", "dry-run a policy over observations", hr_cli_decide_help, hr_cli_decide},
+    {"curve", "load-test curve of one instance", hr_cli_curve_help, hr_cli_curve},
 };
 
 static const hr_command *find_command(const char *name)

@@ -11,108 +11,11 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-enum { CHART_PATH_MAX = 4096 };
-
-/* Whether an executable named gnuplot is on PATH (what popen's shell will
- * run). Checked first so a missing gnuplot gets a clear message rather than
- * the shell's "not found". */
-static bool gnuplot_on_path(void)
-{
-    const char *path = getenv("PATH");
-    if (!path || !*path)
-        return false;
-    char dir[CHART_PATH_MAX];
-    while (*path) {
-        size_t n = strcspn(path, ":");
-        const char *d = n ? path : ".";
-        size_t dn = n ? n : 1;
-        if (dn + sizeof "/gnuplot" <= sizeof dir) {
-            memcpy(dir, d, dn);
-            memcpy(dir + dn, "/gnuplot", sizeof "/gnuplot");
-            if (access(dir, X_OK) == 0)
-                return true;
-        }
-        path += n;
-        if (*path == ':')
-            path++;
-    }
-    return false;
-}
-
-/* Append s to buf (of size cap, holding len bytes) quoted for gnuplot
- * ('...' with ' doubled) or for sh ('...' with ' as '\''). False when it
- * does not fit. */
-static bool append_quoted(char *buf, size_t cap, size_t *len, const char *s, bool for_shell)
-{
-    const char *esc = for_shell ? "'\\''" : "''";
-    size_t esc_len = strlen(esc);
-    if (*len + 1 >= cap)
-        return false;
-    buf[(*len)++] = '\'';
-    for (; *s; s++) {
-        if (*s == '\'') {
-            if (*len + esc_len >= cap)
-                return false;
-            memcpy(buf + *len, esc, esc_len);
-            *len += esc_len;
-        } else {
-            if (*len + 1 >= cap)
-                return false;
-            /* A gnuplot string cannot span lines: control characters
-             * (never in a sane name or path) become spaces. */
-            buf[(*len)++] = (!for_shell && (unsigned char)*s < 0x20) ? ' ' : *s;
-        }
-    }
-    if (*len + 2 > cap)
-        return false;
-    buf[(*len)++] = '\'';
-    buf[*len] = '\0';
-    return true;
-}
-
-/* A single-quoted gnuplot string literal of s, in a malloc'd buffer. */
-static char *gp_quote(const char *s)
-{
-    size_t cap = 2 * strlen(s) + 3;
-    char *q = malloc(cap);
-    size_t len = 0;
-    if (q && !append_quoted(q, cap, &len, s, false)) {
-        free(q);
-        return NULL;
-    }
-    return q;
-}
-
-typedef struct chart_files {
-    char dir[CHART_PATH_MAX - 64]; /* leaves room for the file names below */
-    char script[CHART_PATH_MAX];
-    char log[CHART_PATH_MAX];
-    char **data;       /* one per policy; NULL for a policy without series */
-    size_t n_data;
-} chart_files;
-
-static void chart_files_cleanup(chart_files *f)
-{
-    for (size_t i = 0; i < f->n_data; i++) {
-        if (f->data[i]) {
-            unlink(f->data[i]);
-            free(f->data[i]);
-        }
-    }
-    free(f->data);
-    if (f->script[0])
-        unlink(f->script);
-    if (f->log[0])
-        unlink(f->log);
-    if (f->dir[0])
-        rmdir(f->dir);
-}
+#include "gnuplot.h"
 
 static int write_data_file(const char *path, const hr_policy_summary *p, hr_error *err)
 {
@@ -154,7 +57,7 @@ static void write_plot(FILE *fp, const hr_report *rep, char *const *quoted_data,
     fputc('\n', fp);
 }
 
-static int write_script(const chart_files *f, const hr_report *rep, const char *png_path,
+static int write_script(const gp_session *f, const hr_report *rep, const char *png_path,
                         char *const *quoted_data, char *const *quoted_names, hr_error *err)
 {
     char *png = gp_quote(png_path);
@@ -234,81 +137,6 @@ static int write_script(const chart_files *f, const hr_report *rep, const char *
     return HR_OK;
 }
 
-/* gnuplot's error from its stderr log, for the message: gnuplot echoes the
- * failing command and a caret, then '"script" line N: what', sometimes
- * followed by "system error: ...". Keep "line N: what" and what follows,
- * since the script's temporary path means nothing to a user; without such
- * a line, keep the last line with content. */
-static void gnuplot_log_reason(const char *log, char *out, size_t n)
-{
-    out[0] = '\0';
-    FILE *fp = fopen(log, "r");
-    if (!fp)
-        return;
-    char line[512];
-    bool found = false;
-    while (fgets(line, sizeof line, fp)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        size_t skip = strspn(line, " \t^");
-        if (!line[skip])
-            continue;
-        const char *at = strstr(line, "\" line ");
-        if (at) {
-            snprintf(out, n, "%s", at + 2);
-            found = true;
-        } else if (found) {
-            size_t len = strlen(out);
-            snprintf(out + len, n - len, "; %s", line + skip);
-        } else {
-            snprintf(out, n, "%s", line + skip);
-        }
-    }
-    fclose(fp);
-}
-
-static int run_gnuplot(const chart_files *f, const char *png_path, hr_error *err)
-{
-    char cmd[3 * CHART_PATH_MAX];
-    size_t len = 0;
-    bool ok = true;
-    len = (size_t)snprintf(cmd, sizeof cmd, "gnuplot ");
-    ok = append_quoted(cmd, sizeof cmd, &len, f->script, true);
-    if (ok && len + 4 < sizeof cmd) {
-        memcpy(cmd + len, " 2>", 4);
-        len += 3;
-    } else {
-        ok = false;
-    }
-    ok = ok && append_quoted(cmd, sizeof cmd, &len, f->log, true);
-    if (!ok)
-        return hr_error_set(err, HR_EIO, "%s: temporary directory path too long for gnuplot",
-                            f->dir);
-
-    /* Read mode, so a gnuplot that dies early cannot SIGPIPE us. */
-    FILE *pp = popen(cmd, "r");
-    if (!pp)
-        return hr_error_set(err, HR_EIO, "cannot start gnuplot: %s", strerror(errno));
-    char sink[256];
-    while (fread(sink, 1, sizeof sink, pp) > 0) {
-    }
-    int status = pclose(pp);
-    if (status == -1)
-        return hr_error_set(err, HR_EIO, "gnuplot: cannot get its exit status: %s",
-                            strerror(errno));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        char line[512];
-        gnuplot_log_reason(f->log, line, sizeof line);
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-            return hr_error_set(err, HR_EIO, "gnuplot not found; install gnuplot-nox or drop "
-                                             "--chart");
-        return hr_error_set(err, HR_EIO, "%s: gnuplot failed (%s %d)%s%s; the chart was not drawn",
-                            png_path, WIFEXITED(status) ? "exit status" : "signal",
-                            WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-                            line[0] ? ": " : "", line);
-    }
-    return HR_OK;
-}
-
 int hr_report_chart(const hr_report *rep, const char *png_path, hr_error *err)
 {
     bool any = false;
@@ -317,67 +145,36 @@ int hr_report_chart(const hr_report *rep, const char *png_path, hr_error *err)
     if (!any)
         return hr_error_set(err, HR_EINVAL, "%s: no time series to chart (no runs were added)",
                             png_path);
-    if (!gnuplot_on_path())
-        return hr_error_set(err, HR_EIO, "gnuplot not found; install gnuplot-nox or drop --chart");
-
-    chart_files f = {0};
-    char **qdata = NULL, **qnames = NULL;
-    int rc = HR_OK;
-    const char *tmp = getenv("TMPDIR");
-    if (!tmp || !*tmp)
-        tmp = "/tmp";
-    int n = snprintf(f.dir, sizeof f.dir, "%s/headroom-chart-XXXXXX", tmp);
-    if (n < 0 || (size_t)n >= sizeof f.dir)
-        return hr_error_set(err, HR_EIO, "TMPDIR %s is too long for the chart's temporary files",
-                            tmp);
-    if (!mkdtemp(f.dir)) {
-        rc = hr_error_set(err, HR_EIO,
-                          "%s: cannot create a temporary directory for the chart: %s; "
-                          "set TMPDIR to a writable directory",
-                          f.dir, strerror(errno));
-        f.dir[0] = '\0';
+    gp_session g;
+    int rc = gp_open(&g, "timeline.gp", err);
+    if (rc != HR_OK)
         return rc;
-    }
-    snprintf(f.script, sizeof f.script, "%s/timeline.gp", f.dir);
-    snprintf(f.log, sizeof f.log, "%s/gnuplot.log", f.dir);
-
-    f.data = calloc(rep->n_policies, sizeof *f.data);
-    qdata = calloc(rep->n_policies, sizeof *qdata);
-    qnames = calloc(rep->n_policies, sizeof *qnames);
-    if (!f.data || !qdata || !qnames) {
+    char **qdata = calloc(rep->n_policies, sizeof *qdata);
+    char **qnames = calloc(rep->n_policies, sizeof *qnames);
+    if (!qdata || !qnames) {
         rc = hr_error_set(err, HR_ENOMEM, "out of memory preparing the chart");
         goto done;
     }
-    f.n_data = rep->n_policies;
     for (size_t i = 0; i < rep->n_policies; i++) {
         const hr_policy_summary *p = &rep->policies[i];
         if (!p->n_series)
             continue;
-        char path[CHART_PATH_MAX];
-        snprintf(path, sizeof path, "%s/policy-%zu.dat", f.dir, i);
-        f.data[i] = strdup(path);
+        char name[64];
+        const char *path;
+        snprintf(name, sizeof name, "policy-%zu.dat", i);
+        if ((rc = gp_data_path(&g, name, &path, err)))
+            goto done;
         qdata[i] = gp_quote(path);
         qnames[i] = gp_quote(p->name);
-        if (!f.data[i] || !qdata[i] || !qnames[i]) {
+        if (!qdata[i] || !qnames[i]) {
             rc = hr_error_set(err, HR_ENOMEM, "out of memory preparing the chart");
             goto done;
         }
-        rc = write_data_file(path, p, err);
-        if (rc)
+        if ((rc = write_data_file(path, p, err)))
             goto done;
     }
-    rc = write_script(&f, rep, png_path, qdata, qnames, err);
-    if (rc)
-        goto done;
-    rc = run_gnuplot(&f, png_path, err);
-    if (rc)
-        goto done;
-
-    struct stat sb;
-    if (stat(png_path, &sb) != 0 || sb.st_size == 0)
-        rc = hr_error_set(err, HR_EIO, "%s: gnuplot finished but wrote no chart; check that "
-                                       "the directory exists and is writable",
-                          png_path);
+    if ((rc = write_script(&g, rep, png_path, qdata, qnames, err)) == HR_OK)
+        rc = gp_run(&g, png_path, err);
 done:
     for (size_t i = 0; qdata && qnames && i < rep->n_policies; i++) {
         free(qdata[i]);
@@ -385,6 +182,6 @@ done:
     }
     free(qdata);
     free(qnames);
-    chart_files_cleanup(&f);
+    gp_close(&g);
     return rc;
 }

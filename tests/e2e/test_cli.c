@@ -330,6 +330,38 @@ static void test_every_bundled_scenario_runs_in_a_short_form(void **state)
     cli_free(&r);
 }
 
+static void test_curve_prints_the_knee_and_draws_it(void **state)
+{
+    (void)state;
+    cli_result r = cli("curve %s --steps 8 --chart curve.png", BLACK_FRIDAY);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "offered/s"));
+    assert_non_null(strstr(r.out, "knee: "));
+    char png[512];
+    snprintf(png, sizeof png, "%s/curve.png", tmpdir);
+    FILE *f = fopen(png, "rb");
+    assert_non_null(f);
+    unsigned char magic[4] = {0};
+    assert_int_equal(fread(magic, 1, 4, f), 4);
+    fclose(f);
+    assert_memory_equal(magic, "\x89PNG", 4);
+    cli_free(&r);
+
+    r = cli("curve %s --steps 4 --json", BLACK_FRIDAY);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"knee_rps\": "));
+    assert_non_null(strstr(r.out, "\"latency_p95_ms\": "));
+    cli_free(&r);
+    r = cli("curve %s --steps 4 --csv", BLACK_FRIDAY);
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "offered_rps,throughput_rps,", 27) == 0);
+    cli_free(&r);
+    r = cli("curve %s --steps 1", BLACK_FRIDAY);
+    assert_int_equal(r.status, 2);
+    cli_free(&r);
+}
+
 static void test_help_is_the_same_both_ways(void **state)
 {
     (void)state;
@@ -405,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_decide_bad_rows_name_file_and_line),
         cmocka_unit_test(test_run_bundled_k8s_checkout),
         cmocka_unit_test(test_every_bundled_scenario_runs_in_a_short_form),
+        cmocka_unit_test(test_curve_prints_the_knee_and_draws_it),
         cmocka_unit_test(test_help_is_the_same_both_ways),
         cmocka_unit_test(test_bad_usage_exits_2),
         cmocka_unit_test(test_unwritable_database_exits_1),

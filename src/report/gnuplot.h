@@ -1,0 +1,46 @@
+/* gnuplot.h - running gnuplot on a generated script, for the charts of
+ * src/report/ (internal to it).
+ *
+ * A session owns a private mkdtemp directory for the script, its data files
+ * and gnuplot's log; everything in it is removed when the session closes.
+ * Names and paths reach gnuplot only as quoted string literals (gp_quote)
+ * and the shell only as quoted words, so no scenario or policy name can
+ * inject a command. */
+#ifndef HEADROOM_REPORT_GNUPLOT_H
+#define HEADROOM_REPORT_GNUPLOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "headroom/error.h"
+
+enum { GP_PATH_MAX = 4096 };
+
+typedef struct gp_session {
+    char dir[GP_PATH_MAX - 64]; /* leaves room for the file names below */
+    char script[GP_PATH_MAX];
+    char log[GP_PATH_MAX];
+    char **files;               /* data files to remove */
+    size_t n_files;
+} gp_session;
+
+/* Check that gnuplot is on PATH and make the session's directory (under
+ * TMPDIR), with the script at DIR/script_name. HR_EIO with a message that
+ * says what to do (install gnuplot-nox, set TMPDIR). */
+int gp_open(gp_session *g, const char *script_name, hr_error *err);
+
+/* A data file DIR/name, registered for removal; *path is owned by g. */
+int gp_data_path(gp_session *g, const char *name, const char **path, hr_error *err);
+
+/* A single-quoted gnuplot string literal of s (malloc'd), or NULL when
+ * memory runs out. */
+char *gp_quote(const char *s);
+
+/* Run gnuplot on the script and check that png_path was written. HR_EIO
+ * with gnuplot's own complaint. */
+int gp_run(const gp_session *g, const char *png_path, hr_error *err);
+
+/* Remove every file of the session and its directory. */
+void gp_close(gp_session *g);
+
+#endif
