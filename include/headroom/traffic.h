@@ -10,7 +10,9 @@
  *            the run being traffic.start_day;
  *   replay   scale x the trace's rate at trace time start + speed x t
  *            (modulo the trace's end when it loops), a row's rate holding
- *            until the next row (step) or interpolated between rows (linear);
+ *            until the next row (step), or linear between the middles of
+ *            the rows (a row is its interval's average), across the seam
+ *            when it loops;
  *   growth   compound (1 + monthly)^(t / 30d), linear max(0, 1 + monthly t / 30d),
  *            logistic C / (1 + (C - 1) e^(-r t)) with r = ln(1 + monthly) / 30d,
  *            or steps (the level of the last step at or before t);

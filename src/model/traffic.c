@@ -232,26 +232,62 @@ static double replay_time(const hr_replay_config *r, double t)
     return x < r->end_s ? x : nextafter(r->end_s, 0);
 }
 
+/* The middle of row i's interval, where linear interpolation puts the
+ * row's rate (a row is its interval's average). */
+static double replay_mid(const hr_replay_config *r, size_t i)
+{
+    double next = i + 1 < r->n ? r->time_s[i + 1] : r->end_s;
+    return 0.5 * (r->time_s[i] + next);
+}
+
+/* Linear interpolation between the middles of the rows: between row i and
+ * row j (j after i) at x, with j's middle shifted by `wrap` when the pair
+ * spans the loop's seam. */
+static double between(const hr_replay_config *r, size_t i, size_t j, double x, double wrap_i,
+                      double wrap_j)
+{
+    double a = replay_mid(r, i) + wrap_i, b = replay_mid(r, j) + wrap_j;
+    double f = b > a ? (x - a) / (b - a) : 0;
+    return r->rate[i] + (r->rate[j] - r->rate[i]) * f;
+}
+
 static double replay_at(const hr_replay_config *r, double t)
 {
     double x = replay_time(r, t);
     size_t i = replay_row(r, x);
     double v = r->rate[i];
-    if (r->interp == HR_REPLAY_LINEAR && i + 1 < r->n) {
-        double f = (x - r->time_s[i]) / (r->time_s[i + 1] - r->time_s[i]);
-        v += (r->rate[i + 1] - v) * f;
+    if (r->interp == HR_REPLAY_LINEAR && r->n > 1) {
+        size_t last = r->n - 1;
+        if (x >= replay_mid(r, i)) {
+            if (i < last)
+                v = between(r, i, i + 1, x, 0, 0);
+            else if (r->loop) /* across the seam to the first row */
+                v = between(r, last, 0, x, 0, r->end_s);
+        } else {
+            if (i > 0)
+                v = between(r, i - 1, i, x, 0, 0);
+            else if (r->loop)
+                v = between(r, last, 0, x, -r->end_s, 0);
+        }
     }
     return r->scale * v;
 }
 
-/* Max of the rows holding trace times [x0, x1] (no wrap inside), and for
- * linear the row after, where the interpolation heads. */
+/* Max of the rates that shape trace times [x0, x1] (no wrap inside): the
+ * rows holding them and, for linear, the rows on either side (and across
+ * the seam of a loop). */
 static double replay_rows_max(const hr_replay_config *r, double x0, double x1)
 {
     size_t i0 = replay_row(r, x0), i1 = replay_row(r, x1);
-    if (r->interp == HR_REPLAY_LINEAR && i1 + 1 < r->n)
-        i1++;
     double m = 0;
+    if (r->interp == HR_REPLAY_LINEAR) {
+        if (i0 > 0)
+            i0--;
+        if (i1 + 1 < r->n)
+            i1++;
+        if (r->loop && (i0 == 0 || i1 == r->n - 1))
+            m = max2(r->rate[0], r->rate[r->n - 1]);
+    }
     for (size_t i = i0; i <= i1; i++)
         m = max2(m, r->rate[i]);
     return m;

@@ -237,11 +237,21 @@ static void test_replay_steps_through_the_trace_with_zero_rates(void **state)
 static void test_replay_interpolates_scales_stretches_and_offsets(void **state)
 {
     (void)state;
+    /* linear puts each row's rate (its interval's average) at the middle of
+     * its interval: 10 at 30 s, 0 at 90, 30 at 150, 20 at 210 */
     hr_traffic_config c = replayed(HR_REPLAY_LINEAR);
     hr_traffic tr = make(&c, 240, NULL);
-    assert_close(hr_traffic_rate(&tr, 30), 5, 1e-12);   /* halfway from 10 to 0 */
-    assert_close(hr_traffic_rate(&tr, 150), 25, 1e-12); /* halfway from 30 to 20 */
-    assert_close(hr_traffic_rate(&tr, 200), 20, 1e-12); /* the last row holds */
+    assert_close(hr_traffic_rate(&tr, 10), 10, 1e-12);  /* before the first middle: holds */
+    assert_close(hr_traffic_rate(&tr, 30), 10, 1e-12);
+    assert_close(hr_traffic_rate(&tr, 60), 5, 1e-12);   /* halfway from 10 to 0 */
+    assert_close(hr_traffic_rate(&tr, 180), 25, 1e-12); /* halfway from 30 to 20 */
+    assert_close(hr_traffic_rate(&tr, 230), 20, 1e-12); /* after the last middle: holds */
+    hr_traffic_free(&tr);
+    /* looping, the seam is interpolated too: from 20 at 210 to 10 at 240 + 30 */
+    c.replay.loop = true;
+    tr = make(&c, 1000, NULL);
+    assert_close(hr_traffic_rate(&tr, 230), 20 + (10 - 20) * 20.0 / 60, 1e-9);
+    assert_close(hr_traffic_rate(&tr, 250), 20 + (10 - 20) * 40.0 / 60, 1e-9);
     hr_traffic_free(&tr);
 
     c = replayed(HR_REPLAY_STEP);
