@@ -26,6 +26,8 @@ typedef struct hr_policy_summary {
     double slo_violation_minutes;
     bool slo_met;
     double instance_hours, scaling_actions, peak_instances;
+    double cost_by_option[HR_PURCHASE_COUNT], instance_hours_by_option[HR_PURCHASE_COUNT];
+    double spot_interruptions;
     /* the first replication's time series, for charts */
     hr_sample *series;
     size_t n_series;

@@ -23,6 +23,17 @@ typedef enum hr_instance_state {
 
 const char *hr_instance_state_name(hr_instance_state s);
 
+/* How an instance is paid for (fleet.reserved, fleet.spot). */
+typedef enum hr_purchase {
+    HR_PURCHASE_ON_DEMAND = 0,
+    HR_PURCHASE_SPOT,
+    HR_PURCHASE_RESERVED,
+    HR_PURCHASE_COUNT
+} hr_purchase;
+
+/* "on_demand", "spot", "reserved". */
+const char *hr_purchase_name(hr_purchase p);
+
 typedef struct hr_summary {
     double cost;                      /* billed, scenario currency */
     double cost_per_million_requests; /* cost / requests * 1e6 */
@@ -45,6 +56,13 @@ typedef struct hr_summary {
     int peak_instances;               /* most instances not terminated at once */
     int launches, failures;
     uint64_t events;                  /* events processed by the engine */
+    /* cost by purchase option (reserved: the commitment, whole run, used or
+     * not) and instance-hours by the option instances ran under; they add
+     * up to cost and instance_hours */
+    double cost_by_option[HR_PURCHASE_COUNT];
+    double instance_hours_by_option[HR_PURCHASE_COUNT];
+    int spot_interruptions;           /* spot instances reclaimed (notices given) */
+    int spot_unavailable;             /* spot launches refused, launched on demand */
 } hr_summary;
 
 /* One row of the time series: an interval [time_s, time_s + step). */

@@ -153,6 +153,20 @@ typedef struct hr_fleet_config {
     int initial, min, max;          /* 0 <= min <= initial <= max, max >= 1,
                                        max * concurrency <= HR_FLEET_MAX_WORKERS */
     hr_lb_kind load_balancer;
+
+    /* Purchase options (fleet.reserved, fleet.spot). The first
+     * reserved_count instances at any time run on a reservation billed for
+     * the whole run, used or not; of the rest, spot_share are spot (billed
+     * at price x (1 - spot_discount), interrupted at spot_interruptions_per_hour
+     * with spot_notice_s of notice), the others on demand. */
+    int reserved_count;                 /* >= 0 */
+    double reserved_price_per_hour;     /* per reserved instance, >= 0 */
+    double spot_share;                  /* [0, 1] */
+    double spot_discount;               /* [0, 1) */
+    double spot_interruptions_per_hour; /* per spot instance, >= 0 */
+    double spot_notice_s;               /* >= 0, default 120s */
+    double spot_unavailable;            /* share of spot launches refused for lack of capacity:
+                                           they launch on demand instead, [0, 1] */
 } hr_fleet_config;
 
 /* ---- metrics, SLO, limits ---------------------------------------------- */

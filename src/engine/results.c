@@ -12,6 +12,12 @@ const char *hr_instance_state_name(hr_instance_state s)
     return (unsigned)s < HR_INSTANCE_STATE_COUNT ? state_names[s] : "unknown";
 }
 
+const char *hr_purchase_name(hr_purchase p)
+{
+    static const char *const names[] = {"on_demand", "spot", "reserved"};
+    return (unsigned)p < HR_PURCHASE_COUNT ? names[p] : "unknown";
+}
+
 void hr_run_result_free(hr_run_result *r)
 {
     free(r->policy);

@@ -56,7 +56,8 @@ enum event_type {
     EV_DRAIN_DEADLINE,
     EV_TICK,
     EV_PUBLISH,
-    EV_SYNC
+    EV_SYNC,
+    EV_SPOT_NOTICE
 };
 
 enum error_kind { ERR_REJECTED, ERR_TIMED_OUT, ERR_FAILED };
@@ -85,6 +86,9 @@ struct instance {
     hr_event *ev_state;   /* boot, warm-up end or drain deadline */
     hr_event *ev_crash;
     hr_event *ev_counted;
+    hr_event *ev_spot;    /* the spot interruption notice */
+    hr_purchase option;
+    double option_since_s; /* billed under `option` since */
     bool serving;         /* in the fleet gauge (WARMING or IN_SERVICE) */
     bool counted;         /* in the policy's gauge */
     size_t alive_index;
@@ -138,6 +142,7 @@ typedef struct sim {
     int *outstanding;       /* parallel to routable: queued + busy */
     size_t n_routable, cap_routable;
     int count[HR_INSTANCE_STATE_COUNT];
+    int n_option[HR_PURCHASE_COUNT]; /* instances not terminated, by purchase option */
     int desired;
     uint64_t launches;
     double metric_warmup_s;
@@ -452,6 +457,59 @@ static void become_ready(sim *s, instance *inst, hr_instance_state st, bool at_s
     schedule_crash(s, inst);
 }
 
+/* Bill inst's time under its current option up to now. */
+static void bill(sim *s, instance *inst)
+{
+    hr_summary *sum = &s->out->summary;
+    double life_s = s->now - inst->option_since_s;
+    double cost = 0;
+    if (inst->option == HR_PURCHASE_ON_DEMAND)
+        cost = hr_cost_instance(s->fleet, life_s);
+    else if (inst->option == HR_PURCHASE_SPOT)
+        cost = hr_cost_instance(s->fleet, life_s) * (1.0 - s->fleet->spot_discount);
+    /* reserved: paid by the commitment (finish) */
+    s->cost += cost;
+    sum->cost_by_option[inst->option] += cost;
+    sum->instance_hours_by_option[inst->option] += life_s / 3600.0;
+    inst->option_since_s = s->now;
+}
+
+/* How launch number `ordinal` is paid for: on the reservation while fewer
+ * than fleet.reserved.count instances use it; otherwise spot for the
+ * spot share of the rest (the spot count is kept at the share of the
+ * instances not reserved, rounded), unless spot capacity is refused; else
+ * on demand. */
+static hr_purchase choose_option(sim *s, uint64_t ordinal)
+{
+    const hr_fleet_config *f = s->fleet;
+    if (s->n_option[HR_PURCHASE_RESERVED] < f->reserved_count)
+        return HR_PURCHASE_RESERVED;
+    if (f->spot_share <= 0)
+        return HR_PURCHASE_ON_DEMAND;
+    int rest = s->n_option[HR_PURCHASE_ON_DEMAND] + s->n_option[HR_PURCHASE_SPOT] + 1;
+    if (s->n_option[HR_PURCHASE_SPOT] + 1 > (int)floor(f->spot_share * rest + 0.5))
+        return HR_PURCHASE_ON_DEMAND;
+    if (f->spot_unavailable > 0 &&
+        hr_rng_uniform_at(&s->rng, HR_STREAM_SPOT, 2 * ordinal + 1) < f->spot_unavailable) {
+        s->out->summary.spot_unavailable++;
+        return HR_PURCHASE_ON_DEMAND;
+    }
+    return HR_PURCHASE_SPOT;
+}
+
+/* A spot instance's interruption: exponential at the fleet's rate, keyed
+ * by launch number (every policy's launch k is reclaimed alike); its
+ * notice comes spot_notice_s before, or at once. */
+static void schedule_spot_notice(sim *s, instance *inst)
+{
+    double rate_per_s = s->fleet->spot_interruptions_per_hour / 3600.0;
+    if (inst->option != HR_PURCHASE_SPOT || !(rate_per_s > 0))
+        return;
+    double u = hr_rng_uniform_at(&s->rng, HR_STREAM_SPOT, 2 * inst->ordinal);
+    double at = s->now - log(u) / rate_per_s - s->fleet->spot_notice_s;
+    inst->ev_spot = schedule(s, at > s->now ? at : s->now, EV_SPOT_NOTICE, inst, 0);
+}
+
 static instance *launch(sim *s, bool at_start)
 {
     instance *inst = calloc(1, sizeof *inst);
@@ -475,7 +533,9 @@ static instance *launch(sim *s, bool at_start)
     inst->n_free = s->fleet->concurrency;
     inst->ordinal = s->launches++;
     inst->state = HR_INSTANCE_PENDING;
-    inst->launched_s = inst->state_since_s = s->now;
+    inst->launched_s = inst->state_since_s = inst->option_since_s = s->now;
+    inst->option = choose_option(s, inst->ordinal);
+    s->n_option[inst->option]++;
     inst->lb_index = SIZE_MAX;
     inst->alive_index = s->n_alive;
     s->alive[s->n_alive++] = inst;
@@ -486,6 +546,7 @@ static instance *launch(sim *s, bool at_start)
     if (alive > s->out->summary.peak_instances)
         s->out->summary.peak_instances = alive;
 
+    schedule_spot_notice(s, inst);
     if (at_start) {
         become_ready(s, inst, HR_INSTANCE_IN_SERVICE, true);
         return inst;
@@ -495,17 +556,38 @@ static instance *launch(sim *s, bool at_start)
     return inst;
 }
 
+/* A reservation freed: the oldest instance on demand moves onto it, as a
+ * reservation's discount applies to whatever matching instance runs. */
+static void reassign_reservation(sim *s)
+{
+    instance *oldest = NULL;
+    for (size_t i = 0; i < s->n_alive; i++) {
+        instance *x = s->alive[i];
+        if (x->option == HR_PURCHASE_ON_DEMAND && (!oldest || x->ordinal < oldest->ordinal))
+            oldest = x;
+    }
+    if (!oldest)
+        return;
+    bill(s, oldest);
+    s->n_option[HR_PURCHASE_ON_DEMAND]--;
+    s->n_option[HR_PURCHASE_RESERVED]++;
+    oldest->option = HR_PURCHASE_RESERVED;
+}
+
 static void terminate(sim *s, instance *inst)
 {
     cancel(s, &inst->ev_state);
     cancel(s, &inst->ev_crash);
     cancel(s, &inst->ev_counted);
+    cancel(s, &inst->ev_spot);
     set_serving(s, inst, false);
     set_counted(s, inst, false);
     lb_remove(s, inst);
     set_state(s, inst, HR_INSTANCE_TERMINATED);
     s->count[HR_INSTANCE_TERMINATED]--; /* terminated instances are not kept */
-    s->cost += hr_cost_instance(s->fleet, s->now - inst->launched_s);
+    bill(s, inst);
+    s->n_option[inst->option]--;
+    bool freed_reservation = inst->option == HR_PURCHASE_RESERVED;
 
     size_t i = inst->alive_index, last = --s->n_alive;
     s->alive[i] = s->alive[last];
@@ -513,11 +595,13 @@ static void terminate(sim *s, instance *inst)
     free(inst->slots);
     free(inst->free_slots);
     free(inst);
+    if (freed_reservation)
+        reassign_reservation(s);
 }
 
-/* Take a serving instance out of rotation; it finishes its work within the
- * deregistration delay. */
-static void drain(sim *s, instance *inst)
+/* Take a serving instance out of rotation; it finishes its work within
+ * limit_s (the deregistration delay, or a spot notice). */
+static void drain_within(sim *s, instance *inst, double limit_s)
 {
     cancel(s, &inst->ev_state);
     cancel(s, &inst->ev_counted);
@@ -527,13 +611,20 @@ static void drain(sim *s, instance *inst)
     set_state(s, inst, HR_INSTANCE_DRAINING);
     if (inst->busy == 0 && inst->queued == 0) {
         terminate(s, inst);
-    } else if (s->fleet->drain_s <= 0) {
+    } else if (limit_s <= 0) {
         fail_in_flight(s, inst);
         terminate(s, inst);
     } else {
-        inst->ev_state = schedule(s, s->now + s->fleet->drain_s, EV_DRAIN_DEADLINE, inst, 0);
+        inst->ev_state = schedule(s, s->now + limit_s, EV_DRAIN_DEADLINE, inst, 0);
     }
 }
+
+static void drain(sim *s, instance *inst)
+{
+    drain_within(s, inst, s->fleet->drain_s);
+}
+
+
 
 /* The newest instance in state st, or NULL. */
 static instance *newest_in(const sim *s, hr_instance_state st)
@@ -697,6 +788,37 @@ static void on_crash(sim *s, instance *inst)
     inst->ev_state = schedule(s, s->now + s->fleet->detect_s, EV_DETECTED, inst, 0);
 }
 
+/* A spot instance's interruption notice: it leaves rotation and finishes
+ * what it can before it is reclaimed spot_notice_s later (one still
+ * booting, or crashed, goes at once), and the group launches a
+ * replacement. */
+static void on_spot_notice(sim *s, instance *inst)
+{
+    double notice_s = s->fleet->spot_notice_s;
+    inst->ev_spot = NULL;
+    s->out->summary.spot_interruptions++;
+    switch (inst->state) {
+    case HR_INSTANCE_PENDING:
+    case HR_INSTANCE_FAILED:
+        terminate(s, inst);
+        break;
+    case HR_INSTANCE_DRAINING:
+        if (notice_s <= 0) {
+            purge_expired(s, inst);
+            fail_in_flight(s, inst);
+            terminate(s, inst);
+        } else if (!inst->ev_state || inst->ev_state->time_s > s->now + notice_s) {
+            cancel(s, &inst->ev_state);
+            inst->ev_state = schedule(s, s->now + notice_s, EV_DRAIN_DEADLINE, inst, 0);
+        }
+        break;
+    default:
+        drain_within(s, inst, notice_s);
+        break;
+    }
+    reconcile(s);
+}
+
 static void on_detected(sim *s, instance *inst)
 {
     inst->ev_state = NULL;
@@ -729,7 +851,10 @@ static void emit_row(sim *s, double len_s)
     row->warming = s->count[HR_INSTANCE_WARMING];
     row->in_service = s->count[HR_INSTANCE_IN_SERVICE];
     row->draining = s->count[HR_INSTANCE_DRAINING];
-    row->cost_per_hour = (double)s->n_alive * s->fleet->price_per_hour;
+    const hr_fleet_config *f = s->fleet;
+    row->cost_per_hour = s->n_option[HR_PURCHASE_ON_DEMAND] * f->price_per_hour +
+                         s->n_option[HR_PURCHASE_SPOT] * f->price_per_hour * (1 - f->spot_discount) +
+                         f->reserved_count * f->reserved_price_per_hour;
     s->period_fleet.instance_area += g->instance_area;
     s->period_fleet.worker_area += g->worker_area;
     s->period_fleet.busy_area += g->busy_area;
@@ -1033,6 +1158,9 @@ static void dispatch(sim *s, const hr_event *ev)
     case EV_SYNC:
         on_sync(s, ev->arg);
         break;
+    case EV_SPOT_NOTICE:
+        on_spot_notice(s, ev->obj);
+        break;
     }
 }
 
@@ -1049,8 +1177,12 @@ static void finish(sim *s)
     for (size_t i = 0; i < s->n_alive; i++) {
         instance *inst = s->alive[i];
         sum->instance_hours_by_state[inst->state] += (s->now - inst->state_since_s) / 3600.0;
-        s->cost += hr_cost_instance(s->fleet, s->now - inst->launched_s);
+        bill(s, inst);
     }
+    /* the reservation is paid for the whole run, used or not */
+    double reserved = s->fleet->reserved_count * s->fleet->reserved_price_per_hour * s->end_s / 3600.0;
+    sum->cost_by_option[HR_PURCHASE_RESERVED] += reserved;
+    s->cost += reserved;
     sum->instance_hours = 0;
     for (int st = 0; st < HR_INSTANCE_TERMINATED; st++)
         sum->instance_hours += sum->instance_hours_by_state[st];

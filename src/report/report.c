@@ -43,7 +43,8 @@ void hr_report_free(hr_report *rep)
 static void recompute_means(hr_policy_summary *p)
 {
     double cost = 0, cpm = 0, requests = 0, errors = 0, err_pct = 0, p50 = 0, p95 = 0, p99 = 0;
-    double wait = 0, wait_p = 0, viol = 0, inst_h = 0, actions = 0, peak = 0;
+    double wait = 0, wait_p = 0, viol = 0, inst_h = 0, actions = 0, peak = 0, spot_int = 0;
+    double by_cost[HR_PURCHASE_COUNT] = {0}, by_hours[HR_PURCHASE_COUNT] = {0};
     bool met = true;
     for (int i = 0; i < p->runs; i++) {
         const hr_summary *m = &p->run_summaries[i];
@@ -61,6 +62,11 @@ static void recompute_means(hr_policy_summary *p)
         inst_h += m->instance_hours;
         actions += m->scaling_actions;
         peak += m->peak_instances;
+        spot_int += m->spot_interruptions;
+        for (int o = 0; o < HR_PURCHASE_COUNT; o++) {
+            by_cost[o] += m->cost_by_option[o];
+            by_hours[o] += m->instance_hours_by_option[o];
+        }
         met = met && m->slo_met;
     }
     double n = p->runs;
@@ -78,6 +84,11 @@ static void recompute_means(hr_policy_summary *p)
     p->instance_hours = inst_h / n;
     p->scaling_actions = actions / n;
     p->peak_instances = peak / n;
+    p->spot_interruptions = spot_int / n;
+    for (int o = 0; o < HR_PURCHASE_COUNT; o++) {
+        p->cost_by_option[o] = by_cost[o] / n;
+        p->instance_hours_by_option[o] = by_hours[o] / n;
+    }
     p->slo_met = met;
 }
 
@@ -267,7 +278,18 @@ void hr_report_print_json(const hr_report *rep, FILE *out)
         fprintf(out, "      \"slo_met\": %s,\n", p->slo_met ? "true" : "false");
         json_key_number(out, "instance_hours", p->instance_hours, false);
         json_key_number(out, "scaling_actions", p->scaling_actions, false);
-        json_key_number(out, "peak_instances", p->peak_instances, true);
+        json_key_number(out, "peak_instances", p->peak_instances, false);
+        for (int o = 0; o < HR_PURCHASE_COUNT; o++) {
+            char key[64];
+            snprintf(key, sizeof key, "cost_%s", hr_purchase_name((hr_purchase)o));
+            json_key_number(out, key, p->cost_by_option[o], false);
+        }
+        for (int o = 0; o < HR_PURCHASE_COUNT; o++) {
+            char key[64];
+            snprintf(key, sizeof key, "instance_hours_%s", hr_purchase_name((hr_purchase)o));
+            json_key_number(out, key, p->instance_hours_by_option[o], false);
+        }
+        json_key_number(out, "spot_interruptions", p->spot_interruptions, true);
         fputs("    }", out);
     }
     fputs(rep->n_policies ? "\n  ]\n}\n" : "]\n}\n", out);

@@ -1,5 +1,6 @@
 /* load_fleet.c - the fleet section: the instance type, boot, warm-up,
- * drain, failures, billing, sizes and load balancer, into L->sc->fleet. */
+ * drain, failures, billing, sizes, load balancer and purchase options
+ * (spot, reserved), into L->sc->fleet. */
 #include "loader.h"
 
 #include <limits.h>
@@ -8,9 +9,7 @@
 static const keyspec fleet_keys[] = {
     {"instance", NULL}, {"boot", NULL}, {"warmup", NULL}, {"drain", NULL}, {"failures", NULL},
     {"billing", NULL}, {"initial", NULL}, {"min", NULL}, {"max", NULL},
-    {"load_balancer", NULL},
-    {"spot", "spot instances are not available yet"},
-    {"reserved", "reserved instances are not available yet"}, {NULL, NULL}
+    {"load_balancer", NULL}, {"spot", NULL}, {"reserved", NULL}, {NULL, NULL}
 };
 static const keyspec instance_keys[] = {
     {"type", NULL}, {"vcpu", NULL}, {"memory_gb", NULL}, {"memory_base_gb", NULL},
@@ -19,6 +18,12 @@ static const keyspec instance_keys[] = {
 static const keyspec warmup_keys[] = {{"duration", NULL}, {"initial_speed", NULL}, {NULL, NULL}};
 static const keyspec failure_keys[] = {{"mtbf", NULL}, {"detect", NULL}, {NULL, NULL}};
 static const keyspec billing_keys[] = {{"granularity", NULL}, {"minimum", NULL}, {NULL, NULL}};
+
+static const keyspec spot_keys[] = {
+    {"share", NULL}, {"discount", NULL}, {"interruptions_per_hour", NULL}, {"notice", NULL},
+    {"unavailable", NULL}, {NULL, NULL}
+};
+static const keyspec reserved_keys[] = {{"count", NULL}, {"price_per_hour", NULL}, {NULL, NULL}};
 
 static const char *const lb_names[] = {
     "round_robin", "random", "least_outstanding", "two_choices", NULL
@@ -46,6 +51,38 @@ static int parse_instance(loader *L, const yaml_node_t *map, hr_fleet_config *f)
                           &f->price_per_hour)))
         return rc;
     f->memory_per_request_gb /= 1024;
+    return HR_OK;
+}
+
+/* fleet.spot and fleet.reserved. */
+static int parse_purchase(loader *L, const yaml_node_t *map, hr_fleet_config *f)
+{
+    int rc;
+    yaml_node_t *n;
+    f->spot_notice_s = 120;
+    if ((n = ld_get(L, map, "spot", NULL)) != NULL) {
+        const char *path = "fleet.spot";
+        if ((rc = ld_expect_map(L, n, path, "{share: 0.5, discount: 0.65, interruptions_per_hour: 0.02}")) ||
+            (rc = ld_check_keys(L, n, path, spot_keys)) ||
+            (rc = ld_f_number(L, n, path, "share", true, 0, 0, false, 1, false, &f->spot_share)) ||
+            (rc = ld_f_number(L, n, path, "discount", true, 0, 0, false, 1, true,
+                              &f->spot_discount)) ||
+            (rc = ld_f_number(L, n, path, "interruptions_per_hour", false, 0, 0, false, 3600,
+                              false, &f->spot_interruptions_per_hour)) ||
+            (rc = ld_f_duration(L, n, path, "notice", false, 120, false, &f->spot_notice_s)) ||
+            (rc = ld_f_number(L, n, path, "unavailable", false, 0, 0, false, 1, false,
+                              &f->spot_unavailable)))
+            return rc;
+    }
+    if ((n = ld_get(L, map, "reserved", NULL)) != NULL) {
+        const char *path = "fleet.reserved";
+        if ((rc = ld_expect_map(L, n, path, "{count: 4, price_per_hour: 0.055}")) ||
+            (rc = ld_check_keys(L, n, path, reserved_keys)) ||
+            (rc = ld_f_int(L, n, path, "count", true, 0, 0, f->max, &f->reserved_count)) ||
+            (rc = ld_f_number(L, n, path, "price_per_hour", true, 0, 0, false, 1e6, false,
+                              &f->reserved_price_per_hour)))
+            return rc;
+    }
     return HR_OK;
 }
 
@@ -145,5 +182,5 @@ int ld_parse_fleet(loader *L, const yaml_node_t *n)
                         "load balancer", lb_names, &lb)))
         return rc;
     f->load_balancer = (hr_lb_kind)lb;
-    return HR_OK;
+    return parse_purchase(L, n, f);
 }

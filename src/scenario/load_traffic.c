@@ -89,18 +89,22 @@ typedef struct recurrence {
     double at_s;     /* time of day */
 } recurrence;
 
-/* "HH:MM" or "HH:MM:SS", 00:00 to 23:59:59. */
+/* Two digits at s. */
+static int two_digits(const char *s)
+{
+    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+        return -1;
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* Exactly "HH:MM" or "HH:MM:SS", 00:00 to 23:59:59. */
 static bool parse_clock(const char *s, double *out)
 {
-    int h, m, sec = 0, used = 0;
-    if (sscanf(s, "%2d:%2d%n", &h, &m, &used) != 2)
-        return false;
-    if (s[used] == ':' && sscanf(s + used, ":%2d%n", &sec, &used) == 1)
-        ;
-    else if (s[used] != '\0')
-        return false;
     size_t len = strlen(s);
-    if ((len != 5 && len != 8) || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
+    if ((len != 5 && len != 8) || s[2] != ':' || (len == 8 && s[5] != ':'))
+        return false;
+    int h = two_digits(s), m = two_digits(s + 3), sec = len == 8 ? two_digits(s + 6) : 0;
+    if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
         return false;
     *out = h * 3600.0 + m * 60.0 + sec;
     return true;
@@ -159,7 +163,9 @@ static int parse_recurrence(loader *L, const yaml_node_t *n, const char *path, r
     }
     r->on = true;
     ld_join(kp, path, "every");
-    if (every->type == YAML_SEQUENCE_NODE && ld_seq_len(every) > 0) {
+    if (every->type == YAML_SEQUENCE_NODE && ld_seq_len(every) == 0)
+        return ld_fail(L, every, HR_EINVAL, kp, "expected at least one day, got an empty list");
+    if (every->type == YAML_SEQUENCE_NODE) {
         for (size_t i = 0; i < ld_seq_len(every); i++) {
             char ip[KEYPATH_MAX];
             ld_join_index(ip, kp, i, NULL);
@@ -280,8 +286,9 @@ static int parse_events(loader *L, const yaml_node_t *n, hr_traffic_config *t)
             rc = ld_warn(L, item, path, "never fires within the run (%s)", d);
         else if (!rec[i].on && tmpl[i].start_s >= duration_s) {
             ld_fmt_dur(tmpl[i].start_s, e, sizeof e);
-            rc = ld_warn(L, item, path, "starts at %s, after the run ends (%s): it has no effect",
-                         e, d);
+            rc = ld_warn(L, item, path,
+                         "starts at %s, at or after the end of the run (%s): it has no effect", e,
+                         d);
         }
         total += k;
     }
@@ -360,11 +367,19 @@ static int parse_growth(loader *L, const yaml_node_t *n, hr_traffic_config *t)
                 (rc = ld_f_number(L, item, sp, "multiplier", true, 0, 0, true, 1e6, false,
                                   &st->level)))
                 return rc;
-            if (i > 0 && st->at_s <= t->growth_steps[i - 1].at_s) {
-                char at[KEYPATH_MAX];
-                ld_join(at, sp, "at");
+            char at[KEYPATH_MAX];
+            ld_join(at, sp, "at");
+            if (i > 0 && st->at_s <= t->growth_steps[i - 1].at_s)
                 return ld_fail(L, ld_get(L, item, "at", NULL), HR_EINVAL, at,
                                "must be later than the step before; list steps in time order");
+            if (st->at_s >= L->sc->duration_s) {
+                char e[32], d[32];
+                ld_fmt_dur(st->at_s, e, sizeof e);
+                ld_fmt_dur(L->sc->duration_s, d, sizeof d);
+                if ((rc = ld_warn(L, item, sp,
+                                  "starts at %s, at or after the end of the run (%s): it has no effect",
+                                  e, d)))
+                    return rc;
             }
         }
         return HR_OK;

@@ -123,6 +123,15 @@ static const char *const migrations[] = {
     "  reason TEXT NOT NULL,"
     "  PRIMARY KEY (run_id, seq)"
     ") WITHOUT ROWID;",
+    /* 1 -> 2: purchase options (fleet.spot, fleet.reserved). */
+    "ALTER TABLE runs ADD COLUMN cost_on_demand REAL;"
+    "ALTER TABLE runs ADD COLUMN cost_spot REAL;"
+    "ALTER TABLE runs ADD COLUMN cost_reserved REAL;"
+    "ALTER TABLE runs ADD COLUMN instance_hours_on_demand REAL;"
+    "ALTER TABLE runs ADD COLUMN instance_hours_spot REAL;"
+    "ALTER TABLE runs ADD COLUMN instance_hours_reserved REAL;"
+    "ALTER TABLE runs ADD COLUMN spot_interruptions INTEGER;"
+    "ALTER TABLE runs ADD COLUMN spot_unavailable INTEGER;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == HR_STORE_SCHEMA_VERSION,
@@ -137,8 +146,11 @@ static const char insert_run_sql[] =
     " slo_windows_violated, slo_met, instance_hours, instance_hours_pending,"
     " instance_hours_warming, instance_hours_in_service, instance_hours_draining,"
     " instance_hours_failed, instance_hours_terminated, scaling_actions, peak_instances,"
-    " launches, failures, events, series_step_s)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    " launches, failures, events, series_step_s, cost_on_demand, cost_spot, cost_reserved,"
+    " instance_hours_on_demand, instance_hours_spot, instance_hours_reserved,"
+    " spot_interruptions, spot_unavailable)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+    "?,?,?,?,?,?,?,?)";
 
 static const char insert_sample_sql[] =
     "INSERT INTO series (run_id, time_s, offered_rps, completed_rps, error_rps, latency_p95_ms,"
@@ -550,10 +562,19 @@ static int bind_run(sqlite3_stmt *s, int64_t batch_id, const hr_policy_config *p
     BIND(sqlite3_bind_int(s, i, m->failures));
     BIND(bind_u64(s, i, m->events));
     BIND(bind_real(s, i, run->series_step_s));
+    for (int k = 0; k < HR_PURCHASE_COUNT; k++)
+        BIND(bind_real(s, i, m->cost_by_option[k]));
+    for (int k = 0; k < HR_PURCHASE_COUNT; k++)
+        BIND(bind_real(s, i, m->instance_hours_by_option[k]));
+    BIND(sqlite3_bind_int(s, i, m->spot_interruptions));
+    BIND(sqlite3_bind_int(s, i, m->spot_unavailable));
 #undef BIND
     return rc;
 }
 
+_Static_assert(HR_PURCHASE_COUNT == 3,
+               "runs has one cost_<option> and instance_hours_<option> column per purchase "
+               "option; a new option needs a schema migration");
 _Static_assert(HR_INSTANCE_STATE_COUNT == 6,
                "runs has one instance_hours_<state> column per instance state; "
                "a new state needs a schema migration");

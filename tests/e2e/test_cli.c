@@ -136,7 +136,9 @@ static void test_run_json_is_the_results_contract(void **state)
                           "\"requests\"", "\"errors\"", "\"error_rate_pct\"", "\"latency_p50_ms\"",
                           "\"latency_p95_ms\"", "\"latency_p99_ms\"", "\"mean_wait_ms\"",
                           "\"wait_probability\"", "\"slo_violation_minutes\"", "\"slo_met\"",
-                          "\"instance_hours\"", "\"scaling_actions\"", "\"peak_instances\""};
+                          "\"instance_hours\"", "\"scaling_actions\"", "\"peak_instances\"",
+                          "\"cost_on_demand\"", "\"cost_spot\"", "\"cost_reserved\"",
+                          "\"instance_hours_spot\"", "\"spot_interruptions\""};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!strstr(r.out, keys[i]))
             fail_msg("JSON lacks %s:\n%s", keys[i], r.out);
@@ -330,6 +332,23 @@ static void test_every_bundled_scenario_runs_in_a_short_form(void **state)
     cli_free(&r);
 }
 
+static void test_purchase_options_reach_the_database(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s/scenarios/spot_heavy.yaml --duration 6h --policy static-20 --db spot.db",
+                       HR_SOURCE_DIR);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    char db[512];
+    snprintf(db, sizeof db, "%s/spot.db", tmpdir);
+    /* 6 reserved instances for 6 h at 0.054, used or not */
+    assert_int_equal(count_rows(db, "SELECT round(cost_reserved * 1000) FROM runs"), 1944);
+    assert_int_equal(count_rows(db, "SELECT cost_spot > 0 AND cost_on_demand > 0 FROM runs"), 1);
+    assert_int_equal(count_rows(db, "SELECT abs(cost_on_demand + cost_spot + cost_reserved - cost) < 1e-9 FROM runs"), 1);
+    assert_int_equal(count_rows(db, "SELECT spot_interruptions >= 0 FROM runs"), 1);
+    cli_free(&r);
+}
+
 static void test_curve_prints_the_knee_and_draws_it(void **state)
 {
     (void)state;
@@ -437,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_decide_bad_rows_name_file_and_line),
         cmocka_unit_test(test_run_bundled_k8s_checkout),
         cmocka_unit_test(test_every_bundled_scenario_runs_in_a_short_form),
+        cmocka_unit_test(test_purchase_options_reach_the_database),
         cmocka_unit_test(test_curve_prints_the_knee_and_draws_it),
         cmocka_unit_test(test_help_is_the_same_both_ways),
         cmocka_unit_test(test_bad_usage_exits_2),

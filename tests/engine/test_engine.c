@@ -239,6 +239,102 @@ static void test_replay_volume_is_the_trace_integral_times_scale(void **state)
     hr_scenario_free(&sc);
 }
 
+/* A static fleet with purchase options (the fleet's `spot:` and
+ * `reserved:` lines given), 10 h of light traffic. */
+static void purchase_run(const char *fleet_extra, int instances, hr_run_result *r)
+{
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml,
+             "scenario: buy\n"
+             "duration: 10h\n"
+             "tick: 10s\n"
+             "seed: 9\n"
+             "traffic: {base_rps: 20}\n"
+             "workload:\n"
+             "  classes: [{name: a, share: 1, service: {dist: exponential, mean: 200ms}}]\n"
+             "fleet:\n"
+             "  instance: {concurrency: 4, price_per_hour: 0.1}\n"
+             "  boot: {dist: constant, mean: 30s}\n"
+             "  billing: {granularity: 1s, minimum: 0s}\n"
+             "  max: 40\n"
+             "%s"
+             "policies:\n"
+             "  - {name: s, kind: static, instances: %d}\n",
+             fleet_extra, instances);
+    hr_scenario sc;
+    load(yaml, &sc);
+    run(&sc, 0, 0, r);
+    hr_scenario_free(&sc);
+}
+
+static void test_reserved_is_billed_used_or_not_and_on_demand_above(void **state)
+{
+    (void)state;
+    hr_run_result r;
+    /* 2 instances on a reservation of 4: the 4 are paid, nothing on demand */
+    purchase_run("  reserved: {count: 4, price_per_hour: 0.06}\n", 2, &r);
+    assert_true(fabs(r.summary.cost_by_option[HR_PURCHASE_RESERVED] - 4 * 0.06 * 10) < 1e-9);
+    assert_true(r.summary.cost_by_option[HR_PURCHASE_ON_DEMAND] == 0);
+    assert_true(fabs(r.summary.instance_hours_by_option[HR_PURCHASE_RESERVED] - 20) < 1e-9);
+    assert_true(fabs(r.summary.cost - 2.4) < 1e-9);
+    hr_run_result_free(&r);
+    /* crashes free reservations: the oldest instance on demand takes one
+     * over, so 4 instances stay on the reservation all along */
+    purchase_run("  reserved: {count: 4, price_per_hour: 0.06}\n  failures: {mtbf: 2h, detect: 30s}\n", 6, &r);
+    assert_true(r.summary.failures > 10);
+    assert_true(r.summary.instance_hours_by_option[HR_PURCHASE_RESERVED] > 4 * 10 - 0.1);
+    hr_run_result_free(&r);
+    /* 6 instances: 4 on the reservation, 2 on demand */
+    purchase_run("  reserved: {count: 4, price_per_hour: 0.06}\n", 6, &r);
+    assert_true(fabs(r.summary.cost_by_option[HR_PURCHASE_ON_DEMAND] - 2 * 0.1 * 10) < 1e-9);
+    assert_true(fabs(r.summary.instance_hours_by_option[HR_PURCHASE_ON_DEMAND] - 20) < 1e-9);
+    assert_true(fabs(r.summary.cost - (2.4 + 2.0)) < 1e-9);
+    hr_run_result_free(&r);
+}
+
+static void test_spot_share_discount_and_capacity_refusals(void **state)
+{
+    (void)state;
+    hr_run_result r;
+    purchase_run("  spot: {share: 0.5, discount: 0.7}\n", 10, &r);
+    assert_true(fabs(r.summary.instance_hours_by_option[HR_PURCHASE_SPOT] - 50) < 1e-9);
+    assert_true(fabs(r.summary.cost_by_option[HR_PURCHASE_SPOT] - 5 * 0.1 * 0.3 * 10) < 1e-9);
+    assert_true(fabs(r.summary.cost_by_option[HR_PURCHASE_ON_DEMAND] - 5 * 0.1 * 10) < 1e-9);
+    assert_int_equal(r.summary.spot_interruptions, 0);
+    hr_run_result_free(&r);
+    /* no spot capacity at all: every launch goes on demand, and says so */
+    purchase_run("  spot: {share: 1, discount: 0.7, unavailable: 1}\n", 10, &r);
+    assert_int_equal(r.summary.spot_unavailable, 10);
+    assert_true(r.summary.instance_hours_by_option[HR_PURCHASE_SPOT] == 0);
+    hr_run_result_free(&r);
+}
+
+/* 20 spot instances reclaimed at 0.5 an hour each for 10 h: about 100
+ * interruptions (each replacement is spot too); every one is replaced, and
+ * with a 2-minute notice the work in flight finishes. */
+static void test_spot_interruptions_at_the_configured_rate(void **state)
+{
+    (void)state;
+    hr_run_result r;
+    purchase_run("  spot: {share: 1, discount: 0.7, interruptions_per_hour: 0.5, notice: 2m}\n", 20, &r);
+    double n = r.summary.spot_interruptions;
+    if (fabs(n - 100) > 4 * sqrt(100))
+        fail_msg("%g interruptions, expected about 100", n);
+    assert_int_equal(r.summary.launches, 20 + r.summary.spot_interruptions);
+    assert_true(r.summary.failed == 0);
+    double by_option = 0;
+    for (int o = 0; o < HR_PURCHASE_COUNT; o++)
+        by_option += r.summary.instance_hours_by_option[o];
+    assert_true(fabs(by_option - r.summary.instance_hours) < 1e-6);
+    const hr_sample *last = &r.series[r.n_series - 1];
+    assert_int_equal(last->in_service + last->pending + last->warming, 20);
+    hr_run_result_free(&r);
+    /* without notice, what was in flight is lost */
+    purchase_run("  spot: {share: 1, discount: 0.7, interruptions_per_hour: 0.5, notice: 0s}\n", 20, &r);
+    assert_true(r.summary.failed > 0);
+    hr_run_result_free(&r);
+}
+
 static void test_static_fleet_is_billed_for_every_hour(void **state)
 {
     (void)state;
@@ -527,6 +623,9 @@ int main(void)
         cmocka_unit_test(test_no_completed_request_means_no_latency),
         cmocka_unit_test(test_hpa_settles_where_the_tolerance_band_says),
         cmocka_unit_test(test_replay_volume_is_the_trace_integral_times_scale),
+        cmocka_unit_test(test_reserved_is_billed_used_or_not_and_on_demand_above),
+        cmocka_unit_test(test_spot_share_discount_and_capacity_refusals),
+        cmocka_unit_test(test_spot_interruptions_at_the_configured_rate),
         cmocka_unit_test(test_fleet_totals_and_memory_reach_the_policies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -163,6 +163,26 @@ static void test_recurring_event_errors(void **state)
                        "duration: 30m, multiplier: 3}]\n",
                  "tests/data/traces/s.yaml:5:38: traffic.events[0] (o).at: expected a time of day "
                  "like \"09:30\", got \"9h\"");
+    assert_fails("1d", "  base_rps: 10\n  events: [{name: o, every: \"+9:30\", at: \"09:30\", "
+                       "duration: 30m, multiplier: 3}]\n",
+                 "tests/data/traces/s.yaml:5:29: traffic.events[0] (o).every: unknown day "
+                 "\"+9:30\"; expected one of day, weekdays, weekends, mon, tue, wed, thu, fri, "
+                 "sat, sun, or a list of days");
+    const char *clocks[] = {"+9:30", "09:30:5x", "9:30", "24:00", "09:60", "0930"};
+    for (size_t i = 0; i < sizeof clocks / sizeof clocks[0]; i++) {
+        char traffic[256], want[512];
+        snprintf(traffic, sizeof traffic,
+                 "  base_rps: 10\n  events: [{name: o, every: day, at: \"%s\", duration: 30m, "
+                 "multiplier: 3}]\n", clocks[i]);
+        snprintf(want, sizeof want,
+                 "tests/data/traces/s.yaml:5:38: traffic.events[0] (o).at: expected a time of day "
+                 "like \"09:30\", got \"%s\"", clocks[i]);
+        assert_fails("1d", traffic, want);
+    }
+    assert_fails("1d", "  base_rps: 10\n  events: [{name: o, every: [], at: \"09:30\", "
+                       "duration: 30m, multiplier: 3}]\n",
+                 "tests/data/traces/s.yaml:5:29: traffic.events[0] (o).every: expected at least "
+                 "one day, got an empty list");
     assert_fails("1d", "  base_rps: 10\n  events: [{name: o, every: day, start: 1h, "
                        "duration: 30m, multiplier: 3}]\n",
                  "tests/data/traces/s.yaml:5:12: traffic.events[0] (o): missing required key at "
@@ -184,7 +204,7 @@ static void test_events_outside_the_run_are_warned_about(void **state)
             &sc);
     assert_int_equal(sc.n_warnings, 2);
     assert_string_equal(sc.warnings[0], "tests/data/traces/s.yaml:7:7: traffic.events[0] (late): "
-                                        "warning: starts at 3d, after the run ends (2d): it has no effect");
+                                        "warning: starts at 3d, at or after the end of the run (2d): it has no effect");
     assert_string_equal(sc.warnings[1], "tests/data/traces/s.yaml:8:7: traffic.events[1] "
                                         "(sunday): warning: never fires within the run (2d)");
     hr_scenario_free(&sc);

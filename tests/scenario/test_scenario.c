@@ -129,7 +129,7 @@ static const struct bad_case {
     {"spike_duration", HR_EINVAL,
      "6:47: traffic.events[0] (viral).duration: spike events take no duration; a spike rises "
      "over ramp and decays with decay"},
-    {"spot", HR_ENOTSUP, "9:3: fleet.spot: spot instances are not available yet"},
+    {"spot_discount_missing", HR_EINVAL, "9:9: fleet.spot: missing required key discount"},
     {"static_out_of_range", HR_EINVAL,
      "10:44: policies[0] (fixed).instances: must be from fleet.min (1) to fleet.max (10), got 50"},
     {"static_target", HR_EINVAL,
@@ -634,15 +634,15 @@ static void test_largest_seed_is_accepted(void **state)
     hr_scenario_free(&sc);
 }
 
-static void test_reserved_and_scheduled_are_not_supported_yet(void **state)
+static void test_replay_reserved_and_scheduled_are_checked(void **state)
 {
     (void)state;
     assert_load_fails("scenario: t\nduration: 1h\ntraffic:\n  base_rps: 1\n  replay: {file: a.csv}\n",
                       HR_EINVAL,
                       "x.yaml:4:3: traffic.base_rps: a replay is the base rate, days and weeks "
                       "included; remove base_rps (scale the trace with replay.scale)");
-    assert_load_fails(MINIMAL "  reserved: {count: 4, price_per_hour: 0.05}\n", HR_ENOTSUP,
-                      "x.yaml:9:3: fleet.reserved: reserved instances are not available yet");
+    assert_load_fails(MINIMAL "  reserved: {count: 40, price_per_hour: 0.05}\n", HR_EINVAL,
+                      "x.yaml:9:21: fleet.reserved.count: must be an integer from 0 to 10, got 40");
     assert_load_fails(MINIMAL "policies:\n  - {name: night, kind: scheduled, schedule: []}\n",
                       HR_ENOTSUP,
                       "x.yaml:10:25: policies[0] (night).kind: kind scheduled is not available "
@@ -738,7 +738,7 @@ int main(void)
         cmocka_unit_test(test_key_without_value_says_got_nothing),
         cmocka_unit_test(test_integer_keys_reject_fractions_and_words),
         cmocka_unit_test(test_largest_seed_is_accepted),
-        cmocka_unit_test(test_reserved_and_scheduled_are_not_supported_yet),
+        cmocka_unit_test(test_replay_reserved_and_scheduled_are_checked),
         cmocka_unit_test(test_duplicate_keys_in_flow_mappings_are_errors),
         cmocka_unit_test(test_policy_keys_of_other_kinds_are_named),
         cmocka_unit_test(test_unnamed_policy_is_addressed_by_index),
