@@ -27,7 +27,7 @@ typedef struct hr_policy_summary {
     bool slo_met;
     double instance_hours, scaling_actions, peak_instances;
     double cost_by_option[HR_PURCHASE_COUNT], instance_hours_by_option[HR_PURCHASE_COUNT];
-    double spot_interruptions;
+    double spot_interruptions, launch_failures, quota_refusals, outage_losses;
     /* the first replication's time series, for charts */
     hr_sample *series;
     size_t n_series;

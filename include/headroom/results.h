@@ -63,6 +63,9 @@ typedef struct hr_summary {
     double instance_hours_by_option[HR_PURCHASE_COUNT];
     int spot_interruptions;           /* spot instances reclaimed (notices given) */
     int spot_unavailable;             /* spot launches refused, launched on demand */
+    int launch_failures;              /* launches that failed (retried later) */
+    int quota_refusals;               /* launches the quota refused (retried later) */
+    int outage_losses;                /* instances lost to zone outages */
 } hr_summary;
 
 /* One row of the time series: an interval [time_s, time_s + step). */
@@ -76,6 +79,7 @@ typedef struct hr_sample {
     double queue_depth;     /* mean queued requests per serving instance */
     int desired;            /* at the end of the interval */
     int pending, warming, in_service, draining; /* at the end of the interval */
+    int failed;             /* crashed or lost, not yet detected, at the end */
     double cost_per_hour;   /* instances not terminated x price, at the end */
 } hr_sample;
 

@@ -24,6 +24,7 @@ typedef enum hr_stream {
     HR_STREAM_NOISE,        /* traffic noise */
     HR_STREAM_ROUTING,      /* load balancer random choices */
     HR_STREAM_SPOT,         /* spot interruptions and capacity (counter-based) */
+    HR_STREAM_FAULTS,       /* launch failures and slow boots (counter-based) */
     HR_STREAM_COUNT
 } hr_stream;
 

@@ -129,6 +129,12 @@ typedef enum hr_lb_kind {
     HR_LB_TWO_CHOICES
 } hr_lb_kind;
 
+/* A zone lost for a while (fleet.outages). */
+typedef struct hr_zone_outage {
+    int zone;           /* 0-based (1-based in the file) */
+    double start_s, duration_s;
+} hr_zone_outage;
+
 /* The most workers (max x concurrency) a fleet may have. */
 #define HR_FLEET_MAX_WORKERS 100000000
 
@@ -167,6 +173,22 @@ typedef struct hr_fleet_config {
     double spot_notice_s;               /* >= 0, default 120s */
     double spot_unavailable;            /* share of spot launches refused for lack of capacity:
                                            they launch on demand instead, [0, 1] */
+
+    /* Faults. Instances are spread over `zones` (each launch goes to the
+     * available zone with the fewest instances); an outage fails every
+     * instance of its zone at its start and takes no launch until its end.
+     * A launch fails with probability launch_failure and the group tries
+     * again launch_retry_s later; quota caps the instances that may exist
+     * (0: none). A slow_boot_share of launches boot slow_boot_factor times
+     * longer. */
+    int zones;                          /* >= 1 */
+    hr_zone_outage *outages;
+    size_t n_outages;
+    double launch_failure;              /* [0, 1) */
+    double launch_retry_s;              /* > 0, default 30s */
+    int quota;                          /* >= 0, 0 = none */
+    double slow_boot_share;             /* [0, 1] */
+    double slow_boot_factor;            /* >= 1 */
 } hr_fleet_config;
 
 /* ---- metrics, SLO, limits ---------------------------------------------- */

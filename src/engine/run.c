@@ -28,7 +28,9 @@
 #include "headroom/engine.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +38,7 @@
 
 #include "headroom/controller.h"
 #include "headroom/cost.h"
+#include "headroom/duration.h"
 #include "headroom/histogram.h"
 #include "headroom/lb.h"
 #include "headroom/metrics.h"
@@ -57,7 +60,10 @@ enum event_type {
     EV_TICK,
     EV_PUBLISH,
     EV_SYNC,
-    EV_SPOT_NOTICE
+    EV_SPOT_NOTICE,
+    EV_ZONE_DOWN,
+    EV_ZONE_UP,
+    EV_RETRY_LAUNCH
 };
 
 enum error_kind { ERR_REJECTED, ERR_TIMED_OUT, ERR_FAILED };
@@ -89,6 +95,7 @@ struct instance {
     hr_event *ev_spot;    /* the spot interruption notice */
     hr_purchase option;
     double option_since_s; /* billed under `option` since */
+    int zone;
     bool serving;         /* in the fleet gauge (WARMING or IN_SERVICE) */
     bool counted;         /* in the policy's gauge */
     size_t alive_index;
@@ -143,6 +150,10 @@ typedef struct sim {
     size_t n_routable, cap_routable;
     int count[HR_INSTANCE_STATE_COUNT];
     int n_option[HR_PURCHASE_COUNT]; /* instances not terminated, by purchase option */
+    int *zone_alive;        /* instances not terminated, by zone */
+    int *zone_down;         /* outages in force, by zone */
+    uint64_t attempts;      /* launch attempts: keys the launch-failure draws */
+    bool retry_pending;     /* an EV_RETRY_LAUNCH is scheduled */
     int desired;
     uint64_t launches;
     double metric_warmup_s;
@@ -457,6 +468,40 @@ static void become_ready(sim *s, instance *inst, hr_instance_state st, bool at_s
     schedule_crash(s, inst);
 }
 
+/* A line in the decision log for a fault: the capacity as it stands, no
+ * proposal, and what happened. */
+static void log_fault(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void log_fault(sim *s, const char *fmt, ...)
+{
+    hr_run_result *out = s->out;
+    if (ensure_cap((void **)&out->decisions, &out->cap_decisions, out->n_decisions + 1,
+                   sizeof *out->decisions)) {
+        fail(s, HR_ENOMEM, "out of memory for the decision log");
+        return;
+    }
+    hr_decision_record *rec = &out->decisions[out->n_decisions++];
+    memset(rec, 0, sizeof *rec);
+    rec->time_s = s->now;
+    rec->current = rec->proposed = rec->desired = s->desired;
+    rec->metric = NAN;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rec->reason, sizeof rec->reason, fmt, ap);
+    va_end(ap);
+}
+
+/* The available zone with the fewest instances (the lowest on a tie), or
+ * -1 when every zone is down. */
+static int choose_zone(const sim *s)
+{
+    int best = -1;
+    for (int z = 0; z < s->fleet->zones; z++)
+        if (!s->zone_down[z] && (best < 0 || s->zone_alive[z] < s->zone_alive[best]))
+            best = z;
+    return best;
+}
+
 /* Bill inst's time under its current option up to now. */
 static void bill(sim *s, instance *inst)
 {
@@ -536,6 +581,8 @@ static instance *launch(sim *s, bool at_start)
     inst->launched_s = inst->state_since_s = inst->option_since_s = s->now;
     inst->option = choose_option(s, inst->ordinal);
     s->n_option[inst->option]++;
+    inst->zone = choose_zone(s);
+    s->zone_alive[inst->zone]++;
     inst->lb_index = SIZE_MAX;
     inst->alive_index = s->n_alive;
     s->alive[s->n_alive++] = inst;
@@ -552,7 +599,11 @@ static instance *launch(sim *s, bool at_start)
         return inst;
     }
     double u = hr_rng_uniform_at(&s->rng, HR_STREAM_BOOT, inst->ordinal);
-    inst->ev_state = schedule(s, s->now + hr_dist_quantile(&s->fleet->boot, u), EV_BOOTED, inst, 0);
+    double boot_s = hr_dist_quantile(&s->fleet->boot, u);
+    if (s->fleet->slow_boot_share > 0 &&
+        hr_rng_uniform_at(&s->rng, HR_STREAM_FAULTS, 2 * inst->ordinal) < s->fleet->slow_boot_share)
+        boot_s *= s->fleet->slow_boot_factor;
+    inst->ev_state = schedule(s, s->now + boot_s, EV_BOOTED, inst, 0);
     return inst;
 }
 
@@ -587,6 +638,7 @@ static void terminate(sim *s, instance *inst)
     s->count[HR_INSTANCE_TERMINATED]--; /* terminated instances are not kept */
     bill(s, inst);
     s->n_option[inst->option]--;
+    s->zone_alive[inst->zone]--;
     bool freed_reservation = inst->option == HR_PURCHASE_RESERVED;
 
     size_t i = inst->alive_index, last = --s->n_alive;
@@ -649,10 +701,47 @@ static int capacity(const sim *s)
 /* Launch or remove instances until capacity equals the desired capacity.
  * Scale-in removes the newest instances first, pending before warming
  * before in service (the least sunk boot and warm-up time). */
+static void schedule_retry(sim *s)
+{
+    if (!s->retry_pending) {
+        s->retry_pending = true;
+        schedule(s, s->now + s->fleet->launch_retry_s, EV_RETRY_LAUNCH, NULL, 0);
+    }
+}
+
+/* May the group launch one more instance now? A refusal (quota, every
+ * zone down, a failed launch) is counted, logged and retried later. */
+static bool may_launch(sim *s)
+{
+    const hr_fleet_config *f = s->fleet;
+    if (f->quota > 0 && (int)s->n_alive >= f->quota) {
+        int refused = s->desired - capacity(s);
+        s->out->summary.quota_refusals += refused;
+        log_fault(s, "fault: quota of %d instances reached: %d launch%s refused, retry in %gs",
+                  f->quota, refused, refused == 1 ? "" : "es", f->launch_retry_s);
+        schedule_retry(s);
+        return false;
+    }
+    if (choose_zone(s) < 0) {
+        log_fault(s, "fault: every zone is down: no launch, retry in %gs", f->launch_retry_s);
+        schedule_retry(s);
+        return false;
+    }
+    if (f->launch_failure > 0 &&
+        hr_rng_uniform_at(&s->rng, HR_STREAM_FAULTS, 2 * s->attempts++ + 1) < f->launch_failure) {
+        s->out->summary.launch_failures++;
+        log_fault(s, "fault: launch failed (insufficient capacity), retry in %gs",
+                  f->launch_retry_s);
+        schedule_retry(s);
+        return false;
+    }
+    return true;
+}
+
 static void reconcile(sim *s)
 {
     while (s->status == HR_OK && capacity(s) < s->desired)
-        if (!launch(s, false))
+        if (!may_launch(s) || !launch(s, false))
             return;
     static const hr_instance_state order[] = {HR_INSTANCE_PENDING, HR_INSTANCE_WARMING,
                                               HR_INSTANCE_IN_SERVICE};
@@ -788,6 +877,40 @@ static void on_crash(sim *s, instance *inst)
     inst->ev_state = schedule(s, s->now + s->fleet->detect_s, EV_DETECTED, inst, 0);
 }
 
+/* A zone goes down: every instance in it is lost as a crash is (health
+ * checks notice it `detect` later and the group replaces it elsewhere), and
+ * the zone takes no launch until it comes back. */
+static void on_zone_down(sim *s, const hr_zone_outage *o)
+{
+    s->zone_down[o->zone]++;
+    int lost = 0;
+    for (size_t i = 0; i < s->n_alive;) {
+        instance *inst = s->alive[i];
+        bool hit = inst->zone == o->zone && inst->state != HR_INSTANCE_FAILED;
+        size_t before = s->n_alive;
+        if (hit) {
+            lost++;
+            cancel(s, &inst->ev_crash);
+            on_crash(s, inst); /* may terminate it (draining): the array shrinks */
+        }
+        if (s->n_alive == before)
+            i++;
+    }
+    s->out->summary.outage_losses += lost;
+    s->out->summary.failures -= lost; /* counted as outage losses, not crashes */
+    char d[32];
+    hr_duration_format(o->duration_s, d, sizeof d);
+    log_fault(s, "fault: zone %d down for %s: %d instance%s lost", o->zone + 1, d, lost,
+              lost == 1 ? "" : "s");
+}
+
+static void on_zone_up(sim *s, const hr_zone_outage *o)
+{
+    s->zone_down[o->zone]--;
+    log_fault(s, "fault: zone %d back", o->zone + 1);
+    reconcile(s);
+}
+
 /* A spot instance's interruption notice: it leaves rotation and finishes
  * what it can before it is reclaimed spot_notice_s later (one still
  * booting, or crashed, goes at once), and the group launches a
@@ -851,6 +974,7 @@ static void emit_row(sim *s, double len_s)
     row->warming = s->count[HR_INSTANCE_WARMING];
     row->in_service = s->count[HR_INSTANCE_IN_SERVICE];
     row->draining = s->count[HR_INSTANCE_DRAINING];
+    row->failed = s->count[HR_INSTANCE_FAILED];
     const hr_fleet_config *f = s->fleet;
     row->cost_per_hour = s->n_option[HR_PURCHASE_ON_DEMAND] * f->price_per_hour +
                          s->n_option[HR_PURCHASE_SPOT] * f->price_per_hour * (1 - f->spot_discount) +
@@ -1051,6 +1175,17 @@ static int setup(sim *s, const hr_run_spec *spec)
     s->n_inputs = hr_policy_inputs(s->policy, &s->inputs);
     s->sync_s = hr_policy_sync_period_s(s->policy);
 
+    s->zone_alive = calloc((size_t)(s->fleet->zones > 0 ? s->fleet->zones : 1), sizeof *s->zone_alive);
+    s->zone_down = calloc((size_t)(s->fleet->zones > 0 ? s->fleet->zones : 1), sizeof *s->zone_down);
+    if (!s->zone_alive || !s->zone_down)
+        return hr_error_set(err, HR_ENOMEM, "out of memory setting up the run");
+    for (size_t i = 0; i < s->fleet->n_outages; i++) {
+        const hr_zone_outage *o = &s->fleet->outages[i];
+        if (o->start_s <= s->end_s) {
+            schedule(s, o->start_s, EV_ZONE_DOWN, (void *)o, 0);
+            schedule(s, o->start_s + o->duration_s, EV_ZONE_UP, (void *)o, 0);
+        }
+    }
     s->class_cdf = malloc(s->wl->n_classes * sizeof *s->class_cdf);
     s->all_latency = malloc(sizeof *s->all_latency);
     s->row.latency = malloc(sizeof *s->row.latency);
@@ -1093,6 +1228,8 @@ static void teardown(sim *s)
     free(s->routable);
     free(s->outstanding);
     free(s->class_cdf);
+    free(s->zone_alive);
+    free(s->zone_down);
     free(s->all_latency);
     free(s->row.latency);
     free(s->period.latency);
@@ -1160,6 +1297,16 @@ static void dispatch(sim *s, const hr_event *ev)
         break;
     case EV_SPOT_NOTICE:
         on_spot_notice(s, ev->obj);
+        break;
+    case EV_ZONE_DOWN:
+        on_zone_down(s, ev->obj);
+        break;
+    case EV_ZONE_UP:
+        on_zone_up(s, ev->obj);
+        break;
+    case EV_RETRY_LAUNCH:
+        s->retry_pending = false;
+        reconcile(s);
         break;
     }
 }

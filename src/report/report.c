@@ -44,6 +44,7 @@ static void recompute_means(hr_policy_summary *p)
 {
     double cost = 0, cpm = 0, requests = 0, errors = 0, err_pct = 0, p50 = 0, p95 = 0, p99 = 0;
     double wait = 0, wait_p = 0, viol = 0, inst_h = 0, actions = 0, peak = 0, spot_int = 0;
+    double launch_fail = 0, quota = 0, outage = 0;
     double by_cost[HR_PURCHASE_COUNT] = {0}, by_hours[HR_PURCHASE_COUNT] = {0};
     bool met = true;
     for (int i = 0; i < p->runs; i++) {
@@ -63,6 +64,9 @@ static void recompute_means(hr_policy_summary *p)
         actions += m->scaling_actions;
         peak += m->peak_instances;
         spot_int += m->spot_interruptions;
+        launch_fail += m->launch_failures;
+        quota += m->quota_refusals;
+        outage += m->outage_losses;
         for (int o = 0; o < HR_PURCHASE_COUNT; o++) {
             by_cost[o] += m->cost_by_option[o];
             by_hours[o] += m->instance_hours_by_option[o];
@@ -85,6 +89,9 @@ static void recompute_means(hr_policy_summary *p)
     p->scaling_actions = actions / n;
     p->peak_instances = peak / n;
     p->spot_interruptions = spot_int / n;
+    p->launch_failures = launch_fail / n;
+    p->quota_refusals = quota / n;
+    p->outage_losses = outage / n;
     for (int o = 0; o < HR_PURCHASE_COUNT; o++) {
         p->cost_by_option[o] = by_cost[o] / n;
         p->instance_hours_by_option[o] = by_hours[o] / n;
@@ -289,7 +296,10 @@ void hr_report_print_json(const hr_report *rep, FILE *out)
             snprintf(key, sizeof key, "instance_hours_%s", hr_purchase_name((hr_purchase)o));
             json_key_number(out, key, p->instance_hours_by_option[o], false);
         }
-        json_key_number(out, "spot_interruptions", p->spot_interruptions, true);
+        json_key_number(out, "spot_interruptions", p->spot_interruptions, false);
+        json_key_number(out, "launch_failures", p->launch_failures, false);
+        json_key_number(out, "quota_refusals", p->quota_refusals, false);
+        json_key_number(out, "outage_losses", p->outage_losses, true);
         fputs("    }", out);
     }
     fputs(rep->n_policies ? "\n  ]\n}\n" : "]\n}\n", out);

@@ -9,7 +9,8 @@
 static const keyspec fleet_keys[] = {
     {"instance", NULL}, {"boot", NULL}, {"warmup", NULL}, {"drain", NULL}, {"failures", NULL},
     {"billing", NULL}, {"initial", NULL}, {"min", NULL}, {"max", NULL},
-    {"load_balancer", NULL}, {"spot", NULL}, {"reserved", NULL}, {NULL, NULL}
+    {"load_balancer", NULL}, {"spot", NULL}, {"reserved", NULL}, {"zones", NULL},
+    {"outages", NULL}, {"provisioning", NULL}, {"slow_boots", NULL}, {NULL, NULL}
 };
 static const keyspec instance_keys[] = {
     {"type", NULL}, {"vcpu", NULL}, {"memory_gb", NULL}, {"memory_base_gb", NULL},
@@ -24,6 +25,11 @@ static const keyspec spot_keys[] = {
     {"unavailable", NULL}, {NULL, NULL}
 };
 static const keyspec reserved_keys[] = {{"count", NULL}, {"price_per_hour", NULL}, {NULL, NULL}};
+static const keyspec outage_keys[] = {{"zone", NULL}, {"start", NULL}, {"duration", NULL}, {NULL, NULL}};
+static const keyspec provisioning_keys[] = {
+    {"failure", NULL}, {"retry", NULL}, {"quota", NULL}, {NULL, NULL}
+};
+static const keyspec slow_boot_keys[] = {{"share", NULL}, {"factor", NULL}, {NULL, NULL}};
 
 static const char *const lb_names[] = {
     "round_robin", "random", "least_outstanding", "two_choices", NULL
@@ -82,6 +88,73 @@ static int parse_purchase(loader *L, const yaml_node_t *map, hr_fleet_config *f)
             (rc = ld_f_number(L, n, path, "price_per_hour", true, 0, 0, false, 1e6, false,
                               &f->reserved_price_per_hour)))
             return rc;
+    }
+    return HR_OK;
+}
+
+/* fleet.zones, outages, provisioning and slow_boots. */
+static int parse_faults(loader *L, const yaml_node_t *map, hr_fleet_config *f)
+{
+    int rc;
+    yaml_node_t *n;
+    f->launch_retry_s = 30;
+    f->slow_boot_factor = 1;
+    if ((rc = ld_f_int(L, map, "fleet", "zones", false, 1, 1, 64, &f->zones)))
+        return rc;
+    if ((n = ld_get(L, map, "provisioning", NULL)) != NULL) {
+        const char *path = "fleet.provisioning";
+        if ((rc = ld_expect_map(L, n, path, "{failure: 0.05, retry: 30s, quota: 40}")) ||
+            (rc = ld_check_keys(L, n, path, provisioning_keys)) ||
+            (rc = ld_f_number(L, n, path, "failure", false, 0, 0, false, 1, true,
+                              &f->launch_failure)) ||
+            (rc = ld_f_duration(L, n, path, "retry", false, 30, true, &f->launch_retry_s)) ||
+            (rc = ld_f_int(L, n, path, "quota", false, 0, 0, f->max, &f->quota)))
+            return rc;
+    }
+    if ((n = ld_get(L, map, "slow_boots", NULL)) != NULL) {
+        const char *path = "fleet.slow_boots";
+        if ((rc = ld_expect_map(L, n, path, "{share: 0.05, factor: 4}")) ||
+            (rc = ld_check_keys(L, n, path, slow_boot_keys)) ||
+            (rc = ld_f_number(L, n, path, "share", true, 0, 0, false, 1, false,
+                              &f->slow_boot_share)) ||
+            (rc = ld_f_number(L, n, path, "factor", true, 0, 1, false, 1000, false,
+                              &f->slow_boot_factor)))
+            return rc;
+    }
+    if ((n = ld_get(L, map, "outages", NULL)) == NULL)
+        return HR_OK;
+    char g[64], path[KEYPATH_MAX];
+    size_t count = ld_seq_len(n);
+    if (n->type != YAML_SEQUENCE_NODE)
+        return ld_fail(L, n, HR_EINVAL, "fleet.outages",
+                       "expected a list like [{zone: 2, start: 10h, duration: 1h}], got %s",
+                       ld_got(n, g, sizeof g));
+    if (count == 0)
+        return HR_OK;
+    if ((f->outages = calloc(count, sizeof *f->outages)) == NULL)
+        return ld_nomem(L);
+    f->n_outages = count;
+    for (size_t i = 0; i < count; i++) {
+        yaml_node_t *item = ld_seq_item(L, n, i);
+        hr_zone_outage *o = &f->outages[i];
+        int zone;
+        ld_join_index(path, "fleet.outages", i, NULL);
+        if ((rc = ld_expect_map(L, item, path, "{zone: 2, start: 10h, duration: 1h}")) ||
+            (rc = ld_check_keys(L, item, path, outage_keys)) ||
+            (rc = ld_f_int(L, item, path, "zone", true, 0, 1, f->zones, &zone)) ||
+            (rc = ld_f_duration(L, item, path, "start", true, 0, false, &o->start_s)) ||
+            (rc = ld_f_duration(L, item, path, "duration", true, 0, true, &o->duration_s)))
+            return rc;
+        o->zone = zone - 1;
+        if (o->start_s >= L->sc->duration_s) {
+            char e[32], d[32];
+            ld_fmt_dur(o->start_s, e, sizeof e);
+            ld_fmt_dur(L->sc->duration_s, d, sizeof d);
+            if ((rc = ld_warn(L, item, path,
+                              "starts at %s, at or after the end of the run (%s): it has no effect",
+                              e, d)))
+                return rc;
+        }
     }
     return HR_OK;
 }
@@ -182,5 +255,7 @@ int ld_parse_fleet(loader *L, const yaml_node_t *n)
                         "load balancer", lb_names, &lb)))
         return rc;
     f->load_balancer = (hr_lb_kind)lb;
-    return parse_purchase(L, n, f);
+    if ((rc = parse_purchase(L, n, f)))
+        return rc;
+    return parse_faults(L, n, f);
 }

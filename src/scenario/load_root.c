@@ -257,6 +257,7 @@ void hr_scenario_free(hr_scenario *sc)
         free(sc->workload.classes[i].name);
     free(sc->workload.classes);
     free(sc->fleet.instance_type);
+    free(sc->fleet.outages);
     for (size_t i = 0; i < sc->n_policies; i++) {
         hr_policy_config *p = &sc->policies[i];
         free(p->name);

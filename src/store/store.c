@@ -123,7 +123,8 @@ static const char *const migrations[] = {
     "  reason TEXT NOT NULL,"
     "  PRIMARY KEY (run_id, seq)"
     ") WITHOUT ROWID;",
-    /* 1 -> 2: purchase options (fleet.spot, fleet.reserved). */
+    /* 1 -> 2: purchase options (fleet.spot, fleet.reserved) and faults
+     * (zones, provisioning). */
     "ALTER TABLE runs ADD COLUMN cost_on_demand REAL;"
     "ALTER TABLE runs ADD COLUMN cost_spot REAL;"
     "ALTER TABLE runs ADD COLUMN cost_reserved REAL;"
@@ -131,7 +132,11 @@ static const char *const migrations[] = {
     "ALTER TABLE runs ADD COLUMN instance_hours_spot REAL;"
     "ALTER TABLE runs ADD COLUMN instance_hours_reserved REAL;"
     "ALTER TABLE runs ADD COLUMN spot_interruptions INTEGER;"
-    "ALTER TABLE runs ADD COLUMN spot_unavailable INTEGER;",
+    "ALTER TABLE runs ADD COLUMN spot_unavailable INTEGER;"
+    "ALTER TABLE runs ADD COLUMN launch_failures INTEGER;"
+    "ALTER TABLE runs ADD COLUMN quota_refusals INTEGER;"
+    "ALTER TABLE runs ADD COLUMN outage_losses INTEGER;"
+    "ALTER TABLE series ADD COLUMN failed INTEGER;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == HR_STORE_SCHEMA_VERSION,
@@ -148,14 +153,15 @@ static const char insert_run_sql[] =
     " instance_hours_failed, instance_hours_terminated, scaling_actions, peak_instances,"
     " launches, failures, events, series_step_s, cost_on_demand, cost_spot, cost_reserved,"
     " instance_hours_on_demand, instance_hours_spot, instance_hours_reserved,"
-    " spot_interruptions, spot_unavailable)"
+    " spot_interruptions, spot_unavailable, launch_failures, quota_refusals, outage_losses)"
     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-    "?,?,?,?,?,?,?,?)";
+    "?,?,?,?,?,?,?,?,?,?,?)";
 
 static const char insert_sample_sql[] =
     "INSERT INTO series (run_id, time_s, offered_rps, completed_rps, error_rps, latency_p95_ms,"
-    " cpu_pct, queue_depth, desired, pending, warming, in_service, draining, cost_per_hour)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    " cpu_pct, queue_depth, desired, pending, warming, in_service, draining, cost_per_hour,"
+    " failed)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static const char insert_decision_sql[] =
     "INSERT INTO decisions (run_id, seq, time_s, current, proposed, desired, metric, reason)"
@@ -568,6 +574,9 @@ static int bind_run(sqlite3_stmt *s, int64_t batch_id, const hr_policy_config *p
         BIND(bind_real(s, i, m->instance_hours_by_option[k]));
     BIND(sqlite3_bind_int(s, i, m->spot_interruptions));
     BIND(sqlite3_bind_int(s, i, m->spot_unavailable));
+    BIND(sqlite3_bind_int(s, i, m->launch_failures));
+    BIND(sqlite3_bind_int(s, i, m->quota_refusals));
+    BIND(sqlite3_bind_int(s, i, m->outage_losses));
 #undef BIND
     return rc;
 }
@@ -608,6 +617,8 @@ static int bind_sample(sqlite3_stmt *s, int64_t run_id, const hr_sample *x)
         rc = sqlite3_bind_int(s, 13, x->draining);
     if (rc == SQLITE_OK)
         rc = bind_real(s, 14, x->cost_per_hour);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(s, 15, x->failed);
     return rc;
 }
 

@@ -335,6 +335,102 @@ static void test_spot_interruptions_at_the_configured_rate(void **state)
     hr_run_result_free(&r);
 }
 
+/* A fleet with faults (the fleet's extra lines), 10 h of 20 req/s. */
+static void fault_run(const char *fleet_extra, const char *policy, hr_run_result *r)
+{
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml,
+             "scenario: faults\n"
+             "duration: 10h\n"
+             "tick: 10s\n"
+             "seed: 4\n"
+             "traffic: {base_rps: 20}\n"
+             "workload:\n"
+             "  classes: [{name: a, share: 1, service: {dist: exponential, mean: 200ms}}]\n"
+             "fleet:\n"
+             "  instance: {concurrency: 4, price_per_hour: 0.1}\n"
+             "  boot: {dist: constant, mean: 30s}\n"
+             "  max: 40\n"
+             "%s"
+             "policies:\n"
+             "  - %s\n",
+             fleet_extra, policy);
+    hr_scenario sc;
+    load(yaml, &sc);
+    run(&sc, 0, 0, r);
+    hr_scenario_free(&sc);
+}
+
+static bool log_has(const hr_run_result *r, const char *text)
+{
+    for (size_t i = 0; i < r->n_decisions; i++)
+        if (strstr(r->decisions[i].reason, text))
+            return true;
+    return false;
+}
+
+/* 12 instances over 3 zones: zone 2 going down takes its 4, health checks
+ * notice them, and the group replaces them in the other zones. */
+static void test_zone_outage_removes_that_zones_share(void **state)
+{
+    (void)state;
+    hr_run_result r;
+    fault_run("  zones: 3\n  outages: [{zone: 2, start: 2h, duration: 1h}]\n  failures: {mtbf: 100000h, detect: 30s}\n",
+              "{name: s, kind: static, instances: 12}", &r);
+    assert_int_equal(r.summary.outage_losses, 4);
+    assert_int_equal(r.summary.failures, 0);
+    assert_true(log_has(&r, "fault: zone 2 down for 1h: 4 instances lost"));
+    assert_true(log_has(&r, "fault: zone 2 back"));
+    int failed_seen = 0;
+    for (size_t i = 0; i < r.n_series; i++) {
+        const hr_sample *x = &r.series[i];
+        if (x->time_s >= 2 * 3600 && x->time_s < 2 * 3600 + 20)
+            failed_seen = x->failed;
+        if (x->time_s > 3 * 3600)
+            assert_int_equal(x->in_service, 12); /* replaced long before */
+    }
+    assert_int_equal(failed_seen, 4);
+    assert_int_equal(r.summary.launches, 16);
+    hr_run_result_free(&r);
+}
+
+static void test_provisioning_failures_and_quota_are_retried_and_logged(void **state)
+{
+    (void)state;
+    hr_run_result r;
+    /* crashes every ~2 h per instance, half the replacement launches fail */
+    fault_run("  failures: {mtbf: 2h, detect: 30s}\n  provisioning: {failure: 0.5, retry: 20s}\n",
+              "{name: s, kind: static, instances: 10}", &r);
+    assert_true(r.summary.failures > 20);
+    assert_true(r.summary.launch_failures > 5);
+    assert_true(log_has(&r, "fault: launch failed (insufficient capacity), retry in 20s"));
+    const hr_sample *last = &r.series[r.n_series - 1];
+    assert_true(last->in_service + last->pending + last->failed == 10);
+    hr_run_result_free(&r);
+    /* target tracking wants about 7 at 20% cpu; the quota holds 4 */
+    fault_run("  initial: 2\n  provisioning: {quota: 4}\n",
+              "{name: tt, kind: target_tracking, metric: cpu, target: 15}", &r);
+    assert_true(r.summary.quota_refusals > 0);
+    assert_true(r.summary.peak_instances <= 4);
+    assert_true(log_has(&r, "fault: quota of 4 instances reached"));
+    hr_run_result_free(&r);
+}
+
+static void test_slow_boots_stretch_the_boot(void **state)
+{
+    (void)state;
+    hr_run_result fast, slow;
+    fault_run("  failures: {mtbf: 3h, detect: 30s}\n", "{name: s, kind: static, instances: 10}", &fast);
+    fault_run("  failures: {mtbf: 3h, detect: 30s}\n  slow_boots: {share: 1, factor: 5}\n",
+              "{name: s, kind: static, instances: 10}", &slow);
+    double ratio = slow.summary.instance_hours_by_state[HR_INSTANCE_PENDING] /
+                   fast.summary.instance_hours_by_state[HR_INSTANCE_PENDING];
+    if (ratio < 4 || ratio > 6)
+        fail_msg("pending hours ratio %g, want about 5", ratio);
+    hr_run_result_free(&fast);
+    hr_run_result_free(&slow);
+}
+
 static void test_static_fleet_is_billed_for_every_hour(void **state)
 {
     (void)state;
@@ -626,6 +722,9 @@ int main(void)
         cmocka_unit_test(test_reserved_is_billed_used_or_not_and_on_demand_above),
         cmocka_unit_test(test_spot_share_discount_and_capacity_refusals),
         cmocka_unit_test(test_spot_interruptions_at_the_configured_rate),
+        cmocka_unit_test(test_zone_outage_removes_that_zones_share),
+        cmocka_unit_test(test_provisioning_failures_and_quota_are_retried_and_logged),
+        cmocka_unit_test(test_slow_boots_stretch_the_boot),
         cmocka_unit_test(test_fleet_totals_and_memory_reach_the_policies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

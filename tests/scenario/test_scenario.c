@@ -649,6 +649,37 @@ static void test_replay_reserved_and_scheduled_are_checked(void **state)
                       "yet; available kinds: static, step, target_tracking, hpa");
 }
 
+static void test_purchase_options_and_faults_load(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load_ok(MINIMAL "  reserved: {count: 3, price_per_hour: 0.05}\n"
+                    "  spot: {share: 0.6, discount: 0.7, interruptions_per_hour: 0.1}\n"
+                    "  zones: 3\n"
+                    "  outages: [{zone: 3, start: 20m, duration: 10m}]\n"
+                    "  provisioning: {failure: 0.1, quota: 8}\n"
+                    "  slow_boots: {share: 0.05, factor: 4}\n"
+                    "policies:\n  - {name: s, kind: static, instances: 4}\n",
+            &sc);
+    const hr_fleet_config *f = &sc.fleet;
+    assert_int_equal(f->reserved_count, 3);
+    assert_close(f->spot_share, 0.6, 0);
+    assert_close(f->spot_notice_s, 120, 0); /* the default notice */
+    assert_int_equal(f->zones, 3);
+    assert_int_equal(f->n_outages, 1);
+    assert_int_equal(f->outages[0].zone, 2); /* 1-based in the file */
+    assert_close(f->outages[0].start_s, 1200, 0);
+    assert_close(f->launch_retry_s, 30, 0);
+    assert_int_equal(f->quota, 8);
+    assert_close(f->slow_boot_factor, 4, 0);
+    hr_scenario_free(&sc);
+    assert_load_fails(MINIMAL "  zones: 2\n  outages: [{zone: 3, start: 1m, duration: 1m}]\n",
+                      HR_EINVAL,
+                      "x.yaml:10:20: fleet.outages[0].zone: must be an integer from 1 to 2, got 3");
+    assert_load_fails(MINIMAL "  spot: {share: 0.5, discount: 1}\n", HR_EINVAL,
+                      "x.yaml:9:32: fleet.spot.discount: must be at least 0 and less than 1, got 1");
+}
+
 static void test_duplicate_keys_in_flow_mappings_are_errors(void **state)
 {
     (void)state;
@@ -739,6 +770,7 @@ int main(void)
         cmocka_unit_test(test_integer_keys_reject_fractions_and_words),
         cmocka_unit_test(test_largest_seed_is_accepted),
         cmocka_unit_test(test_replay_reserved_and_scheduled_are_checked),
+        cmocka_unit_test(test_purchase_options_and_faults_load),
         cmocka_unit_test(test_duplicate_keys_in_flow_mappings_are_errors),
         cmocka_unit_test(test_policy_keys_of_other_kinds_are_named),
         cmocka_unit_test(test_unnamed_policy_is_addressed_by_index),
