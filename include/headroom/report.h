@@ -28,6 +28,10 @@ typedef struct hr_policy_summary {
     double instance_hours, scaling_actions, peak_instances;
     double cost_by_option[HR_PURCHASE_COUNT], instance_hours_by_option[HR_PURCHASE_COUNT];
     double spot_interruptions, launch_failures, quota_refusals, outage_losses;
+    /* per tenant, in the scenario's order: the means over the runs (counts
+     * and figures averaged, slo_met true only when every run met it) */
+    hr_tenant_summary *tenants;
+    size_t n_tenants;
     /* the first replication's time series, for charts */
     hr_sample *series;
     size_t n_series;
@@ -38,6 +42,7 @@ typedef struct hr_policy_summary {
      * replication's. runs entries are used. */
     hr_summary *run_summaries;
     uint32_t *run_replications;
+    hr_tenant_summary *run_tenants; /* runs x n_tenants, in run_summaries' order */
     size_t cap_runs;
 } hr_policy_summary;
 

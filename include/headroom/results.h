@@ -83,6 +83,18 @@ typedef struct hr_sample {
     double cost_per_hour;   /* instances not terminated x price, at the end */
 } hr_sample;
 
+/* One tenant's part of a run (traffic.tenants). */
+typedef struct hr_tenant_summary {
+    const char *name;                 /* borrowed from the scenario */
+    uint64_t requests, completed, errors;
+    double error_rate_pct;
+    double latency_p50_ms, latency_p95_ms, latency_p99_ms; /* NaN: none completed */
+    double slo_violation_minutes;     /* judged with the tenant's own SLO */
+    bool slo_met;
+    double demand_share;              /* its share of the service demand served */
+    double cost;                      /* the run's cost x demand_share */
+} hr_tenant_summary;
+
 typedef struct hr_run_result {
     char *policy;           /* name */
     uint32_t replication;
@@ -94,6 +106,8 @@ typedef struct hr_run_result {
     size_t n_series;
     hr_decision_record *decisions;
     size_t n_decisions, cap_decisions;
+    hr_tenant_summary *tenants;       /* one per scenario tenant, or NULL */
+    size_t n_tenants;
 } hr_run_result;
 
 /* Free what a result owns and zero it. */

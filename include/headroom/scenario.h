@@ -356,6 +356,22 @@ typedef struct hr_policy_config {
 
 /* ---- the scenario ------------------------------------------------------ */
 
+/* A tenant (traffic.tenants): its own stream, added to the rest, with the
+ * same daily and weekly shape, growth, events and noise. */
+typedef struct hr_tenant {
+    char *name;
+    char *tier;                  /* a label, "" when absent */
+    double onboard_s;            /* its traffic starts here */
+    double ramp_s;               /* rising linearly to base_rps over this, >= 0 */
+    double base_rps;             /* > 0 */
+    hr_request_class *classes;   /* its own request classes, or NULL: the workload's */
+    size_t n_classes;
+    hr_slo_config slo;           /* its SLO: the scenario's, overridden key by key */
+} hr_tenant;
+
+/* The most tenants a scenario may list. */
+#define HR_MAX_TENANTS 1000
+
 typedef struct hr_scenario {
     char *path;             /* as given to the loader */
     char **warnings;        /* "path:line:col: key: ..." for what is valid but likely a
@@ -376,6 +392,8 @@ typedef struct hr_scenario {
     hr_metrics_config metrics;
     hr_slo_config slo;
     hr_limits limits;       /* the scenario-wide limits as written */
+    hr_tenant *tenants;     /* traffic.tenants, in the file's order */
+    size_t n_tenants;
 
     hr_policy_config *policies;
     size_t n_policies;

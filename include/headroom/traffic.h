@@ -1,8 +1,10 @@
 /* traffic.h - the offered load as a rate function lambda(t), synthesised from
  * a scenario's traffic section:
  *
- *   lambda(t) = base(t) x growth(t) x prod_events event_e(t) x noise(t)
+ *   lambda(t) = (base(t) + sum_k tenant_k(t)) x growth(t) x prod_events event_e(t) x noise(t)
  *   base(t)   = base_rps x diurnal(t) x weekly(t), or a replayed trace
+ *   tenant(t) = its base_rps x its onboarding ramp x diurnal(t) x weekly(t)
+ *               (no daily shape under a replay)
  *
  *   diurnal  24 hourly multipliers, value h at hh:30, linear in between
  *            (cyclic), so the day has no jumps;
@@ -47,6 +49,8 @@ typedef struct hr_traffic {
      * before it, so a time finds the events in force by binary search */
     const hr_traffic_event **events;
     double *events_end_max;
+    const hr_tenant *tenants;      /* borrowed; see hr_traffic_add_tenants */
+    size_t n_tenants;
     bool diurnal_flat, weekly_flat; /* factors that are 1 everywhere are skipped */
     double noise_step_s;           /* grid of the noise process */
     double *noise;                 /* multipliers at k * noise_step_s, or NULL */
@@ -67,10 +71,21 @@ double hr_traffic_rate(const hr_traffic *tr, double t);
 /* An upper bound of lambda on [t0, t1] (t0 <= t1). */
 double hr_traffic_bound(const hr_traffic *tr, double t0, double t1);
 
-/* The expected number of arrivals over [0, duration_s]: the integral of
- * lambda without its noise (whose mean is 1), by the trapezoid rule on a
- * grid of at most 100,000 steps of at least a second. For estimates (how
- * long a run will take), not for results. */
-double hr_traffic_expected_requests(const hr_traffic_config *cfg, double duration_s);
+/* Add the tenants' streams (borrowed, must outlive tr): each tenant's
+ * base_rps, ramped in from its onboarding, times the daily and weekly shape
+ * (none under a replay), added to the base stream before growth, events
+ * and noise multiply the sum. */
+void hr_traffic_add_tenants(hr_traffic *tr, const hr_tenant *tenants, size_t n);
+
+/* Which stream an arrival at t belongs to, for u uniform in [0, 1): 0 the
+ * base stream, k + 1 tenant k, in proportion to their rates at t. */
+size_t hr_traffic_pick(const hr_traffic *tr, double t, double u);
+
+/* The expected number of arrivals over [0, duration_s], tenants included:
+ * the integral of lambda without its noise (whose mean is 1), by the
+ * trapezoid rule on a grid of at most 100,000 steps of at least a second.
+ * For estimates (how long a run will take), not for results. */
+double hr_traffic_expected_requests(const hr_traffic_config *cfg, const hr_tenant *tenants,
+                                    size_t n_tenants, double duration_s);
 
 #endif

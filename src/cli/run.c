@@ -272,7 +272,7 @@ static int collect(work *w, hr_store *st, int64_t batch, const hr_scenario *sc, 
  * take, and warn when it is very large. */
 static void announce(const hr_scenario *sc, size_t runs)
 {
-    double requests = hr_traffic_expected_requests(&sc->traffic, sc->duration_s);
+    double requests = hr_traffic_expected_requests(&sc->traffic, sc->tenants, sc->n_tenants, sc->duration_s);
     if (requests > HR_CLI_LARGE_RUN_REQUESTS)
         fprintf(stderr,
                 "headroom: warning: each run simulates about %.3g requests one by one "

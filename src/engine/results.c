@@ -23,5 +23,6 @@ void hr_run_result_free(hr_run_result *r)
     free(r->policy);
     free(r->series);
     free(r->decisions);
+    free(r->tenants);
     *r = (hr_run_result){0};
 }

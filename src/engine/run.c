@@ -77,6 +77,7 @@ typedef struct request {
     double demand_s;
     hr_event *done;       /* completion, while in service */
     uint32_t slot;
+    uint32_t tenant;      /* 0 the base stream, k + 1 tenant k */
     bool times_out;       /* its completion is a timeout */
 } request;
 
@@ -118,6 +119,17 @@ typedef struct interval {
     uint64_t arrivals, completed, errors;
     hr_histogram *latency;
 } interval;
+
+/* What a tenant's requests met, and its SLO windows. */
+typedef struct tenant_stats {
+    uint64_t requests, completed, errors;
+    hr_histogram *latency;        /* the whole run */
+    hr_histogram *window_latency; /* the current SLO window */
+    uint64_t window_completed, window_errors;
+    int windows, windows_violated;
+    double violation_minutes;
+    double demand_s;              /* service demand of its requests that started */
+} tenant_stats;
 
 typedef struct sim {
     const hr_scenario *sc;
@@ -169,6 +181,9 @@ typedef struct sim {
 
     interval row, period, window;
     hr_histogram *all_latency;
+    tenant_stats *tenants;  /* one per scenario tenant */
+    size_t n_tenants;
+    double demand_s;        /* service demand of every request that started */
     uint64_t started, waited;
     double wait_sum_s;
     double cost;
@@ -205,9 +220,13 @@ static void cancel(sim *s, hr_event **ev)
     }
 }
 
-static void count_error(sim *s, enum error_kind kind)
+static void count_error(sim *s, enum error_kind kind, uint32_t tenant)
 {
     hr_summary *sum = &s->out->summary;
+    if (tenant > 0) {
+        s->tenants[tenant - 1].errors++;
+        s->tenants[tenant - 1].window_errors++;
+    }
     sum->errors++;
     if (kind == ERR_REJECTED)
         sum->rejected++;
@@ -220,8 +239,15 @@ static void count_error(sim *s, enum error_kind kind)
     s->window.errors++;
 }
 
-static void count_completion(sim *s, double latency_s)
+static void count_completion(sim *s, double latency_s, uint32_t tenant)
 {
+    if (tenant > 0) {
+        tenant_stats *ts = &s->tenants[tenant - 1];
+        ts->completed++;
+        ts->window_completed++;
+        hr_histogram_add(ts->latency, latency_s);
+        hr_histogram_add(ts->window_latency, latency_s);
+    }
     s->out->summary.completed++;
     s->row.completed++;
     s->period.completed++;
@@ -348,6 +374,9 @@ static void start_service(sim *s, instance *inst, request *req)
 {
     double wait_s = s->now - req->arrival_s;
     s->started++;
+    s->demand_s += req->demand_s;
+    if (req->tenant > 0)
+        s->tenants[req->tenant - 1].demand_s += req->demand_s;
     if (wait_s > 0) {
         s->waited++;
         s->wait_sum_s += wait_s;
@@ -375,7 +404,7 @@ static void purge_expired(sim *s, instance *inst)
         if (!inst->qhead)
             inst->qtail = NULL;
         inst_levels(s, inst, 0, -1);
-        count_error(s, ERR_TIMED_OUT);
+        count_error(s, ERR_TIMED_OUT, req->tenant);
         hr_pool_release(&s->requests, req);
     }
 }
@@ -402,7 +431,7 @@ static void accept_request(sim *s, instance *inst, request *req)
         return;
     }
     if (s->wl->queue_limit >= 0 && inst->queued >= s->wl->queue_limit) {
-        count_error(s, ERR_REJECTED);
+        count_error(s, ERR_REJECTED, req->tenant);
         hr_pool_release(&s->requests, req);
         return;
     }
@@ -426,14 +455,14 @@ static void fail_in_flight(sim *s, instance *inst)
         inst->slots[k] = NULL;
         inst->free_slots[inst->n_free++] = (uint32_t)k;
         inst_levels(s, inst, -1, 0);
-        count_error(s, ERR_FAILED);
+        count_error(s, ERR_FAILED, req->tenant);
         hr_pool_release(&s->requests, req);
     }
     while (inst->qhead) {
         request *req = inst->qhead;
         inst->qhead = req->next;
         inst_levels(s, inst, 0, -1);
-        count_error(s, ERR_FAILED);
+        count_error(s, ERR_FAILED, req->tenant);
         hr_pool_release(&s->requests, req);
     }
     inst->qtail = NULL;
@@ -807,25 +836,43 @@ static void on_arrival(sim *s)
     /* class and demand come from the service stream in arrival order, the
      * same for every policy */
     gsl_rng *r = hr_rng_stream(&s->rng, HR_STREAM_SERVICE);
-    size_t c = 0;
-    if (s->wl->n_classes > 1) {
-        double u = gsl_rng_uniform(r);
-        while (c + 1 < s->wl->n_classes && u >= s->class_cdf[c])
-            c++;
+    uint32_t tenant = 0;
+    const hr_request_class *classes = s->wl->classes;
+    size_t n_classes = s->wl->n_classes;
+    if (s->n_tenants > 0) {
+        /* which stream, drawn first (only when there are tenants) */
+        tenant = (uint32_t)hr_traffic_pick(&s->traffic, s->now, gsl_rng_uniform(r));
+        if (tenant > 0 && s->sc->tenants[tenant - 1].n_classes > 0) {
+            classes = s->sc->tenants[tenant - 1].classes;
+            n_classes = s->sc->tenants[tenant - 1].n_classes;
+        }
+        if (tenant > 0)
+            s->tenants[tenant - 1].requests++;
     }
-    double demand_s = hr_dist_sample(&s->wl->classes[c].service, r);
+    size_t c = 0;
+    if (n_classes > 1) {
+        double u = gsl_rng_uniform(r), acc = 0;
+        if (classes == s->wl->classes) {
+            while (c + 1 < n_classes && u >= s->class_cdf[c])
+                c++;
+        } else {
+            while (c + 1 < n_classes && u >= (acc += classes[c].share))
+                c++;
+        }
+    }
+    double demand_s = hr_dist_sample(&classes[c].service, r);
 
     s->out->summary.requests++;
     s->row.arrivals++;
     s->period_offered++;
     if (s->n_routable == 0) {
-        count_error(s, ERR_REJECTED);
+        count_error(s, ERR_REJECTED, tenant);
         return;
     }
     size_t i = s->n_routable == 1 ? 0 : hr_lb_pick(&s->lb, s->outstanding, s->n_routable);
     instance *inst = s->routable[i];
     if (inst->state == HR_INSTANCE_FAILED) {
-        count_error(s, ERR_FAILED);
+        count_error(s, ERR_FAILED, tenant);
         return;
     }
     if (inst->counted)
@@ -837,6 +884,7 @@ static void on_arrival(sim *s)
     }
     req->arrival_s = s->now;
     req->demand_s = demand_s;
+    req->tenant = tenant;
     req->done = NULL;
     accept_request(s, inst, req);
 }
@@ -848,9 +896,9 @@ static void on_complete(sim *s, request *req)
     inst->free_slots[inst->n_free++] = req->slot;
     inst_levels(s, inst, -1, 0);
     if (req->times_out)
-        count_error(s, ERR_TIMED_OUT);
+        count_error(s, ERR_TIMED_OUT, req->tenant);
     else
-        count_completion(s, s->now - req->arrival_s);
+        count_completion(s, s->now - req->arrival_s, req->tenant);
     hr_pool_release(&s->requests, req);
     start_next(s, inst);
     if (inst->state == HR_INSTANCE_DRAINING && inst->busy == 0 && inst->queued == 0)
@@ -1023,25 +1071,40 @@ static void close_period(sim *s)
     s->period_start_s = s->now;
 }
 
+/* Does a window with these counts break slo? A latency needs a completed
+ * request to be judged, an error rate a finished one. */
+static bool window_violated(const hr_slo_config *slo, uint64_t completed, uint64_t errors,
+                            const hr_histogram *latency)
+{
+    uint64_t finished = completed + errors;
+    if (completed > 0) {
+        if (slo->latency_p95_s > 0 && hr_histogram_quantile(latency, 0.95) > slo->latency_p95_s)
+            return true;
+        if (slo->latency_p99_s > 0 && hr_histogram_quantile(latency, 0.99) > slo->latency_p99_s)
+            return true;
+    }
+    return finished > 0 && slo->error_rate_pct >= 0 &&
+           100.0 * (double)errors / (double)finished > slo->error_rate_pct;
+}
+
 static void close_window(sim *s, double len_s)
 {
-    const hr_slo_config *slo = &s->sc->slo;
     hr_summary *sum = &s->out->summary;
-    uint64_t finished = s->window.completed + s->window.errors;
-    bool violated = false;
-    if (s->window.completed > 0) {
-        if (slo->latency_p95_s > 0 && hr_histogram_quantile(s->window.latency, 0.95) > slo->latency_p95_s)
-            violated = true;
-        if (slo->latency_p99_s > 0 && hr_histogram_quantile(s->window.latency, 0.99) > slo->latency_p99_s)
-            violated = true;
-    }
-    if (finished > 0 && slo->error_rate_pct >= 0 &&
-        100.0 * (double)s->window.errors / (double)finished > slo->error_rate_pct)
-        violated = true;
     sum->slo_windows++;
-    if (violated) {
+    if (window_violated(&s->sc->slo, s->window.completed, s->window.errors, s->window.latency)) {
         sum->slo_windows_violated++;
         sum->slo_violation_minutes += len_s / 60.0;
+    }
+    for (size_t k = 0; k < s->n_tenants; k++) {
+        tenant_stats *ts = &s->tenants[k];
+        ts->windows++;
+        if (window_violated(&s->sc->tenants[k].slo, ts->window_completed, ts->window_errors,
+                            ts->window_latency)) {
+            ts->windows_violated++;
+            ts->violation_minutes += len_s / 60.0;
+        }
+        ts->window_completed = ts->window_errors = 0;
+        hr_histogram_reset(ts->window_latency);
     }
     interval_reset(&s->window);
     s->window_start_s = s->now;
@@ -1164,6 +1227,21 @@ static int setup(sim *s, const hr_run_spec *spec)
     if ((rc = hr_traffic_init(&s->traffic, &sc->traffic, sc->duration_s,
                               hr_rng_stream(&s->rng, HR_STREAM_NOISE), err)))
         return rc;
+    hr_traffic_add_tenants(&s->traffic, sc->tenants, sc->n_tenants);
+    if (sc->n_tenants > 0) {
+        s->tenants = calloc(sc->n_tenants, sizeof *s->tenants);
+        if (!s->tenants)
+            return hr_error_set(err, HR_ENOMEM, "out of memory setting up the run");
+        s->n_tenants = sc->n_tenants;
+        for (size_t k = 0; k < sc->n_tenants; k++) {
+            s->tenants[k].latency = malloc(sizeof *s->tenants[k].latency);
+            s->tenants[k].window_latency = malloc(sizeof *s->tenants[k].window_latency);
+            if (!s->tenants[k].latency || !s->tenants[k].window_latency)
+                return hr_error_set(err, HR_ENOMEM, "out of memory setting up the run");
+            hr_histogram_reset(s->tenants[k].latency);
+            hr_histogram_reset(s->tenants[k].window_latency);
+        }
+    }
     hr_pool_init(&s->requests, sizeof(request), 4096);
     s->lb = (hr_lb){.kind = s->fleet->load_balancer, .rng = hr_rng_stream(&s->rng, HR_STREAM_ROUTING)};
     if ((rc = hr_policy_new(pc, sc, &s->policy, err)))
@@ -1230,6 +1308,11 @@ static void teardown(sim *s)
     free(s->class_cdf);
     free(s->zone_alive);
     free(s->zone_down);
+    for (size_t k = 0; k < s->n_tenants; k++) {
+        free(s->tenants[k].latency);
+        free(s->tenants[k].window_latency);
+    }
+    free(s->tenants);
     free(s->all_latency);
     free(s->row.latency);
     free(s->period.latency);
@@ -1311,6 +1394,41 @@ static void dispatch(sim *s, const hr_event *ev)
     }
 }
 
+/* Each tenant's part of the summary; its cost is the run's cost split by
+ * the service demand each stream's served requests took. */
+static void finish_tenants(sim *s, double minutes)
+{
+    if (s->n_tenants == 0)
+        return;
+    hr_run_result *out = s->out;
+    out->tenants = calloc(s->n_tenants, sizeof *out->tenants);
+    if (!out->tenants) {
+        fail(s, HR_ENOMEM, "out of memory for the tenants' results");
+        return;
+    }
+    out->n_tenants = s->n_tenants;
+    for (size_t k = 0; k < s->n_tenants; k++) {
+        const tenant_stats *ts = &s->tenants[k];
+        hr_tenant_summary *t = &out->tenants[k];
+        bool done = ts->completed > 0;
+        *t = (hr_tenant_summary){
+            .name = s->sc->tenants[k].name,
+            .requests = ts->requests,
+            .completed = ts->completed,
+            .errors = ts->errors,
+            .error_rate_pct = ts->requests ? 100.0 * (double)ts->errors / (double)ts->requests : 0,
+            .latency_p50_ms = done ? 1000.0 * hr_histogram_quantile(ts->latency, 0.50) : NAN,
+            .latency_p95_ms = done ? 1000.0 * hr_histogram_quantile(ts->latency, 0.95) : NAN,
+            .latency_p99_ms = done ? 1000.0 * hr_histogram_quantile(ts->latency, 0.99) : NAN,
+            .slo_violation_minutes = ts->violation_minutes,
+            .slo_met = 100.0 * (minutes - ts->violation_minutes) >=
+                       s->sc->slo.objective_pct * minutes - 1e-9,
+            .demand_share = s->demand_s > 0 ? ts->demand_s / s->demand_s : 0,
+        };
+        t->cost = out->summary.cost * t->demand_share;
+    }
+}
+
 /* What is left at the end: bill the instances still alive up to the end,
  * close the last partial row and window, and derive the summary. */
 static void finish(sim *s)
@@ -1350,6 +1468,7 @@ static void finish(sim *s)
     double minutes = s->end_s / 60.0;
     sum->slo_met = 100.0 * (minutes - sum->slo_violation_minutes) >=
                    s->sc->slo.objective_pct * minutes - 1e-9;
+    finish_tenants(s, minutes);
 }
 
 int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)

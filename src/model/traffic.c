@@ -360,34 +360,97 @@ static size_t first_event_in_force(const hr_traffic *tr, double t)
     return lo;
 }
 
-double hr_traffic_rate(const hr_traffic *tr, double t)
+/* The daily and weekly shape at t (1 with a replay, which has its own). */
+static double shape_at(const hr_traffic *tr, double t)
 {
     const hr_traffic_config *c = tr->cfg;
-    double rate;
-    if (c->has_replay) {
-        rate = replay_at(&c->replay, t);
-    } else {
-        rate = c->base_rps;
-        if (!tr->diurnal_flat)
-            rate *= diurnal_at(c->diurnal, t);
-        if (!tr->weekly_flat)
-            rate *= c->weekly[day_of_week(c, t)];
+    double d = 1.0;
+    if (c->has_replay)
+        return d;
+    if (!tr->diurnal_flat)
+        d *= diurnal_at(c->diurnal, t);
+    if (!tr->weekly_flat)
+        d *= c->weekly[day_of_week(c, t)];
+    return d;
+}
+
+/* A tenant's onboarding ramp: 0 before onboard, rising linearly to 1 over
+ * ramp_s, then 1 (non-decreasing, so its max on [t0, t1] is at t1). */
+static double onboard_at(const hr_tenant *k, double t)
+{
+    double u = t - k->onboard_s;
+    if (u < 0)
+        return 0;
+    return k->ramp_s > 0 && u < k->ramp_s ? u / k->ramp_s : 1.0;
+}
+
+/* The streams' rates before growth, events and noise: the base stream's
+ * (index 0) and each tenant's (k + 1); returns their sum. parts may be NULL. */
+static double streams_at(const hr_traffic *tr, double t, double *parts)
+{
+    const hr_traffic_config *c = tr->cfg;
+    double shape = shape_at(tr, t);
+    double base = c->has_replay ? replay_at(&c->replay, t) : c->base_rps * shape;
+    double sum = base;
+    if (parts)
+        parts[0] = base;
+    for (size_t k = 0; k < tr->n_tenants; k++) {
+        double v = tr->tenants[k].base_rps * onboard_at(&tr->tenants[k], t) * shape;
+        if (parts)
+            parts[k + 1] = v;
+        sum += v;
     }
+    return sum;
+}
+
+/* Growth, events and noise at t: they multiply every stream. */
+static double factors_at(const hr_traffic *tr, double t)
+{
+    const hr_traffic_config *c = tr->cfg;
+    double f = 1.0;
     if (!tr->growth_flat)
-        rate *= growth_at(tr, t);
+        f *= growth_at(tr, t);
     for (size_t i = first_event_in_force(tr, t); i < c->n_events && tr->events[i]->start_s <= t; i++)
-        rate *= event_at(tr->events[i], t);
-    return rate * noise_at(tr, t);
+        f *= event_at(tr->events[i], t);
+    return f * noise_at(tr, t);
+}
+
+double hr_traffic_rate(const hr_traffic *tr, double t)
+{
+    return streams_at(tr, t, NULL) * factors_at(tr, t);
+}
+
+size_t hr_traffic_pick(const hr_traffic *tr, double t, double u)
+{
+    if (tr->n_tenants == 0)
+        return 0;
+    const hr_traffic_config *c = tr->cfg;
+    double shape = shape_at(tr, t);
+    double base = c->has_replay ? replay_at(&c->replay, t) : c->base_rps * shape;
+    double total = streams_at(tr, t, NULL);
+    double x = u * total, acc = base;
+    if (x < acc)
+        return 0;
+    for (size_t k = 0; k < tr->n_tenants; k++) {
+        acc += tr->tenants[k].base_rps * onboard_at(&tr->tenants[k], t) * shape;
+        if (x < acc)
+            return k + 1;
+    }
+    /* rounding at the top end: the last stream with a rate */
+    for (size_t k = tr->n_tenants; k-- > 0;)
+        if (onboard_at(&tr->tenants[k], t) > 0)
+            return k + 1;
+    return 0;
 }
 
 double hr_traffic_bound(const hr_traffic *tr, double t0, double t1)
 {
     const hr_traffic_config *c = tr->cfg;
-    double bound;
-    if (c->has_replay)
-        bound = replay_max(&c->replay, t0, t1);
-    else
-        bound = c->base_rps * diurnal_max(c->diurnal, t0, t1) * weekly_max(c, t0, t1);
+    double shape = c->has_replay ? 1.0
+                                 : diurnal_max(c->diurnal, t0, t1) * weekly_max(c, t0, t1);
+    double bound = c->has_replay ? replay_max(&c->replay, t0, t1) : c->base_rps * shape;
+    for (size_t k = 0; k < tr->n_tenants; k++)
+        bound += tr->tenants[k].base_rps * onboard_at(&tr->tenants[k], t1) * shape;
     if (!tr->growth_flat)
         bound *= growth_max(tr, t0, t1);
     for (size_t i = first_event_in_force(tr, t0); i < c->n_events && tr->events[i]->start_s <= t1; i++)
@@ -395,13 +458,21 @@ double hr_traffic_bound(const hr_traffic *tr, double t0, double t1)
     return bound * noise_max(tr, t0, t1);
 }
 
-double hr_traffic_expected_requests(const hr_traffic_config *cfg, double duration_s)
+void hr_traffic_add_tenants(hr_traffic *tr, const hr_tenant *tenants, size_t n)
+{
+    tr->tenants = tenants;
+    tr->n_tenants = n;
+}
+
+double hr_traffic_expected_requests(const hr_traffic_config *cfg, const hr_tenant *tenants,
+                                    size_t n_tenants, double duration_s)
 {
     hr_traffic_config quiet = *cfg;
     quiet.noise_sigma = 0;
     hr_traffic tr;
     if (hr_traffic_init(&tr, &quiet, duration_s, NULL, NULL) != HR_OK)
         return NAN;
+    hr_traffic_add_tenants(&tr, tenants, n_tenants);
     double step = fmax(1.0, duration_s / 100000.0);
     double total = 0, prev = hr_traffic_rate(&tr, 0);
     for (double t0 = 0; t0 < duration_s; t0 += step) {

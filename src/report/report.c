@@ -24,6 +24,8 @@ static void policy_summary_free(hr_policy_summary *p)
     free(p->series);
     free(p->run_summaries);
     free(p->run_replications);
+    free(p->tenants);
+    free(p->run_tenants);
     memset(p, 0, sizeof *p);
 }
 
@@ -38,6 +40,42 @@ void hr_report_free(hr_report *rep)
 }
 
 /* ---- folding ----------------------------------------------------------- */
+
+/* Each tenant's means over p's runs, summed in replication order. */
+static void recompute_tenant_means(hr_policy_summary *p)
+{
+    double n = p->runs;
+    for (size_t k = 0; k < p->n_tenants; k++) {
+        hr_tenant_summary m = {.slo_met = true};
+        double requests = 0, completed = 0, errors = 0;
+        for (int i = 0; i < p->runs; i++) {
+            const hr_tenant_summary *t = &p->run_tenants[(size_t)i * p->n_tenants + k];
+            m.name = t->name;
+            requests += (double)t->requests;
+            completed += (double)t->completed;
+            errors += (double)t->errors;
+            m.error_rate_pct += t->error_rate_pct;
+            m.latency_p50_ms += t->latency_p50_ms;
+            m.latency_p95_ms += t->latency_p95_ms;
+            m.latency_p99_ms += t->latency_p99_ms;
+            m.slo_violation_minutes += t->slo_violation_minutes;
+            m.demand_share += t->demand_share;
+            m.cost += t->cost;
+            m.slo_met = m.slo_met && t->slo_met;
+        }
+        m.requests = (uint64_t)llround(requests / n);
+        m.completed = (uint64_t)llround(completed / n);
+        m.errors = (uint64_t)llround(errors / n);
+        m.error_rate_pct /= n;
+        m.latency_p50_ms /= n;
+        m.latency_p95_ms /= n;
+        m.latency_p99_ms /= n;
+        m.slo_violation_minutes /= n;
+        m.demand_share /= n;
+        m.cost /= n;
+        p->tenants[k] = m;
+    }
+}
 
 /* Recompute p's means from its run summaries, summed in replication order. */
 static void recompute_means(hr_policy_summary *p)
@@ -97,6 +135,7 @@ static void recompute_means(hr_policy_summary *p)
         p->instance_hours_by_option[o] = by_hours[o] / n;
     }
     p->slo_met = met;
+    recompute_tenant_means(p);
 }
 
 static hr_policy_summary *find_policy(hr_report *rep, const char *name)
@@ -137,6 +176,12 @@ static int reserve_run(hr_policy_summary *p)
     if (!s)
         return HR_ENOMEM;
     p->run_summaries = s;
+    if (p->n_tenants > 0) {
+        hr_tenant_summary *t = realloc(p->run_tenants, cap * p->n_tenants * sizeof *t);
+        if (!t)
+            return HR_ENOMEM;
+        p->run_tenants = t;
+    }
     uint32_t *r = realloc(p->run_replications, cap * sizeof *r);
     if (!r)
         return HR_ENOMEM;
@@ -168,6 +213,17 @@ int hr_report_add(hr_report *rep, const hr_run_result *run, hr_error *err)
                             (unsigned)run->replication, run->policy);
 
     /* Everything that can fail happens before the report changes. */
+    if (p->runs == 0 && p->n_tenants == 0 && run->n_tenants > 0) {
+        p->tenants = calloc(run->n_tenants, sizeof *p->tenants);
+        if (!p->tenants)
+            return hr_error_set(err, HR_ENOMEM, "report: out of memory for the tenants of %s",
+                                run->policy);
+        p->n_tenants = run->n_tenants;
+        p->cap_runs = 0; /* make reserve_run size run_tenants too */
+    }
+    if (run->n_tenants != p->n_tenants)
+        return hr_error_set(err, HR_EINVAL, "report: runs of policy %s have %zu and %zu tenants",
+                            run->policy, p->n_tenants, run->n_tenants);
     if (reserve_run(p))
         return hr_error_set(err, HR_ENOMEM, "report: out of memory adding a run of policy %s",
                             run->policy);
@@ -188,6 +244,12 @@ int hr_report_add(hr_report *rep, const hr_run_result *run, hr_error *err)
             tail * sizeof *p->run_replications);
     p->run_summaries[at] = run->summary;
     p->run_replications[at] = run->replication;
+    if (p->n_tenants > 0) {
+        size_t w = p->n_tenants;
+        memmove(&p->run_tenants[(at + 1) * w], &p->run_tenants[at * w],
+                tail * w * sizeof *p->run_tenants);
+        memcpy(&p->run_tenants[at * w], run->tenants, w * sizeof *p->run_tenants);
+    }
     p->runs++;
     if (take_series) {
         free(p->series);
@@ -260,6 +322,32 @@ static void json_key_number(FILE *out, const char *key, double v, bool last)
     fputs(last ? "\n" : ",\n", out);
 }
 
+/* "tenants": [...] of one policy, the last key of its object. */
+static void print_json_tenants(FILE *out, const hr_policy_summary *p)
+{
+    fputs("      \"tenants\": [", out);
+    for (size_t k = 0; k < p->n_tenants; k++) {
+        const hr_tenant_summary *t = &p->tenants[k];
+        fputs(k ? ",\n        {" : "\n        {", out);
+        fputs("\"name\": ", out);
+        json_string(out, t->name);
+        const struct {
+            const char *key;
+            double v;
+        } f[] = {{"requests", (double)t->requests}, {"errors", (double)t->errors},
+                 {"error_rate_pct", t->error_rate_pct}, {"latency_p50_ms", t->latency_p50_ms},
+                 {"latency_p95_ms", t->latency_p95_ms}, {"latency_p99_ms", t->latency_p99_ms},
+                 {"slo_violation_minutes", t->slo_violation_minutes},
+                 {"cost_share", t->demand_share}, {"cost", t->cost}};
+        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+            fprintf(out, ", \"%s\": ", f[i].key);
+            json_number(out, f[i].v);
+        }
+        fprintf(out, ", \"slo_met\": %s}", t->slo_met ? "true" : "false");
+    }
+    fputs("\n      ]\n", out);
+}
+
 void hr_report_print_json(const hr_report *rep, FILE *out)
 {
     fputs("{\n  \"scenario\": ", out);
@@ -299,7 +387,9 @@ void hr_report_print_json(const hr_report *rep, FILE *out)
         json_key_number(out, "spot_interruptions", p->spot_interruptions, false);
         json_key_number(out, "launch_failures", p->launch_failures, false);
         json_key_number(out, "quota_refusals", p->quota_refusals, false);
-        json_key_number(out, "outage_losses", p->outage_losses, true);
+        json_key_number(out, "outage_losses", p->outage_losses, p->n_tenants == 0);
+        if (p->n_tenants > 0)
+            print_json_tenants(out, p);
         fputs("    }", out);
     }
     fputs(rep->n_policies ? "\n  ]\n}\n" : "]\n}\n", out);
@@ -373,6 +463,39 @@ static const hr_policy_summary *best_policy(const hr_report *rep)
     return best;
 }
 
+/* Under the comparison, one line per policy and tenant: what each tenant
+ * met under each policy, and its share of the cost. */
+static void print_tenant_table(const hr_report *rep, FILE *out)
+{
+    size_t name_w = strlen("policy"), tenant_w = strlen("tenant");
+    bool any = false;
+    for (size_t i = 0; i < rep->n_policies; i++) {
+        const hr_policy_summary *p = &rep->policies[i];
+        any = any || p->n_tenants > 0;
+        if (strlen(p->name) > name_w)
+            name_w = strlen(p->name);
+        for (size_t k = 0; k < p->n_tenants; k++)
+            if (p->tenants[k].name && strlen(p->tenants[k].name) > tenant_w)
+                tenant_w = strlen(p->tenants[k].name);
+    }
+    if (!any)
+        return;
+    fprintf(out, "\n%-*s  %-*s  %12s  %7s  %7s  %6s  %12s  %-6s  %8s\n", (int)name_w, "policy",
+            (int)tenant_w, "tenant", "requests", "p95 ms", "p99 ms", "err %", "SLO viol min",
+            "SLO", "cost");
+    for (size_t i = 0; i < rep->n_policies; i++) {
+        const hr_policy_summary *p = &rep->policies[i];
+        for (size_t k = 0; k < p->n_tenants; k++) {
+            const hr_tenant_summary *t = &p->tenants[k];
+            fprintf(out, "%-*s  %-*s  %12llu  %7.1f  %7.1f  %6.3f  %12.1f  %-6s  %8.2f\n",
+                    (int)name_w, p->name, (int)tenant_w, t->name ? t->name : "",
+                    (unsigned long long)t->requests, t->latency_p95_ms, t->latency_p99_ms,
+                    t->error_rate_pct, t->slo_violation_minutes, t->slo_met ? "met" : "MISSED",
+                    t->cost);
+        }
+    }
+}
+
 void hr_report_print_table(const hr_report *rep, FILE *out)
 {
     if (rep->n_policies == 0) {
@@ -415,4 +538,5 @@ void hr_report_print_table(const hr_report *rep, FILE *out)
         fprintf(out, "best: %s (cheapest policy that meets the SLO in every run)\n", best->name);
     else
         fprintf(out, "best: none; no policy meets the SLO in every run\n");
+    print_tenant_table(rep, out);
 }

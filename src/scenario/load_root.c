@@ -155,9 +155,10 @@ static int parse_root(loader *L, yaml_node_t *root, void *arg)
         return ld_missing(L, root, "", "fleet");
     if ((rc = ld_parse_fleet(L, sub)) ||
         (rc = parse_metrics(L, ld_get(L, root, "metrics", NULL))) ||
-        (rc = parse_slo(L, ld_get(L, root, "slo", NULL))) || (rc = ld_parse_policies(L, root)))
+        (rc = parse_slo(L, ld_get(L, root, "slo", NULL))))
         return rc;
-    return HR_OK;
+    ld_finish_tenants(L);
+    return ld_parse_policies(L, root);
 }
 
 /* ---- the public entry points --------------------------------------------- */
@@ -258,6 +259,15 @@ void hr_scenario_free(hr_scenario *sc)
     free(sc->workload.classes);
     free(sc->fleet.instance_type);
     free(sc->fleet.outages);
+    for (size_t i = 0; i < sc->n_tenants; i++) {
+        hr_tenant *t = &sc->tenants[i];
+        free(t->name);
+        free(t->tier);
+        for (size_t c = 0; c < t->n_classes; c++)
+            free(t->classes[c].name);
+        free(t->classes);
+    }
+    free(sc->tenants);
     for (size_t i = 0; i < sc->n_policies; i++) {
         hr_policy_config *p = &sc->policies[i];
         free(p->name);

@@ -11,8 +11,7 @@
 static const keyspec traffic_keys[] = {
     {"base_rps", NULL}, {"diurnal", NULL}, {"weekly", NULL}, {"start_day", NULL},
     {"growth", NULL}, {"noise", NULL}, {"events", NULL},
-    {"tenants", "tenants are not available yet"},
-    {"replay", NULL}, {NULL, NULL}
+    {"tenants", NULL}, {"replay", NULL}, {NULL, NULL}
 };
 
 static const keyspec weekly_keys[] = {
@@ -32,6 +31,14 @@ static const keyspec noise_keys[] = {{"sigma", NULL}, {"correlation", NULL}, {NU
 static const keyspec event_keys[] = {
     {"name", NULL}, {"start", NULL}, {"duration", NULL}, {"multiplier", NULL}, {"ramp", NULL},
     {"shape", NULL}, {"decay", NULL}, {"every", NULL}, {"at", NULL}, {NULL, NULL}
+};
+
+static const keyspec tenant_keys[] = {
+    {"name", NULL}, {"tier", NULL}, {"onboard", NULL}, {"ramp", NULL}, {"base_rps", NULL},
+    {"classes", NULL}, {"slo", NULL}, {NULL, NULL}
+};
+static const keyspec tenant_slo_keys[] = {
+    {"latency_p95", NULL}, {"latency_p99", NULL}, {"error_rate", NULL}, {NULL, NULL}
 };
 
 /* every: which days a recurring event fires (a day name, or a list of them). */
@@ -401,6 +408,107 @@ static int parse_growth(loader *L, const yaml_node_t *n, hr_traffic_config *t)
     return HR_OK;
 }
 
+/* Unset marks in a tenant's SLO until ld_finish_tenants fills them in. */
+#define TENANT_SLO_UNSET (-2.0)
+
+static int parse_tenant(loader *L, const yaml_node_t *n, size_t i, hr_tenant *t)
+{
+    char path[KEYPATH_MAX], kp[KEYPATH_MAX];
+    int rc;
+    ld_join_index(path, "traffic.tenants", i, NULL);
+    if ((rc = ld_expect_map(L, n, path, "{name: acme, onboard: 2d, base_rps: 300, ramp: 1d}")))
+        return rc;
+    yaml_node_t *name = ld_get(L, n, "name", NULL);
+    if (name != NULL && ld_is_scalar(name))
+        ld_join_index(path, "traffic.tenants", i, ld_sval(name));
+    if ((rc = ld_check_keys(L, n, path, tenant_keys)) ||
+        (rc = ld_f_string(L, n, path, "name", true, NULL, &t->name)) ||
+        (rc = ld_check_name(L, n, path, "name", t->name)) ||
+        (rc = ld_f_string(L, n, path, "tier", false, "", &t->tier)) ||
+        (rc = ld_f_duration(L, n, path, "onboard", false, 0, false, &t->onboard_s)) ||
+        (rc = ld_f_duration(L, n, path, "ramp", false, 0, false, &t->ramp_s)) ||
+        (rc = ld_f_number(L, n, path, "base_rps", true, 0, 0, true, 1e9, false, &t->base_rps)))
+        return rc;
+    yaml_node_t *classes = ld_get(L, n, "classes", NULL);
+    ld_join(kp, path, "classes");
+    if (classes != NULL && (rc = ld_parse_classes(L, classes, kp, &t->classes, &t->n_classes)))
+        return rc;
+    t->slo.latency_p95_s = t->slo.latency_p99_s = t->slo.error_rate_pct = TENANT_SLO_UNSET;
+    yaml_node_t *slo = ld_get(L, n, "slo", NULL);
+    if (slo != NULL) {
+        ld_join(kp, path, "slo");
+        if ((rc = ld_expect_map(L, slo, kp, "{latency_p95: 200ms}")) ||
+            (rc = ld_check_keys(L, slo, kp, tenant_slo_keys)) ||
+            (rc = ld_f_duration(L, slo, kp, "latency_p95", false, TENANT_SLO_UNSET, true,
+                                &t->slo.latency_p95_s)) ||
+            (rc = ld_f_duration(L, slo, kp, "latency_p99", false, TENANT_SLO_UNSET, true,
+                                &t->slo.latency_p99_s)) ||
+            (rc = ld_f_number(L, slo, kp, "error_rate", false, TENANT_SLO_UNSET, 0, false, 100,
+                              false, &t->slo.error_rate_pct)))
+            return rc;
+    }
+    if (t->onboard_s >= L->sc->duration_s) {
+        char e[32], d[32];
+        ld_fmt_dur(t->onboard_s, e, sizeof e);
+        ld_fmt_dur(L->sc->duration_s, d, sizeof d);
+        return ld_warn(L, n, path, "onboards at %s, at or after the end of the run (%s): it sends nothing",
+                       e, d);
+    }
+    return HR_OK;
+}
+
+int ld_parse_tenants(loader *L, const yaml_node_t *n)
+{
+    char g[64];
+    hr_scenario *sc = L->sc;
+    if (n->type != YAML_SEQUENCE_NODE)
+        return ld_fail(L, n, HR_EINVAL, "traffic.tenants",
+                       "expected a list like [{name: acme, onboard: 2d, base_rps: 300}], got %s",
+                       ld_got(n, g, sizeof g));
+    size_t count = ld_seq_len(n);
+    if (count == 0)
+        return HR_OK;
+    if (count > HR_MAX_TENANTS)
+        return ld_fail(L, n, HR_EINVAL, "traffic.tenants", "at most %d tenants, got %zu",
+                       HR_MAX_TENANTS, count);
+    if ((sc->tenants = calloc(count, sizeof *sc->tenants)) == NULL)
+        return ld_nomem(L);
+    for (size_t i = 0; i < count; i++) {
+        sc->n_tenants = i + 1; /* counts the entries to free */
+        const yaml_node_t *item = ld_seq_item(L, n, i);
+        int rc = parse_tenant(L, item, i, &sc->tenants[i]);
+        if (rc != HR_OK)
+            return rc;
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(sc->tenants[j].name, sc->tenants[i].name) == 0) {
+                char path[KEYPATH_MAX], kp[KEYPATH_MAX];
+                ld_join_index(path, "traffic.tenants", i, sc->tenants[i].name);
+                ld_join(kp, path, "name");
+                return ld_fail(L, ld_get(L, item, "name", NULL), HR_EINVAL, kp,
+                               "duplicate tenant name; traffic.tenants[%zu] is already called %s",
+                               j, sc->tenants[i].name);
+            }
+        }
+    }
+    return HR_OK;
+}
+
+void ld_finish_tenants(loader *L)
+{
+    const hr_slo_config *s = &L->sc->slo;
+    for (size_t i = 0; i < L->sc->n_tenants; i++) {
+        hr_slo_config *t = &L->sc->tenants[i].slo;
+        if (t->latency_p95_s == TENANT_SLO_UNSET)
+            t->latency_p95_s = s->latency_p95_s;
+        if (t->latency_p99_s == TENANT_SLO_UNSET)
+            t->latency_p99_s = s->latency_p99_s;
+        if (t->error_rate_pct == TENANT_SLO_UNSET)
+            t->error_rate_pct = s->error_rate_pct;
+        t->window_s = s->window_s;
+        t->objective_pct = s->objective_pct;
+    }
+}
+
 int ld_parse_traffic(loader *L, const yaml_node_t *n)
 {
     hr_traffic_config *t = &L->sc->traffic;
@@ -462,6 +570,8 @@ int ld_parse_traffic(loader *L, const yaml_node_t *n)
             return rc;
     }
     if ((sub = ld_get(L, n, "events", NULL)) && (rc = parse_events(L, sub, t)))
+        return rc;
+    if ((sub = ld_get(L, n, "tenants", NULL)) && (rc = ld_parse_tenants(L, sub)))
         return rc;
     return HR_OK;
 }

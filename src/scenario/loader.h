@@ -198,6 +198,14 @@ int ld_parse_traffic(loader *L, const yaml_node_t *n);
  * L->sc->traffic.replay; needs the scenario's duration. */
 int ld_parse_replay(loader *L, const yaml_node_t *n, const char *path);
 int ld_parse_workload(loader *L, const yaml_node_t *n);
+/* A list of request classes at path (shares summing to 1, names unique)
+ * into *out (calloc'd, *n_out entries to free even on failure). */
+int ld_parse_classes(loader *L, const yaml_node_t *classes, const char *path,
+                     hr_request_class **out, size_t *n_out);
+/* traffic.tenants (load_traffic.c), and once the slo is read, the tenants'
+ * SLOs completed from it. */
+int ld_parse_tenants(loader *L, const yaml_node_t *n);
+void ld_finish_tenants(loader *L);
 int ld_parse_fleet(loader *L, const yaml_node_t *n);
 int ld_parse_policies(loader *L, const yaml_node_t *root);
 /* One policy mapping as the only policy of L->sc (a policy file of its own). */

@@ -24,6 +24,7 @@ struct hr_store {
     sqlite3_stmt *insert_run;
     sqlite3_stmt *insert_sample;
     sqlite3_stmt *insert_decision;
+    sqlite3_stmt *insert_tenant;
 };
 
 /* migrations[i] brings a database from user_version i to i + 1. Steps are
@@ -136,7 +137,23 @@ static const char *const migrations[] = {
     "ALTER TABLE runs ADD COLUMN launch_failures INTEGER;"
     "ALTER TABLE runs ADD COLUMN quota_refusals INTEGER;"
     "ALTER TABLE runs ADD COLUMN outage_losses INTEGER;"
-    "ALTER TABLE series ADD COLUMN failed INTEGER;",
+    "ALTER TABLE series ADD COLUMN failed INTEGER;"
+    "CREATE TABLE run_tenants ("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  tenant TEXT NOT NULL,"
+    "  requests INTEGER NOT NULL,"
+    "  completed INTEGER NOT NULL,"
+    "  errors INTEGER NOT NULL,"
+    "  error_rate_pct REAL,"
+    "  latency_p50_ms REAL,"
+    "  latency_p95_ms REAL,"
+    "  latency_p99_ms REAL,"
+    "  slo_violation_minutes REAL,"
+    "  slo_met INTEGER NOT NULL CHECK (slo_met IN (0, 1)),"
+    "  cost_share REAL,"
+    "  cost REAL,"
+    "  PRIMARY KEY (run_id, tenant)"
+    ") WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == HR_STORE_SCHEMA_VERSION,
@@ -162,6 +179,11 @@ static const char insert_sample_sql[] =
     " cpu_pct, queue_depth, desired, pending, warming, in_service, draining, cost_per_hour,"
     " failed)"
     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+static const char insert_tenant_sql[] =
+    "INSERT INTO run_tenants (run_id, tenant, requests, completed, errors, error_rate_pct,"
+    " latency_p50_ms, latency_p95_ms, latency_p99_ms, slo_violation_minutes, slo_met,"
+    " cost_share, cost) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static const char insert_decision_sql[] =
     "INSERT INTO decisions (run_id, seq, time_s, current, proposed, desired, metric, reason)"
@@ -372,6 +394,8 @@ int hr_store_open(const char *path, hr_store **out, hr_error *err)
         rc = prepare(st, insert_sample_sql, &st->insert_sample, err);
     if (!rc)
         rc = prepare(st, insert_decision_sql, &st->insert_decision, err);
+    if (!rc)
+        rc = prepare(st, insert_tenant_sql, &st->insert_tenant, err);
     if (rc)
         goto fail;
     *out = st;
@@ -388,6 +412,7 @@ void hr_store_close(hr_store *st)
     sqlite3_finalize(st->insert_run);
     sqlite3_finalize(st->insert_sample);
     sqlite3_finalize(st->insert_decision);
+    sqlite3_finalize(st->insert_tenant);
     /* All statements are finalized, so close cannot be refused as busy. */
     sqlite3_close(st->db);
     free(st->path);
@@ -645,6 +670,32 @@ static int bind_decision(sqlite3_stmt *s, int64_t run_id, size_t seq,
     return rc;
 }
 
+static int bind_tenant(sqlite3_stmt *s, int64_t run_id, const hr_tenant_summary *t)
+{
+    int i = 1, rc = SQLITE_OK;
+#define BIND(call)                                                                             \
+    do {                                                                                       \
+        if (rc == SQLITE_OK)                                                                   \
+            rc = (call);                                                                       \
+        i++;                                                                                   \
+    } while (0)
+    BIND(sqlite3_bind_int64(s, i, run_id));
+    BIND(bind_text(s, i, t->name));
+    BIND(bind_u64(s, i, t->requests));
+    BIND(bind_u64(s, i, t->completed));
+    BIND(bind_u64(s, i, t->errors));
+    BIND(bind_real(s, i, t->error_rate_pct));
+    BIND(bind_real(s, i, t->latency_p50_ms));
+    BIND(bind_real(s, i, t->latency_p95_ms));
+    BIND(bind_real(s, i, t->latency_p99_ms));
+    BIND(bind_real(s, i, t->slo_violation_minutes));
+    BIND(sqlite3_bind_int(s, i, t->slo_met ? 1 : 0));
+    BIND(bind_real(s, i, t->demand_share));
+    BIND(bind_real(s, i, t->cost));
+#undef BIND
+    return rc;
+}
+
 /* Execute a prepared INSERT that was just bound, and make it ready for the
  * next row. */
 static int step_insert(sqlite3_stmt *s)
@@ -694,6 +745,15 @@ int hr_store_write_run(hr_store *st, int64_t batch_id, const hr_scenario *sc,
             step_insert(st->insert_decision) != SQLITE_OK) {
             snprintf(doing, sizeof doing,
                      "cannot store decision %zu of run %s replication %u", k, run->policy,
+                     (unsigned)run->replication);
+            goto fail;
+        }
+    }
+    for (size_t k = 0; k < run->n_tenants; k++) {
+        if (bind_tenant(st->insert_tenant, id, &run->tenants[k]) != SQLITE_OK ||
+            step_insert(st->insert_tenant) != SQLITE_OK) {
+            snprintf(doing, sizeof doing, "cannot store tenant %s of run %s replication %u",
+                     run->tenants[k].name ? run->tenants[k].name : "?", run->policy,
                      (unsigned)run->replication);
             goto fail;
         }

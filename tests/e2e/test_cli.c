@@ -349,6 +349,30 @@ static void test_purchase_options_reach_the_database(void **state)
     cli_free(&r);
 }
 
+static void test_tenants_reach_the_table_json_and_database(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s/scenarios/tenant_onboarding.yaml --duration 1h --policy cpu-60 "
+                       "--db tenants.db",
+                       HR_SOURCE_DIR);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "tenant"));
+    assert_non_null(strstr(r.out, "globex"));
+    cli_free(&r);
+    r = cli("run %s/scenarios/tenant_onboarding.yaml --duration 1h --policy cpu-60 --json "
+            "--db tenants.db",
+            HR_SOURCE_DIR);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"tenants\": ["));
+    assert_non_null(strstr(r.out, "{\"name\": \"acme\", \"requests\": 0,"));
+    cli_free(&r);
+    char db[512];
+    snprintf(db, sizeof db, "%s/tenants.db", tmpdir);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM run_tenants"), 4);
+    assert_true(count_rows(db, "SELECT requests FROM run_tenants WHERE tenant = 'globex' LIMIT 1") > 0);
+}
+
 static void test_curve_prints_the_knee_and_draws_it(void **state)
 {
     (void)state;
@@ -457,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_run_bundled_k8s_checkout),
         cmocka_unit_test(test_every_bundled_scenario_runs_in_a_short_form),
         cmocka_unit_test(test_purchase_options_reach_the_database),
+        cmocka_unit_test(test_tenants_reach_the_table_json_and_database),
         cmocka_unit_test(test_curve_prints_the_knee_and_draws_it),
         cmocka_unit_test(test_help_is_the_same_both_ways),
         cmocka_unit_test(test_bad_usage_exits_2),

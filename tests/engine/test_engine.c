@@ -431,6 +431,61 @@ static void test_slow_boots_stretch_the_boot(void **state)
     hr_run_result_free(&slow);
 }
 
+/* Two tenants on top of a base stream: one from the start with its own,
+ * slower class and an SLO it cannot meet, one onboarding at 1 h over a
+ * 30-minute ramp. */
+static const char *tenant_yaml =
+    "scenario: tenants\n"
+    "duration: 3h\n"
+    "tick: 10s\n"
+    "seed: 21\n"
+    "traffic:\n"
+    "  base_rps: 20\n"
+    "  tenants:\n"
+    "    - {name: acme, base_rps: 10, classes: [{name: report, share: 1, service: {dist: exponential, mean: 400ms}}],\n"
+    "       slo: {latency_p95: 50ms}}\n"
+    "    - {name: globex, tier: small, onboard: 1h, ramp: 30m, base_rps: 30}\n"
+    "workload:\n"
+    "  classes: [{name: api, share: 1, service: {dist: exponential, mean: 50ms}}]\n"
+    "fleet:\n"
+    "  instance: {concurrency: 8, price_per_hour: 0.1}\n"
+    "  max: 10\n"
+    "slo: {latency_p95: 2s, error_rate: 1}\n"
+    "policies:\n"
+    "  - {name: s, kind: static, instances: 4}\n";
+
+static void test_tenants_add_up_to_the_total_with_their_own_slo(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load(tenant_yaml, &sc);
+    hr_run_result r;
+    run(&sc, 0, 0, &r);
+    assert_int_equal(r.n_tenants, 2);
+    const hr_tenant_summary *acme = &r.tenants[0], *globex = &r.tenants[1];
+    assert_string_equal(acme->name, "acme");
+    /* acme 10/s for 3 h; globex 0 for 1 h, a 30-minute ramp, then 30/s */
+    double want_acme = 10.0 * 3 * 3600, want_globex = 30.0 * (0.25 * 3600 + 1.5 * 3600);
+    assert_true(fabs((double)acme->requests - want_acme) < 4 * sqrt(want_acme));
+    assert_true(fabs((double)globex->requests - want_globex) < 4 * sqrt(want_globex));
+    double base = 20.0 * 3 * 3600;
+    double total = (double)r.summary.requests;
+    assert_true(fabs(total - base - want_acme - want_globex) < 4 * sqrt(total));
+    /* acme's 400 ms reports: its p95 is that of its own class (~1.2 s),
+     * which breaks its 50 ms SLO but not the scenario's 2 s */
+    assert_true(acme->latency_p95_ms > 900 && acme->latency_p95_ms < 1500);
+    assert_false(acme->slo_met);
+    assert_true(globex->slo_met);
+    assert_true(r.summary.slo_met);
+    /* cost shares follow the service demand: acme's 10/s x 400 ms is more
+     * than globex's ~25/s x 50 ms */
+    assert_true(acme->demand_share > globex->demand_share);
+    assert_true(acme->demand_share + globex->demand_share < 1);
+    assert_true(fabs(acme->cost - r.summary.cost * acme->demand_share) < 1e-9);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
 static void test_static_fleet_is_billed_for_every_hour(void **state)
 {
     (void)state;
@@ -725,6 +780,7 @@ int main(void)
         cmocka_unit_test(test_zone_outage_removes_that_zones_share),
         cmocka_unit_test(test_provisioning_failures_and_quota_are_retried_and_logged),
         cmocka_unit_test(test_slow_boots_stretch_the_boot),
+        cmocka_unit_test(test_tenants_add_up_to_the_total_with_their_own_slo),
         cmocka_unit_test(test_fleet_totals_and_memory_reach_the_policies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -290,7 +290,7 @@ static void test_replay_volume_is_the_trace_integral_times_scale(void **state)
     hr_traffic_config c = replayed(HR_REPLAY_STEP);
     c.replay.scale = 2.5;
     double integral = 10 * 60 + 0 * 60 + 30 * 60 + 20 * 60;
-    assert_close(hr_traffic_expected_requests(&c, 240), 2.5 * integral, 2.5 * 30 * 0.5 * 2);
+    assert_close(hr_traffic_expected_requests(&c, NULL, 0, 240), 2.5 * integral, 2.5 * 30 * 0.5 * 2);
 }
 
 static void test_growth_linear_logistic_and_steps(void **state)
@@ -375,17 +375,17 @@ static void test_expected_requests_integrates_the_rate(void **state)
 {
     (void)state;
     hr_traffic_config c = flat(10);
-    assert_close(hr_traffic_expected_requests(&c, HOUR), 36000, 1e-6);
+    assert_close(hr_traffic_expected_requests(&c, NULL, 0, HOUR), 36000, 1e-6);
     /* a x3 plateau of 1 h with 10-minute ramps adds (3 - 1) x 10/s over an
      * effective 3000 s (two ramps of 600 s at half height, 2400 s held) */
     hr_traffic_event e = {.name = "p", .shape = HR_EVENT_PLATEAU, .start_s = HOUR, .duration_s = HOUR,
                           .multiplier = 3, .ramp_s = 600};
     c.events = &e;
     c.n_events = 1;
-    assert_close(hr_traffic_expected_requests(&c, 3 * HOUR), 3 * 36000 + 2 * 10 * 3000, 1e-6);
+    assert_close(hr_traffic_expected_requests(&c, NULL, 0, 3 * HOUR), 3 * 36000 + 2 * 10 * 3000, 1e-6);
     /* noise has mean 1: it does not change the expectation */
     c.noise_sigma = 0.5;
-    assert_close(hr_traffic_expected_requests(&c, 3 * HOUR), 3 * 36000 + 2 * 10 * 3000, 1e-6);
+    assert_close(hr_traffic_expected_requests(&c, NULL, 0, 3 * HOUR), 3 * 36000 + 2 * 10 * 3000, 1e-6);
 }
 
 int main(void)
