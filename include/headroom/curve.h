@@ -44,6 +44,13 @@ typedef struct hr_curve_spec {
     uint64_t seed;
 } hr_curve_spec;
 
+/* One steady-state point: `instances` warm, never-failing instances of the
+ * scenario behind flat Poisson traffic at rps for duration_s (no tenants,
+ * profiles, events, noise, spot or faults), judged against the scenario's
+ * SLO. HR_ENOMEM, or an engine error. */
+int hr_curve_steady(const hr_scenario *sc, int instances, double rps, double duration_s,
+                    uint64_t seed, hr_curve_point *p, hr_error *err);
+
 /* concurrency / the classes' mean service demand, the load at which an
  * instance's workers would be busy all the time. */
 double hr_curve_nominal_rps(const hr_scenario *sc);

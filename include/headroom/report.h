@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "headroom/curve.h"
+#include "headroom/plan.h"
 #include "headroom/error.h"
 #include "headroom/results.h"
 #include "headroom/scenario.h"
@@ -81,5 +82,11 @@ int hr_report_chart(const hr_report *rep, const char *png_path, hr_error *err);
  * fails. */
 int hr_report_curve_chart(const hr_scenario *sc, const hr_curve *c, const char *png_path,
                           hr_error *err);
+
+/* Render a capacity plan (months[0..n)) of scenario `name` under `growth`
+ * as a PNG: peak load and instances, and monthly cost on demand against the
+ * cheapest mix. HR_EIO when gnuplot is missing or fails. */
+int hr_report_plan_chart(const char *name, const char *growth, const hr_plan_month *months,
+                         size_t n, const char *png_path, hr_error *err);
 
 #endif

@@ -422,6 +422,12 @@ int hr_scenario_load_string(const char *path, const char *text, size_t len,
  * name anything simulated. Errors as hr_scenario_load. */
 int hr_scenario_load_policy_file(const char *path, hr_scenario *sc, hr_error *err);
 
+/* Read a trace CSV (time_s,requests_per_s, the format of traffic.replay)
+ * on its own into *out (scale and speed 1, start 0). HR_EIO, or HR_EINVAL
+ * with "PATH:LINE: what is wrong"; free with hr_trace_free. */
+int hr_trace_load(const char *path, hr_replay_config *out, hr_error *err);
+void hr_trace_free(hr_replay_config *t);
+
 /* Free everything a loaded scenario owns and zero it. Safe on a zeroed
  * scenario. */
 void hr_scenario_free(hr_scenario *sc);

@@ -18,11 +18,13 @@ int hr_cli_run(int argc, char **argv);
 int hr_cli_validate(int argc, char **argv);
 int hr_cli_decide(int argc, char **argv);
 int hr_cli_curve(int argc, char **argv);
+int hr_cli_plan(int argc, char **argv);
 
 extern const char hr_cli_run_help[];
 extern const char hr_cli_validate_help[];
 extern const char hr_cli_decide_help[];
 extern const char hr_cli_curve_help[];
+extern const char hr_cli_plan_help[];
 
 /* True when argv holds -h or --help. */
 int hr_cli_wants_help(int argc, char **argv);

@@ -20,6 +20,7 @@ static const char main_help[] =
     "  validate FILE...   check scenario files without running them\n"
     "  decide             dry-run one policy (an HPA manifest) on recorded metrics\n"
     "  curve SCENARIO     load-test curve of one instance and its knee\n"
+    "  plan SCENARIO      capacity plan month by month under a growth projection\n"
     "  help [COMMAND]     show this text, or a command's\n"
     "  version            print the version\n"
     "\n"
@@ -31,6 +32,7 @@ static const hr_command commands[] = {
     {"validate", "check scenario files", hr_cli_validate_help, hr_cli_validate},
     {"decide", "dry-run a policy over observations", hr_cli_decide_help, hr_cli_decide},
     {"curve", "load-test curve of one instance", hr_cli_curve_help, hr_cli_curve},
+    {"plan", "capacity plan under growth", hr_cli_plan_help, hr_cli_plan},
 };
 
 static const hr_command *find_command(const char *name)

@@ -35,25 +35,30 @@ static void judge(const hr_slo_config *slo, hr_curve_point *p)
     p->slo_ok = p->why[0] == '\0';
 }
 
-/* One step: the scenario with a single instance and flat traffic at rps. */
-static int run_step(const hr_curve_spec *spec, double rps, hr_curve_point *p, hr_error *err)
+int hr_curve_steady(const hr_scenario *sc, int instances, double rps, double duration_s,
+                    uint64_t seed, hr_curve_point *p, hr_error *err)
 {
-    const hr_scenario *sc = spec->scenario;
     hr_scenario one = *sc;
-    one.duration_s = spec->step_s;
+    one.duration_s = duration_s;
+    one.tenants = NULL;
+    one.n_tenants = 0;
     one.traffic = (hr_traffic_config){.base_rps = rps};
     for (int h = 0; h < 24; h++)
         one.traffic.diurnal[h] = 1;
     for (int d = 0; d < 7; d++)
         one.traffic.weekly[d] = 1;
-    one.fleet.min = one.fleet.initial = one.fleet.max = 1;
+    one.fleet.min = one.fleet.initial = one.fleet.max = instances;
     one.fleet.mtbf_s = 0;
-    hr_policy_config fixed = {.name = (char *)"one-instance", .kind = HR_POLICY_STATIC,
-                              .instances = 1};
+    one.fleet.n_outages = 0;
+    one.fleet.launch_failure = 0;
+    one.fleet.spot_share = 0;
+    one.fleet.reserved_count = 0;
+    hr_policy_config fixed = {.name = (char *)"steady", .kind = HR_POLICY_STATIC,
+                              .instances = instances};
     one.policies = &fixed;
     one.n_policies = 1;
 
-    hr_run_spec run = {.scenario = &one, .policy_index = 0, .seed = spec->seed};
+    hr_run_spec run = {.scenario = &one, .policy_index = 0, .seed = seed};
     hr_run_result r;
     int rc = hr_engine_run(&run, &r, err);
     if (rc != HR_OK)
@@ -64,7 +69,7 @@ static int run_step(const hr_curve_spec *spec, double rps, hr_curve_point *p, hr
         cpu += r.series[i].cpu_pct;
     *p = (hr_curve_point){
         .offered_rps = rps,
-        .throughput_rps = (double)s->completed / spec->step_s,
+        .throughput_rps = (double)s->completed / duration_s,
         .latency_p50_ms = s->latency_p50_ms,
         .latency_p95_ms = s->latency_p95_ms,
         .latency_p99_ms = s->latency_p99_ms,
@@ -99,7 +104,8 @@ int hr_curve_run(const hr_curve_spec *spec, hr_curve *out, hr_error *err)
     bool broken = false;
     for (int k = 1; k <= spec->steps; k++) {
         hr_curve_point *p = &out->points[out->n];
-        int rc = run_step(spec, max_rps * k / spec->steps, p, err);
+        int rc = hr_curve_steady(sc, 1, max_rps * k / spec->steps, spec->step_s, spec->seed, p,
+                                 err);
         if (rc != HR_OK) {
             hr_curve_free(out);
             return rc;

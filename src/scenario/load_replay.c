@@ -146,6 +146,32 @@ static char *resolve(const char *scenario, const char *file)
     return out;
 }
 
+int hr_trace_load(const char *path, hr_replay_config *out, hr_error *err)
+{
+    *out = (hr_replay_config){.scale = 1, .speed = 1};
+    char *text;
+    size_t len;
+    int rc = ld_read_file(path, "trace", &text, &len, err);
+    if (rc != HR_OK)
+        return rc;
+    if ((out->file = strdup(path)) == NULL)
+        rc = hr_error_set(err, HR_ENOMEM, "%s: out of memory reading the trace", path);
+    else
+        rc = parse_csv(path, text, len, out, err);
+    free(text);
+    if (rc != HR_OK)
+        hr_trace_free(out);
+    return rc;
+}
+
+void hr_trace_free(hr_replay_config *t)
+{
+    free(t->file);
+    free(t->time_s);
+    free(t->rate);
+    *t = (hr_replay_config){0};
+}
+
 int ld_parse_replay(loader *L, const yaml_node_t *n, const char *path)
 {
     hr_replay_config *r = &L->sc->traffic.replay;

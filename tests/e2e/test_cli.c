@@ -405,6 +405,43 @@ static void test_curve_prints_the_knee_and_draws_it(void **state)
     cli_free(&r);
 }
 
+static void test_plan_projects_months_and_draws_them(void **state)
+{
+    (void)state;
+    cli_result r = cli("plan %s/scenarios/spot_heavy.yaml --months 2 --test-duration 5m "
+                       "--chart plan.png",
+                       HR_SOURCE_DIR);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "month  growth"));
+    assert_non_null(strstr(r.out, "    2   1.56x"));
+    char png[512];
+    snprintf(png, sizeof png, "%s/plan.png", tmpdir);
+    FILE *f = fopen(png, "rb");
+    assert_non_null(f);
+    fclose(f);
+    cli_free(&r);
+
+    r = cli("plan %s/scenarios/replay_twitter.yaml --months 1 --test-duration 5m --json "
+            "--growth fit:%s/scenarios/traces/twitter_volume_aapl.csv",
+            HR_SOURCE_DIR, HR_SOURCE_DIR);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "\"fit\": {\"days\": 55, \"best\": "));
+    assert_non_null(strstr(r.out, "\"r2_exponential\": "));
+    assert_non_null(strstr(r.out, "\"instances\": "));
+    cli_free(&r);
+
+    write_file("bad.csv", "time_s,requests_per_s\n0,1\n10,x\n");
+    r = cli("plan %s --growth fit:bad.csv", SMALL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "bad.csv:3: requests_per_s: expected a rate >= 0"));
+    cli_free(&r);
+    r = cli("plan %s --growth huge", SMALL);
+    assert_int_equal(r.status, 2);
+    cli_free(&r);
+}
+
 static void test_help_is_the_same_both_ways(void **state)
 {
     (void)state;
@@ -483,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_purchase_options_reach_the_database),
         cmocka_unit_test(test_tenants_reach_the_table_json_and_database),
         cmocka_unit_test(test_curve_prints_the_knee_and_draws_it),
+        cmocka_unit_test(test_plan_projects_months_and_draws_them),
         cmocka_unit_test(test_help_is_the_same_both_ways),
         cmocka_unit_test(test_bad_usage_exits_2),
         cmocka_unit_test(test_unwritable_database_exits_1),
