@@ -126,3 +126,15 @@ int ld_read_file(const char *path, const char *what, char **text, size_t *len, h
     *len = n;
     return HR_OK;
 }
+
+char *ld_relative_path(const char *from, const char *path)
+{
+    const char *slash = strrchr(from, '/');
+    size_t dir = path[0] == '/' || slash == NULL ? 0 : (size_t)(slash - from) + 1;
+    char *out = malloc(dir + strlen(path) + 1);
+    if (out != NULL) {
+        memcpy(out, from, dir);
+        strcpy(out + dir, path);
+    }
+    return out;
+}

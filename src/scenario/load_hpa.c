@@ -604,20 +604,6 @@ static int parse_manifest_documents(hpa_reader *R)
     return rc;
 }
 
-/* path relative to the directory of the file `from` (absolute paths as
- * they are); malloc'd. */
-static char *relative_to(const char *from, const char *path)
-{
-    const char *slash = strrchr(from, '/');
-    size_t dir = path[0] == '/' || slash == NULL ? 0 : (size_t)(slash - from) + 1;
-    char *out = malloc(dir + strlen(path) + 1);
-    if (out != NULL) {
-        memcpy(out, from, dir);
-        strcpy(out + dir, path);
-    }
-    return out;
-}
-
 static int read_manifest_file(hpa_reader *R, const char *file)
 {
     char *text;
@@ -679,7 +665,7 @@ int ld_parse_hpa(loader *L, const yaml_node_t *n, const char *path, hr_policy_co
     if (!ld_is_scalar(file))
         return ld_fail(L, file, HR_EINVAL, kp, "expected the path of a HorizontalPodAutoscaler manifest, got %s",
                        ld_got(file, g, sizeof g));
-    h->manifest = relative_to(L->file, ld_sval(file));
+    h->manifest = ld_relative_path(L->file, ld_sval(file));
     if (h->manifest == NULL)
         return ld_nomem(L);
     rc = read_manifest_file(&R, h->manifest);

@@ -133,19 +133,6 @@ static int parse_csv(const char *file, const char *text, size_t len, hr_replay_c
     return HR_OK;
 }
 
-/* file relative to the scenario's folder (absolute paths as they are). */
-static char *resolve(const char *scenario, const char *file)
-{
-    const char *slash = strrchr(scenario, '/');
-    size_t dir = file[0] == '/' || slash == NULL ? 0 : (size_t)(slash - scenario) + 1;
-    char *out = malloc(dir + strlen(file) + 1);
-    if (out != NULL) {
-        memcpy(out, scenario, dir);
-        strcpy(out + dir, file);
-    }
-    return out;
-}
-
 int hr_trace_load(const char *path, hr_replay_config *out, hr_error *err)
 {
     *out = (hr_replay_config){.scale = 1, .speed = 1};
@@ -194,7 +181,7 @@ int ld_parse_replay(loader *L, const yaml_node_t *n, const char *path)
     if (!ld_is_scalar(file))
         return ld_fail(L, file, HR_EINVAL, kp, "expected the path of a CSV trace, got %s",
                        ld_got(file, g, sizeof g));
-    if ((r->file = resolve(L->file, ld_sval(file))) == NULL)
+    if ((r->file = ld_relative_path(L->file, ld_sval(file))) == NULL)
         return ld_nomem(L);
 
     char *text;

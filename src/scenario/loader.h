@@ -80,6 +80,11 @@ int ld_read_file(const char *path, const char *what, char **text, size_t *len, h
 int ld_load_document(loader *L, const char *what, const char *empty_hint,
                      int (*walk)(loader *L, yaml_node_t *root, void *arg), void *arg);
 
+/* path as seen from the folder of the file `from` (an absolute path as it
+ * is): a manifest or a trace named in a scenario. malloc'd, NULL when out
+ * of memory. */
+char *ld_relative_path(const char *from, const char *path);
+
 /* The error for a libyaml parser that failed: "PATH:LINE:COL: YAML syntax
  * error: ..." (or out of memory). */
 int ld_syntax_error(loader *L, const yaml_parser_t *p);
