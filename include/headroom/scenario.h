@@ -204,6 +204,8 @@ typedef struct hr_slo_config {
     double error_rate_pct;  /* < 0 = not judged */
     double window_s;        /* compliance window, > 0 */
     double objective_pct;   /* share of the run's time in complying windows for slo_met */
+    int min_requests;       /* a window with fewer latencies (completed or timed out) is
+                               judged on errors only; 0 = every window */
 } hr_slo_config;
 
 /* Limits the controller applies; each has_* flag says whether it is set. */

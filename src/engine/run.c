@@ -220,6 +220,22 @@ static void cancel(sim *s, hr_event **ev)
     }
 }
 
+/* A timed-out request was slower than the timeout: it counts in every
+ * latency figure as censored there (a latency SLO below the timeout is
+ * broken by it, not left unjudged). */
+static void count_censored(sim *s, uint32_t tenant)
+{
+    double at = s->wl->timeout_s;
+    hr_histogram_add(s->all_latency, at);
+    hr_histogram_add(s->row.latency, at);
+    hr_histogram_add(s->period.latency, at);
+    hr_histogram_add(s->window.latency, at);
+    if (tenant > 0) {
+        hr_histogram_add(s->tenants[tenant - 1].latency, at);
+        hr_histogram_add(s->tenants[tenant - 1].window_latency, at);
+    }
+}
+
 static void count_error(sim *s, enum error_kind kind, uint32_t tenant)
 {
     hr_summary *sum = &s->out->summary;
@@ -227,6 +243,8 @@ static void count_error(sim *s, enum error_kind kind, uint32_t tenant)
         s->tenants[tenant - 1].errors++;
         s->tenants[tenant - 1].window_errors++;
     }
+    if (kind == ERR_TIMED_OUT)
+        count_censored(s, tenant);
     sum->errors++;
     if (kind == ERR_REJECTED)
         sum->rejected++;
@@ -1014,7 +1032,7 @@ static void emit_row(sim *s, double len_s)
     row->offered_rps = (double)s->row.arrivals / len_s;
     row->completed_rps = (double)s->row.completed / len_s;
     row->error_rps = (double)s->row.errors / len_s;
-    row->latency_p95_ms = s->row.completed ? 1000.0 * hr_histogram_quantile(s->row.latency, 0.95) : NAN;
+    row->latency_p95_ms = s->row.latency->count ? 1000.0 * hr_histogram_quantile(s->row.latency, 0.95) : NAN;
     row->cpu_pct = g->worker_area > 0 ? 100.0 * g->busy_area / g->worker_area : 0;
     row->queue_depth = g->instance_area > 0 ? g->queued_area / g->instance_area : 0;
     row->desired = s->desired;
@@ -1071,13 +1089,14 @@ static void close_period(sim *s)
     s->period_start_s = s->now;
 }
 
-/* Does a window with these counts break slo? A latency needs a completed
- * request to be judged, an error rate a finished one. */
+/* Does a window with these counts break slo? Latency is judged when the
+ * window holds at least slo.min_requests latencies (completed or timed out;
+ * and at least one), an error rate when a request finished. */
 static bool window_violated(const hr_slo_config *slo, uint64_t completed, uint64_t errors,
                             const hr_histogram *latency)
 {
     uint64_t finished = completed + errors;
-    if (completed > 0) {
+    if (latency->count > 0 && latency->count >= (uint64_t)slo->min_requests) {
         if (slo->latency_p95_s > 0 && hr_histogram_quantile(latency, 0.95) > slo->latency_p95_s)
             return true;
         if (slo->latency_p99_s > 0 && hr_histogram_quantile(latency, 0.99) > slo->latency_p99_s)
@@ -1410,7 +1429,7 @@ static void finish_tenants(sim *s, double minutes)
     for (size_t k = 0; k < s->n_tenants; k++) {
         const tenant_stats *ts = &s->tenants[k];
         hr_tenant_summary *t = &out->tenants[k];
-        bool done = ts->completed > 0;
+        bool done = ts->latency->count > 0;
         *t = (hr_tenant_summary){
             .name = s->sc->tenants[k].name,
             .requests = ts->requests,
@@ -1454,10 +1473,10 @@ static void finish(sim *s)
     sum->cost = s->cost;
     sum->cost_per_million_requests = sum->requests ? sum->cost / (double)sum->requests * 1e6 : 0;
     sum->error_rate_pct = sum->requests ? 100.0 * (double)sum->errors / (double)sum->requests : 0;
-    /* Without a completed (started) request there is no latency (wait) to
-     * report: NaN, which the store and the JSON write as null, rather than
-     * a 0 that would read as perfect. */
-    bool done = sum->completed > 0;
+    /* Without a completed or timed-out (started) request there is no latency
+     * (wait) to report: NaN, which the store and the JSON write as null,
+     * rather than a 0 that would read as perfect. */
+    bool done = s->all_latency->count > 0;
     sum->latency_p50_ms = done ? 1000.0 * hr_histogram_quantile(s->all_latency, 0.50) : NAN;
     sum->latency_p95_ms = done ? 1000.0 * hr_histogram_quantile(s->all_latency, 0.95) : NAN;
     sum->latency_p99_ms = done ? 1000.0 * hr_histogram_quantile(s->all_latency, 0.99) : NAN;

@@ -88,7 +88,7 @@ static int parse_header(loader *L, const yaml_node_t *root)
 static const keyspec metrics_keys[] = {{"period", NULL}, {"delay", NULL}, {NULL, NULL}};
 static const keyspec slo_keys[] = {
     {"latency_p95", NULL}, {"latency_p99", NULL}, {"error_rate", NULL}, {"window", NULL},
-    {"objective", NULL}, {NULL, NULL}
+    {"objective", NULL}, {"min_requests", NULL}, {NULL, NULL}
 };
 
 static int parse_metrics(loader *L, const yaml_node_t *n)
@@ -123,7 +123,8 @@ static int parse_slo(loader *L, const yaml_node_t *n)
                               &s->error_rate_pct)) ||
             (rc = ld_f_duration(L, n, "slo", "window", false, 300, true, &s->window_s)) ||
             (rc = ld_f_number(L, n, "slo", "objective", false, 99.9, 0, true, 100, false,
-                              &s->objective_pct)))
+                              &s->objective_pct)) ||
+            (rc = ld_f_int(L, n, "slo", "min_requests", false, 0, 0, 1000000000, &s->min_requests)))
             return rc;
     }
     return ld_check_tick_multiple(L, n, "slo", "window", s->window_s);

@@ -506,6 +506,7 @@ void ld_finish_tenants(loader *L)
             t->error_rate_pct = s->error_rate_pct;
         t->window_s = s->window_s;
         t->objective_pct = s->objective_pct;
+        t->min_requests = s->min_requests;
     }
 }
 

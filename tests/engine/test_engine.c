@@ -757,9 +757,74 @@ static void test_no_completed_request_means_no_latency(void **state)
     hr_scenario_free(&sc);
 }
 
+/* Every request times out and only a latency SLO is set: the timed-out
+ * requests count as censored at the timeout (slower than any SLO below
+ * it), so the SLO is broken rather than left unjudged. */
+static void test_timed_out_requests_break_a_latency_slo(void **state)
+{
+    (void)state;
+    const char *yaml =
+        "scenario: all-timeouts\n"
+        "duration: 10m\n"
+        "traffic: {base_rps: 5}\n"
+        "workload: {classes: [{name: a, share: 1, service: {dist: constant, mean: 5s}}], timeout: 1s}\n"
+        "fleet: {instance: {concurrency: 64, price_per_hour: 1}, max: 1}\n"
+        "slo: {latency_p95: 500ms}\n"
+        "policies: [{name: one, kind: static, instances: 1}]\n";
+    hr_scenario sc;
+    load(yaml, &sc);
+    hr_run_result r;
+    run(&sc, 0, 0, &r);
+    assert_int_equal(r.summary.completed, 0);
+    assert_true(r.summary.timed_out + 10 > r.summary.requests); /* all but those still in flight */
+    assert_true(fabs(r.summary.latency_p95_ms - 1000) < 10);
+    assert_true(r.summary.slo_violation_minutes == 10);
+    assert_false(r.summary.slo_met);
+    assert_true(fabs(r.series[100].latency_p95_ms - 1000) < 10);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
+/* A quiet window's few slow requests: with slo.min_requests the window is
+ * judged on errors only. 0.02 requests/s of 800 ms against a 500 ms p95:
+ * every window with a request breaks the SLO; with min_requests: 50, none
+ * is judged on latency. */
+static void test_min_requests_judges_quiet_windows_on_errors_only(void **state)
+{
+    (void)state;
+    char yaml[1024];
+    const char *fmt =
+        "scenario: quiet\n"
+        "duration: 2h\n"
+        "seed: 3\n"
+        "traffic: {base_rps: 0.02}\n"
+        "workload: {classes: [{name: a, share: 1, service: {dist: constant, mean: 800ms}}]}\n"
+        "fleet: {instance: {concurrency: 4, price_per_hour: 1}, max: 1}\n"
+        "slo: {latency_p95: 500ms%s}\n"
+        "policies: [{name: one, kind: static, instances: 1}]\n";
+    hr_scenario sc;
+    hr_run_result r;
+    snprintf(yaml, sizeof yaml, fmt, "");
+    load(yaml, &sc);
+    run(&sc, 0, 0, &r);
+    assert_true(r.summary.completed > 50);
+    assert_true(r.summary.slo_violation_minutes > 60);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+    snprintf(yaml, sizeof yaml, fmt, ", min_requests: 50");
+    load(yaml, &sc);
+    run(&sc, 0, 0, &r);
+    assert_true(r.summary.slo_violation_minutes == 0);
+    assert_true(r.summary.slo_met);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_timed_out_requests_break_a_latency_slo),
+        cmocka_unit_test(test_min_requests_judges_quiet_windows_on_errors_only),
         cmocka_unit_test(test_same_inputs_give_bit_identical_results),
         cmocka_unit_test(test_policies_of_a_replication_see_the_same_traffic),
         cmocka_unit_test(test_target_tracking_follows_a_spike_through_the_lifecycle),
