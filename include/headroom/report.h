@@ -43,6 +43,7 @@ typedef struct hr_policy_summary {
      * replication's. runs entries are used. */
     hr_summary *run_summaries;
     uint32_t *run_replications;
+    int64_t *run_ids;               /* the database's runs.id, 0 when not stored */
     hr_tenant_summary *run_tenants; /* runs x n_tenants, in run_summaries' order */
     size_t cap_runs;
 } hr_policy_summary;
@@ -50,6 +51,7 @@ typedef struct hr_policy_summary {
 typedef struct hr_report {
     const hr_scenario *scenario;  /* borrowed */
     int replications;
+    int64_t batch_id;             /* the database's batches.id, 0 when not stored */
     hr_policy_summary *policies;  /* in the order they were first added */
     size_t n_policies, cap_policies;
 } hr_report;
@@ -60,9 +62,12 @@ void hr_report_free(hr_report *rep);
 /* Fold one run into its policy's means (runs may come in any order; the
  * means do not depend on it). The report copies what it keeps (the summary,
  * and the series when run is its policy's lowest replication so far), so
- * run may be freed afterwards. HR_EINVAL when the policy's replication was
+ * run may be freed afterwards; run_id is its id in the database (0: none). HR_EINVAL when the policy's replication was
  * already added, HR_ENOMEM; the report is unchanged on failure. */
-int hr_report_add(hr_report *rep, const hr_run_result *run, hr_error *err);
+int hr_report_add(hr_report *rep, const hr_run_result *run, int64_t run_id, hr_error *err);
+
+/* The cheapest policy that met the SLO in every run, or NULL. */
+const hr_policy_summary *hr_report_recommended(const hr_report *rep);
 
 /* The comparison table, one row per policy, for people, then a line naming
  * the cheapest policy that met the SLO in every run (docs/results.md). */

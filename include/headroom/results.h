@@ -74,7 +74,8 @@ typedef struct hr_sample {
     double offered_rps;     /* arrivals / step */
     double completed_rps;
     double error_rps;
-    double latency_p95_ms;  /* completions in the interval; NaN when none */
+    double latency_p50_ms, latency_p95_ms, latency_p99_ms; /* completions and timeouts
+                               (censored at the timeout) in the interval; NaN when none */
     double cpu_pct;         /* busy workers / workers of serving instances, time-averaged */
     double queue_depth;     /* mean queued requests per serving instance */
     int desired;            /* at the end of the interval */
@@ -95,10 +96,29 @@ typedef struct hr_tenant_summary {
     double cost;                      /* the run's cost x demand_share */
 } hr_tenant_summary;
 
+/* What broke an SLO window (bits of hr_slo_window.broke). */
+enum {
+    HR_SLO_BROKE_P95 = 1,
+    HR_SLO_BROKE_P99 = 2,
+    HR_SLO_BROKE_ERRORS = 4
+};
+
+/* An SLO window that was violated: the service's, or a tenant's under its
+ * own SLO. */
+typedef struct hr_slo_window {
+    double start_s, end_s;
+    int tenant;               /* -1: the service; else the scenario's tenant index */
+    unsigned broke;           /* HR_SLO_BROKE_* */
+    uint64_t finished;        /* completed + errors in the window */
+    uint64_t errors;
+    double latency_p95_ms, latency_p99_ms; /* NaN when latency was not judged */
+} hr_slo_window;
+
 typedef struct hr_run_result {
     char *policy;           /* name */
     uint32_t replication;
-    uint64_t seed;
+    uint64_t seed;            /* the batch's */
+    uint64_t replication_seed; /* hr_rng_replication_seed(seed, replication): what the draws came from */
     double duration_s;
     hr_summary summary;
     double series_step_s;   /* tick, or a multiple of it for long runs */
@@ -108,6 +128,8 @@ typedef struct hr_run_result {
     size_t n_decisions, cap_decisions;
     hr_tenant_summary *tenants;       /* one per scenario tenant, or NULL */
     size_t n_tenants;
+    hr_slo_window *violations;        /* violated windows, by time (service first at a time) */
+    size_t n_violations, cap_violations;
 } hr_run_result;
 
 /* Free what a result owns and zero it. */

@@ -41,6 +41,11 @@ typedef struct hr_rng {
  * HR_ENOMEM. */
 int hr_rng_init(hr_rng *rng, uint64_t seed, uint32_t replication, hr_error *err);
 
+/* The seed replication's streams are all derived from: every stream of
+ * (seed, replication) is a hash of this value and the stream number. It is
+ * stored with each run (runs.replication_seed) as a record of the draws. */
+uint64_t hr_rng_replication_seed(uint64_t seed, uint32_t replication);
+
 /* Free the streams. Safe on a zeroed or already freed hr_rng. */
 void hr_rng_free(hr_rng *rng);
 

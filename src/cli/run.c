@@ -39,6 +39,9 @@ const char hr_cli_run_help[] =
     "  --policy NAME       run only this policy (repeatable)\n"
     "  --seed N            base seed instead of the scenario's `seed`\n"
     "  --replications N    replications instead of the scenario's `replications`\n"
+    "  --replication N     run only replication N (0-based, as in the database's\n"
+    "                      runs.replication): with the batch's --seed, the same\n"
+    "                      results as that replication in the batch, bit for bit\n"
     "  --duration D        run only the first D of the scenario (a multiple of its tick):\n"
     "                      a quick look, or a smoke test of a long scenario\n"
     "  --db FILE           results database (default results.db)\n"
@@ -53,7 +56,8 @@ typedef struct run_options {
     const char *scenario_path;
     const char **policies;
     size_t n_policies;
-    bool has_seed, has_replications, json;
+    bool has_seed, has_replications, has_replication, json;
+    uint32_t replication;   /* --replication */
     double duration_s;      /* > 0: run only the first duration_s of the scenario */
     uint64_t seed;
     int replications;
@@ -110,7 +114,7 @@ static int parse_options(int argc, char **argv, run_options *o)
         bool takes = strcmp(a, "--policy") == 0 || strcmp(a, "--seed") == 0 ||
                      strcmp(a, "--replications") == 0 || strcmp(a, "--db") == 0 ||
                      strcmp(a, "--chart") == 0 || strcmp(a, "--jobs") == 0 ||
-                     strcmp(a, "--duration") == 0;
+                     strcmp(a, "--duration") == 0 || strcmp(a, "--replication") == 0;
         if (takes && !val)
             return hr_cli_fail(HR_EXIT_USAGE, "%s needs a value; see 'headroom help run'", a);
         uint64_t v;
@@ -127,6 +131,11 @@ static int parse_options(int argc, char **argv, run_options *o)
                 return hr_cli_fail(HR_EXIT_USAGE, "--replications must be at least 1");
             o->replications = (int)v;
             o->has_replications = true;
+        } else if (strcmp(a, "--replication") == 0) {
+            if (parse_uint(a, val, 999999, &v))
+                return HR_EXIT_USAGE;
+            o->replication = (uint32_t)v;
+            o->has_replication = true;
         } else if (strcmp(a, "--jobs") == 0) {
             if (parse_uint(a, val, 256, &v))
                 return HR_EXIT_USAGE;
@@ -246,8 +255,9 @@ static int collect(work *w, hr_store *st, int64_t batch, const hr_scenario *sc, 
             status = HR_EXIT_FAILED;
             continue;
         }
-        if (status == HR_EXIT_OK && (hr_store_write_run(st, batch, sc, &it->result, NULL, &err) ||
-                                     hr_report_add(rep, &it->result, &err))) {
+        int64_t run_id = 0;
+        if (status == HR_EXIT_OK && (hr_store_write_run(st, batch, sc, &it->result, &run_id, &err) ||
+                                     hr_report_add(rep, &it->result, run_id, &err))) {
             fprintf(stderr, "headroom: %s\n", err.msg);
             status = HR_EXIT_FAILED;
             pthread_mutex_lock(&w->lock);
@@ -288,6 +298,13 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
 {
     uint64_t seed = o->has_seed ? o->seed : sc->seed;
     int reps = o->has_replications ? o->replications : sc->replications;
+    uint32_t first = 0;
+    if (o->has_replication) {
+        if (o->has_replications)
+            return hr_cli_fail(HR_EXIT_USAGE, "--replication runs one replication; drop --replications");
+        first = o->replication;
+        reps = 1;
+    }
     size_t *idx = malloc(sc->n_policies * sizeof *idx), n_sel;
     if (!idx)
         return hr_cli_fail(HR_EXIT_FAILED, "out of memory");
@@ -306,7 +323,8 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
     for (int r = 0; r < reps; r++)
         for (size_t k = 0; k < n_sel; k++)
             w.items[(size_t)r * n_sel + k].spec =
-                (hr_run_spec){.scenario = sc, .policy_index = idx[k], .seed = seed, .replication = (uint32_t)r};
+                (hr_run_spec){.scenario = sc, .policy_index = idx[k], .seed = seed,
+                             .replication = first + (uint32_t)r};
     free(idx);
 
     hr_store *st = NULL;
@@ -322,6 +340,7 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
     announce(sc, w.n_items);
     hr_report rep;
     hr_report_init(&rep, sc, reps);
+    rep.batch_id = batch;
     pthread_mutex_init(&w.lock, NULL);
     pthread_cond_init(&w.finished, NULL);
     pthread_cond_init(&w.collected, NULL);

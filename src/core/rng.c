@@ -36,12 +36,14 @@ uint64_t hr_rng_mix64(uint64_t x)
 #define TAG_STREAM UINT64_C(0xa3c59ac2f1d8e247)
 #define TAG_KEY UINT64_C(0x6b43a9b5f0c1d2e3)
 
+uint64_t hr_rng_replication_seed(uint64_t seed, uint32_t replication)
+{
+    return hr_rng_mix64(hr_rng_mix64(seed) ^ (TAG_REPLICATION + replication));
+}
+
 static uint64_t stream_hash(uint64_t seed, uint32_t replication, int stream)
 {
-    uint64_t h = hr_rng_mix64(seed);
-    h = hr_rng_mix64(h ^ (TAG_REPLICATION + replication));
-    h = hr_rng_mix64(h ^ (TAG_STREAM + (uint64_t)stream));
-    return h;
+    return hr_rng_mix64(hr_rng_replication_seed(seed, replication) ^ (TAG_STREAM + (uint64_t)stream));
 }
 
 int hr_rng_init(hr_rng *rng, uint64_t seed, uint32_t replication, hr_error *err)

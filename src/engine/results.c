@@ -24,5 +24,6 @@ void hr_run_result_free(hr_run_result *r)
     free(r->series);
     free(r->decisions);
     free(r->tenants);
+    free(r->violations);
     *r = (hr_run_result){0};
 }

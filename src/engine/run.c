@@ -1032,7 +1032,10 @@ static void emit_row(sim *s, double len_s)
     row->offered_rps = (double)s->row.arrivals / len_s;
     row->completed_rps = (double)s->row.completed / len_s;
     row->error_rps = (double)s->row.errors / len_s;
-    row->latency_p95_ms = s->row.latency->count ? 1000.0 * hr_histogram_quantile(s->row.latency, 0.95) : NAN;
+    const hr_histogram *lat = s->row.latency;
+    row->latency_p50_ms = lat->count ? 1000.0 * hr_histogram_quantile(lat, 0.50) : NAN;
+    row->latency_p95_ms = lat->count ? 1000.0 * hr_histogram_quantile(lat, 0.95) : NAN;
+    row->latency_p99_ms = lat->count ? 1000.0 * hr_histogram_quantile(lat, 0.99) : NAN;
     row->cpu_pct = g->worker_area > 0 ? 100.0 * g->busy_area / g->worker_area : 0;
     row->queue_depth = g->instance_area > 0 ? g->queued_area / g->instance_area : 0;
     row->desired = s->desired;
@@ -1089,36 +1092,65 @@ static void close_period(sim *s)
     s->period_start_s = s->now;
 }
 
-/* Does a window with these counts break slo? Latency is judged when the
- * window holds at least slo.min_requests latencies (completed or timed out;
- * and at least one), an error rate when a request finished. */
-static bool window_violated(const hr_slo_config *slo, uint64_t completed, uint64_t errors,
-                            const hr_histogram *latency)
+/* What of slo a window with these counts breaks (HR_SLO_BROKE_* bits,
+ * 0: none), filled into *w. Latency is judged when the window holds at
+ * least slo.min_requests latencies (completed or timed out; and at least
+ * one), an error rate when a request finished. */
+static unsigned window_broke(const hr_slo_config *slo, uint64_t completed, uint64_t errors,
+                             const hr_histogram *latency, hr_slo_window *w)
 {
     uint64_t finished = completed + errors;
+    *w = (hr_slo_window){.finished = finished, .errors = errors, .latency_p95_ms = NAN,
+                         .latency_p99_ms = NAN};
     if (latency->count > 0 && latency->count >= (uint64_t)slo->min_requests) {
-        if (slo->latency_p95_s > 0 && hr_histogram_quantile(latency, 0.95) > slo->latency_p95_s)
-            return true;
-        if (slo->latency_p99_s > 0 && hr_histogram_quantile(latency, 0.99) > slo->latency_p99_s)
-            return true;
+        double p95 = hr_histogram_quantile(latency, 0.95), p99 = hr_histogram_quantile(latency, 0.99);
+        w->latency_p95_ms = 1000.0 * p95;
+        w->latency_p99_ms = 1000.0 * p99;
+        if (slo->latency_p95_s > 0 && p95 > slo->latency_p95_s)
+            w->broke |= HR_SLO_BROKE_P95;
+        if (slo->latency_p99_s > 0 && p99 > slo->latency_p99_s)
+            w->broke |= HR_SLO_BROKE_P99;
     }
-    return finished > 0 && slo->error_rate_pct >= 0 &&
-           100.0 * (double)errors / (double)finished > slo->error_rate_pct;
+    if (finished > 0 && slo->error_rate_pct >= 0 &&
+        100.0 * (double)errors / (double)finished > slo->error_rate_pct)
+        w->broke |= HR_SLO_BROKE_ERRORS;
+    return w->broke;
+}
+
+/* Judge the window that ends now under slo; record it when violated.
+ * Returns whether it was. */
+static bool judge_window(sim *s, const hr_slo_config *slo, int tenant, uint64_t completed,
+                         uint64_t errors, const hr_histogram *latency)
+{
+    hr_slo_window w;
+    if (!window_broke(slo, completed, errors, latency, &w))
+        return false;
+    hr_run_result *out = s->out;
+    if (ensure_cap((void **)&out->violations, &out->cap_violations, out->n_violations + 1,
+                   sizeof *out->violations)) {
+        fail(s, HR_ENOMEM, "out of memory for the SLO windows");
+        return true;
+    }
+    w.start_s = s->window_start_s;
+    w.end_s = s->now;
+    w.tenant = tenant;
+    out->violations[out->n_violations++] = w;
+    return true;
 }
 
 static void close_window(sim *s, double len_s)
 {
     hr_summary *sum = &s->out->summary;
     sum->slo_windows++;
-    if (window_violated(&s->sc->slo, s->window.completed, s->window.errors, s->window.latency)) {
+    if (judge_window(s, &s->sc->slo, -1, s->window.completed, s->window.errors, s->window.latency)) {
         sum->slo_windows_violated++;
         sum->slo_violation_minutes += len_s / 60.0;
     }
     for (size_t k = 0; k < s->n_tenants; k++) {
         tenant_stats *ts = &s->tenants[k];
         ts->windows++;
-        if (window_violated(&s->sc->tenants[k].slo, ts->window_completed, ts->window_errors,
-                            ts->window_latency)) {
+        if (judge_window(s, &s->sc->tenants[k].slo, (int)k, ts->window_completed, ts->window_errors,
+                         ts->window_latency)) {
             ts->windows_violated++;
             ts->violation_minutes += len_s / 60.0;
         }
@@ -1503,6 +1535,7 @@ int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)
     out->policy = strdup(pc->name);
     out->replication = spec->replication;
     out->seed = spec->seed;
+    out->replication_seed = hr_rng_replication_seed(spec->seed, spec->replication);
     out->duration_s = sc->duration_s;
     sim s = {.sc = sc, .fleet = &sc->fleet, .wl = &sc->workload, .out = out, .err = err};
     int rc = out->policy ? setup(&s, spec) : hr_error_set(err, HR_ENOMEM, "out of memory");

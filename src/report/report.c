@@ -7,6 +7,7 @@
  * numbers are printed by json_number() below (format in docs/results.md). */
 #include "headroom/report.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static void policy_summary_free(hr_policy_summary *p)
     free(p->series);
     free(p->run_summaries);
     free(p->run_replications);
+    free(p->run_ids);
     free(p->tenants);
     free(p->run_tenants);
     memset(p, 0, sizeof *p);
@@ -186,11 +188,15 @@ static int reserve_run(hr_policy_summary *p)
     if (!r)
         return HR_ENOMEM;
     p->run_replications = r;
+    int64_t *ids = realloc(p->run_ids, cap * sizeof *ids);
+    if (!ids)
+        return HR_ENOMEM;
+    p->run_ids = ids;
     p->cap_runs = cap;
     return HR_OK;
 }
 
-int hr_report_add(hr_report *rep, const hr_run_result *run, hr_error *err)
+int hr_report_add(hr_report *rep, const hr_run_result *run, int64_t run_id, hr_error *err)
 {
     if (!run->policy)
         return hr_error_set(err, HR_EINVAL, "report: a run without a policy name");
@@ -244,6 +250,8 @@ int hr_report_add(hr_report *rep, const hr_run_result *run, hr_error *err)
             tail * sizeof *p->run_replications);
     p->run_summaries[at] = run->summary;
     p->run_replications[at] = run->replication;
+    memmove(&p->run_ids[at + 1], &p->run_ids[at], tail * sizeof *p->run_ids);
+    p->run_ids[at] = run_id;
     if (p->n_tenants > 0) {
         size_t w = p->n_tenants;
         memmove(&p->run_tenants[(at + 1) * w], &p->run_tenants[at * w],
@@ -348,10 +356,43 @@ static void print_json_tenants(FILE *out, const hr_policy_summary *p)
     fputs("\n      ]\n", out);
 }
 
+/* "per_replication": [...]: each run's id and headline figures, by
+ * replication, so a reviewer sees the spread behind the means. */
+static void print_json_replications(FILE *out, const hr_policy_summary *p)
+{
+    fputs("      \"per_replication\": [", out);
+    for (int k = 0; k < p->runs; k++) {
+        const hr_summary *m = &p->run_summaries[k];
+        fprintf(out, "%s{\"replication\": %" PRIu32 ", \"run_id\": ", k ? ",\n        " : "\n        ",
+                p->run_replications[k]);
+        if (p->run_ids[k] > 0)
+            fprintf(out, "%" PRId64, p->run_ids[k]);
+        else
+            fputs("null", out);
+        const struct {
+            const char *key;
+            double v;
+        } f[] = {{"cost", m->cost}, {"errors", (double)m->errors}, {"error_rate_pct", m->error_rate_pct},
+                 {"latency_p95_ms", m->latency_p95_ms}, {"latency_p99_ms", m->latency_p99_ms},
+                 {"slo_violation_minutes", m->slo_violation_minutes},
+                 {"instance_hours", m->instance_hours}, {"peak_instances", m->peak_instances}};
+        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+            fprintf(out, ", \"%s\": ", f[i].key);
+            json_number(out, f[i].v);
+        }
+        fprintf(out, ", \"slo_met\": %s}", m->slo_met ? "true" : "false");
+    }
+    fputs(p->runs ? "\n      ],\n" : "],\n", out);
+}
+
 void hr_report_print_json(const hr_report *rep, FILE *out)
 {
     fputs("{\n  \"scenario\": ", out);
     json_string(out, rep->scenario ? rep->scenario->name : NULL);
+    if (rep->batch_id > 0)
+        fprintf(out, ",\n  \"batch\": %" PRId64, rep->batch_id);
+    else
+        fputs(",\n  \"batch\": null", out);
     fprintf(out, ",\n  \"replications\": %d,\n  \"policies\": [", rep->replications);
     for (size_t i = 0; i < rep->n_policies; i++) {
         const hr_policy_summary *p = &rep->policies[i];
@@ -359,6 +400,7 @@ void hr_report_print_json(const hr_report *rep, FILE *out)
         fputs("      \"name\": ", out);
         json_string(out, p->name);
         fprintf(out, ",\n      \"runs\": %d,\n", p->runs);
+        print_json_replications(out, p);
         json_key_number(out, "cost", p->cost, false);
         json_key_number(out, "cost_per_million_requests", p->cost_per_million_requests, false);
         json_key_number(out, "requests", p->requests, false);
@@ -392,7 +434,10 @@ void hr_report_print_json(const hr_report *rep, FILE *out)
             print_json_tenants(out, p);
         fputs("    }", out);
     }
-    fputs(rep->n_policies ? "\n  ]\n}\n" : "]\n}\n", out);
+    fputs(rep->n_policies ? "\n  ],\n  \"recommended\": " : "],\n  \"recommended\": ", out);
+    const hr_policy_summary *best = hr_report_recommended(rep);
+    json_string(out, best ? best->name : NULL);
+    fputs("\n}\n", out);
 }
 
 /* ---- table ------------------------------------------------------------- */
@@ -452,7 +497,7 @@ static void print_cells(FILE *out, char cells[TABLE_COLS][CELL_MAX], const int w
 
 /* The cheapest policy that met the SLO in every run; the first added wins
  * a tie. NULL when none did. */
-static const hr_policy_summary *best_policy(const hr_report *rep)
+const hr_policy_summary *hr_report_recommended(const hr_report *rep)
 {
     const hr_policy_summary *best = NULL;
     for (size_t i = 0; i < rep->n_policies; i++) {
@@ -533,7 +578,7 @@ void hr_report_print_table(const hr_report *rep, FILE *out)
     }
     free(rows);
 
-    const hr_policy_summary *best = best_policy(rep);
+    const hr_policy_summary *best = hr_report_recommended(rep);
     if (best)
         fprintf(out, "best: %s (cheapest policy that meets the SLO in every run)\n", best->name);
     else

@@ -25,6 +25,7 @@ struct hr_store {
     sqlite3_stmt *insert_sample;
     sqlite3_stmt *insert_decision;
     sqlite3_stmt *insert_tenant;
+    sqlite3_stmt *insert_violation;
 };
 
 /* migrations[i] brings a database from user_version i to i + 1. Steps are
@@ -153,7 +154,34 @@ static const char *const migrations[] = {
     "  cost_share REAL,"
     "  cost REAL,"
     "  PRIMARY KEY (run_id, tenant)"
-    ") WITHOUT ROWID;",
+    ") WITHOUT ROWID;"
+    /* the capacity review: per-replication seeds, the series' p50/p99, the
+     * windows that broke the SLO and the scenario's events */
+    "ALTER TABLE runs ADD COLUMN replication_seed INTEGER;"
+    "ALTER TABLE series ADD COLUMN latency_p50_ms REAL;"
+    "ALTER TABLE series ADD COLUMN latency_p99_ms REAL;"
+    "CREATE TABLE slo_violations ("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  start_s REAL NOT NULL,"
+    "  end_s REAL NOT NULL,"
+    "  tenant TEXT,"
+    "  broke TEXT NOT NULL,"
+    "  finished INTEGER NOT NULL,"
+    "  errors INTEGER NOT NULL,"
+    "  error_rate_pct REAL,"
+    "  latency_p95_ms REAL,"
+    "  latency_p99_ms REAL"
+    ");"
+    "CREATE INDEX slo_violations_by_run ON slo_violations(run_id, start_s);"
+    "CREATE TABLE batch_events ("
+    "  batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  start_s REAL NOT NULL,"
+    "  end_s REAL NOT NULL,"
+    "  magnitude REAL"
+    ");"
+    "CREATE INDEX batch_events_by_batch ON batch_events(batch_id, start_s);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == HR_STORE_SCHEMA_VERSION,
@@ -170,15 +198,20 @@ static const char insert_run_sql[] =
     " instance_hours_failed, instance_hours_terminated, scaling_actions, peak_instances,"
     " launches, failures, events, series_step_s, cost_on_demand, cost_spot, cost_reserved,"
     " instance_hours_on_demand, instance_hours_spot, instance_hours_reserved,"
-    " spot_interruptions, spot_unavailable, launch_failures, quota_refusals, outage_losses)"
+    " spot_interruptions, spot_unavailable, launch_failures, quota_refusals, outage_losses,"
+    " replication_seed)"
     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-    "?,?,?,?,?,?,?,?,?,?,?)";
+    "?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static const char insert_sample_sql[] =
     "INSERT INTO series (run_id, time_s, offered_rps, completed_rps, error_rps, latency_p95_ms,"
     " cpu_pct, queue_depth, desired, pending, warming, in_service, draining, cost_per_hour,"
-    " failed)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    " failed, latency_p50_ms, latency_p99_ms)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+static const char insert_violation_sql[] =
+    "INSERT INTO slo_violations (run_id, start_s, end_s, tenant, broke, finished, errors,"
+    " error_rate_pct, latency_p95_ms, latency_p99_ms) VALUES (?,?,?,?,?,?,?,?,?,?)";
 
 static const char insert_tenant_sql[] =
     "INSERT INTO run_tenants (run_id, tenant, requests, completed, errors, error_rate_pct,"
@@ -396,6 +429,8 @@ int hr_store_open(const char *path, hr_store **out, hr_error *err)
         rc = prepare(st, insert_decision_sql, &st->insert_decision, err);
     if (!rc)
         rc = prepare(st, insert_tenant_sql, &st->insert_tenant, err);
+    if (!rc)
+        rc = prepare(st, insert_violation_sql, &st->insert_violation, err);
     if (rc)
         goto fail;
     *out = st;
@@ -413,6 +448,7 @@ void hr_store_close(hr_store *st)
     sqlite3_finalize(st->insert_sample);
     sqlite3_finalize(st->insert_decision);
     sqlite3_finalize(st->insert_tenant);
+    sqlite3_finalize(st->insert_violation);
     /* All statements are finalized, so close cannot be refused as busy. */
     sqlite3_close(st->db);
     free(st->path);
@@ -472,6 +508,67 @@ fail:
     return HR_EDB;
 }
 
+/* Execute a prepared INSERT that was just bound, and make it ready for the
+ * next row. */
+static int step_insert(sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* One row of batch_events. */
+static int add_event(hr_store *st, sqlite3_stmt *s, int64_t batch_id, const char *kind,
+                     const char *name, double start_s, double end_s, double magnitude, hr_error *err)
+{
+    if (sqlite3_bind_int64(s, 1, batch_id) != SQLITE_OK ||
+        sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(s, 3, name ? name : "", -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+        bind_real(s, 4, start_s) != SQLITE_OK || bind_real(s, 5, end_s) != SQLITE_OK ||
+        bind_real(s, 6, magnitude) != SQLITE_OK || step_insert(s) != SQLITE_OK)
+        return db_error(st, err, "cannot record the scenario's events");
+    return HR_OK;
+}
+
+/* The scenario's events that start within the run, for charts and the
+ * report: traffic events (a spike ends one decay time after its peak),
+ * tenant onboardings (the ramp) and zone outages. */
+static int add_events(hr_store *st, const hr_scenario *sc, int64_t batch_id, hr_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT INTO batch_events (batch_id, kind, name, start_s, end_s,"
+                           " magnitude) VALUES (?,?,?,?,?,?)",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_error(st, err, "cannot record the scenario's events");
+    int rc = HR_OK;
+    for (size_t k = 0; !rc && k < sc->traffic.n_events; k++) {
+        const hr_traffic_event *e = &sc->traffic.events[k];
+        double end = e->shape == HR_EVENT_SPIKE ? e->start_s + e->ramp_s + e->decay_s
+                                                : e->start_s + e->duration_s;
+        if (e->start_s < sc->duration_s)
+            rc = add_event(st, s, batch_id, e->shape == HR_EVENT_SPIKE ? "spike" : "plateau",
+                           e->name, e->start_s, end, e->multiplier, err);
+    }
+    for (size_t k = 0; !rc && k < sc->n_tenants; k++) {
+        const hr_tenant *t = &sc->tenants[k];
+        if (t->onboard_s > 0 && t->onboard_s < sc->duration_s)
+            rc = add_event(st, s, batch_id, "tenant_onboarding", t->name, t->onboard_s,
+                           t->onboard_s + t->ramp_s, t->base_rps, err);
+    }
+    for (size_t k = 0; !rc && k < sc->fleet.n_outages; k++) {
+        const hr_zone_outage *o = &sc->fleet.outages[k];
+        char name[32];
+        snprintf(name, sizeof name, "zone %d", o->zone + 1);
+        if (o->start_s < sc->duration_s)
+            rc = add_event(st, s, batch_id, "zone_outage", name, o->start_s,
+                           o->start_s + o->duration_s, NAN, err);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 int hr_store_begin_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int replications,
                          const char *command, int64_t *batch_id, hr_error *err)
 {
@@ -501,6 +598,9 @@ int hr_store_begin_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int
     }
     sqlite3_finalize(s);
     *batch_id = sqlite3_last_insert_rowid(st->db);
+    rc = add_events(st, sc, *batch_id, err);
+    if (rc)
+        goto fail;
     rc = exec_sql(st, "COMMIT", "cannot commit the batch", err);
     if (rc)
         goto fail;
@@ -602,6 +702,7 @@ static int bind_run(sqlite3_stmt *s, int64_t batch_id, const hr_policy_config *p
     BIND(sqlite3_bind_int(s, i, m->launch_failures));
     BIND(sqlite3_bind_int(s, i, m->quota_refusals));
     BIND(sqlite3_bind_int(s, i, m->outage_losses));
+    BIND(bind_u64(s, i, run->replication_seed));
 #undef BIND
     return rc;
 }
@@ -644,6 +745,10 @@ static int bind_sample(sqlite3_stmt *s, int64_t run_id, const hr_sample *x)
         rc = bind_real(s, 14, x->cost_per_hour);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int(s, 15, x->failed);
+    if (rc == SQLITE_OK)
+        rc = bind_real(s, 16, x->latency_p50_ms);
+    if (rc == SQLITE_OK)
+        rc = bind_real(s, 17, x->latency_p99_ms);
     return rc;
 }
 
@@ -696,14 +801,43 @@ static int bind_tenant(sqlite3_stmt *s, int64_t run_id, const hr_tenant_summary 
     return rc;
 }
 
-/* Execute a prepared INSERT that was just bound, and make it ready for the
- * next row. */
-static int step_insert(sqlite3_stmt *s)
+/* "p95,p99,errors": what broke, as stored in slo_violations.broke. */
+static void broke_text(unsigned broke, char out[32])
 {
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    snprintf(out, 32, "%s%s%s%s%s", broke & HR_SLO_BROKE_P95 ? "p95" : "",
+             (broke & HR_SLO_BROKE_P95) && (broke & (HR_SLO_BROKE_P99 | HR_SLO_BROKE_ERRORS)) ? "," : "",
+             broke & HR_SLO_BROKE_P99 ? "p99" : "",
+             (broke & HR_SLO_BROKE_P99) && (broke & HR_SLO_BROKE_ERRORS) ? "," : "",
+             broke & HR_SLO_BROKE_ERRORS ? "errors" : "");
+}
+
+static int bind_violation(sqlite3_stmt *s, int64_t run_id, const hr_run_result *run,
+                          const hr_slo_window *w)
+{
+    char broke[32];
+    broke_text(w->broke, broke);
+    const char *tenant = w->tenant >= 0 && (size_t)w->tenant < run->n_tenants
+                             ? run->tenants[w->tenant].name
+                             : NULL;
+    int i = 1, rc = SQLITE_OK;
+#define BIND(call)                                                                             \
+    do {                                                                                       \
+        if (rc == SQLITE_OK)                                                                   \
+            rc = (call);                                                                       \
+        i++;                                                                                   \
+    } while (0)
+    BIND(sqlite3_bind_int64(s, i, run_id));
+    BIND(bind_real(s, i, w->start_s));
+    BIND(bind_real(s, i, w->end_s));
+    BIND(bind_text(s, i, tenant));
+    BIND(sqlite3_bind_text(s, i, broke, -1, SQLITE_TRANSIENT));
+    BIND(bind_u64(s, i, w->finished));
+    BIND(bind_u64(s, i, w->errors));
+    BIND(bind_real(s, i, w->finished ? 100.0 * (double)w->errors / (double)w->finished : NAN));
+    BIND(bind_real(s, i, w->latency_p95_ms));
+    BIND(bind_real(s, i, w->latency_p99_ms));
+#undef BIND
+    return rc;
 }
 
 int hr_store_write_run(hr_store *st, int64_t batch_id, const hr_scenario *sc,
@@ -755,6 +889,14 @@ int hr_store_write_run(hr_store *st, int64_t batch_id, const hr_scenario *sc,
             snprintf(doing, sizeof doing, "cannot store tenant %s of run %s replication %u",
                      run->tenants[k].name ? run->tenants[k].name : "?", run->policy,
                      (unsigned)run->replication);
+            goto fail;
+        }
+    }
+    for (size_t k = 0; k < run->n_violations; k++) {
+        if (bind_violation(st->insert_violation, id, run, &run->violations[k]) != SQLITE_OK ||
+            step_insert(st->insert_violation) != SQLITE_OK) {
+            snprintf(doing, sizeof doing, "cannot store violated SLO window %zu of run %s replication %u",
+                     k, run->policy, (unsigned)run->replication);
             goto fail;
         }
     }

@@ -349,6 +349,58 @@ static void test_purchase_options_reach_the_database(void **state)
     cli_free(&r);
 }
 
+/* A replication run alone (--replication N with the batch's seed) is the
+ * same run as in the batch, bit for bit: summary, seed of its draws and
+ * every series row. */
+static void test_replication_alone_reproduces_the_batch(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s --replications 3 --db rep.db --json", SMALL);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "\"batch\": 1,"));
+    assert_non_null(strstr(r.out, "{\"replication\": 2, \"run_id\": "));
+    assert_non_null(strstr(r.out, "\"recommended\": "));
+    cli_free(&r);
+    r = cli("run %s --replication 2 --seed 11 --db rep.db", SMALL);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    cli_free(&r);
+    char db[512];
+    snprintf(db, sizeof db, "%s/rep.db", tmpdir);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM runs WHERE batch_id = 2"), 3);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM runs a JOIN runs b ON a.policy = b.policy"
+                                    " AND a.replication = b.replication AND a.batch_id = 1 AND b.batch_id = 2"
+                                    " WHERE a.replication = 2 AND a.cost IS b.cost AND a.requests = b.requests"
+                                    " AND a.errors = b.errors AND a.latency_p99_ms IS b.latency_p99_ms"
+                                    " AND a.events = b.events AND a.replication_seed = b.replication_seed"),
+                     3);
+    /* replications draw from different seeds */
+    assert_int_equal(count_rows(db, "SELECT count(DISTINCT replication_seed) FROM runs"), 3);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM series s JOIN runs a ON a.id = s.run_id"
+                                    " JOIN runs b ON b.policy = a.policy AND b.replication = 2"
+                                    " AND b.batch_id = 2 AND a.batch_id = 1 AND a.replication = 2"
+                                    " LEFT JOIN series t ON t.run_id = b.id AND t.time_s = s.time_s"
+                                    " AND t.offered_rps IS s.offered_rps AND t.latency_p99_ms IS s.latency_p99_ms"
+                                    " AND t.in_service = s.in_service WHERE t.run_id IS NULL"),
+                     0);
+    /* the violated windows are stored, one per window the summary counts,
+     * and the scenario's spike with each batch */
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM runs r WHERE slo_windows_violated !="
+                                    " (SELECT count(*) FROM slo_violations v WHERE v.run_id = r.id"
+                                    " AND v.tenant IS NULL)"),
+                     0);
+    assert_true(count_rows(db, "SELECT count(*) FROM slo_violations WHERE broke != ''"
+                               " AND end_s - start_s = 300") > 0);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM batch_events WHERE kind = 'plateau'"
+                                    " AND name = 'spike' AND start_s = 2400 AND end_s = 4800"),
+                     2);
+    r = cli("run %s --replication 1 --replications 2 --db rep.db", SMALL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--replication runs one replication"));
+    cli_free(&r);
+}
+
 static void test_tenants_reach_the_table_json_and_database(void **state)
 {
     (void)state;
@@ -519,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_every_bundled_scenario_runs_in_a_short_form),
         cmocka_unit_test(test_purchase_options_reach_the_database),
         cmocka_unit_test(test_tenants_reach_the_table_json_and_database),
+        cmocka_unit_test(test_replication_alone_reproduces_the_batch),
         cmocka_unit_test(test_curve_prints_the_knee_and_draws_it),
         cmocka_unit_test(test_plan_projects_months_and_draws_them),
         cmocka_unit_test(test_help_is_the_same_both_ways),

@@ -62,7 +62,10 @@ static void make_run(hr_run_result *r, const char *policy, uint32_t replication,
 static void add_ok(hr_report *rep, hr_run_result *run)
 {
     hr_error err = {0};
-    int rc = hr_report_add(rep, run, &err);
+    /* a run id that says which run it was: 100 + 10 x replication + the
+     * length of the policy's name (whatever order runs are added in) */
+    int64_t id = 100 + 10 * (int64_t)run->replication + (int64_t)strlen(run->policy);
+    int rc = hr_report_add(rep, run, id, &err);
     if (rc)
         fail_msg("hr_report_add: %s", err.msg);
 }
@@ -203,7 +206,7 @@ static void test_add_refuses_the_same_replication_twice(void **state)
     make_run(&run, "cpu-70", 0, 10, true, 0);
     add_ok(&rep, &run);
     hr_error err = {0};
-    assert_int_equal(hr_report_add(&rep, &run, &err), HR_EINVAL);
+    assert_int_equal(hr_report_add(&rep, &run, 0, &err), HR_EINVAL);
     assert_non_null(strstr(err.msg, "cpu-70"));
     assert_int_equal(rep.policies[0].runs, 1);
     hr_run_result_free(&run);
@@ -250,19 +253,31 @@ static void test_json_prints_the_results_contract_exactly(void **state)
     c.summary.error_rate_pct = 1.0 / 3.0;       /* ten significant digits */
     c.summary.latency_p99_ms = -0.0;
     c.summary.mean_wait_ms = 2.5e-7;
-    add_ok(&rep, &a);
-    add_ok(&rep, &c);
-    add_ok(&rep, &b);
+    rep.batch_id = 7;
+    add_ok(&rep, &a);   /* run id 106 */
+    add_ok(&rep, &c);   /* 108 */
+    add_ok(&rep, &b);   /* 116 */
 
     char *json = capture(hr_report_print_json, &rep);
     const char *expect =
         "{\n"
         "  \"scenario\": \"checkout\",\n"
+        "  \"batch\": 7,\n"
         "  \"replications\": 2,\n"
         "  \"policies\": [\n"
         "    {\n"
         "      \"name\": \"cpu-70\",\n"
         "      \"runs\": 2,\n"
+        "      \"per_replication\": [\n"
+        "        {\"replication\": 0, \"run_id\": 106, \"cost\": 10, \"errors\": 10, "
+        "\"error_rate_pct\": 0.001, \"latency_p95_ms\": 180, \"latency_p99_ms\": 350, "
+        "\"slo_violation_minutes\": 5, \"instance_hours\": 8, \"peak_instances\": 10, "
+        "\"slo_met\": true},\n"
+        "        {\"replication\": 1, \"run_id\": 116, \"cost\": 20, \"errors\": 20, "
+        "\"error_rate_pct\": 0.002, \"latency_p95_ms\": 360, \"latency_p99_ms\": 700, "
+        "\"slo_violation_minutes\": 10, \"instance_hours\": 16, \"peak_instances\": 20, "
+        "\"slo_met\": false}\n"
+        "      ],\n"
         "      \"cost\": 15,\n"
         "      \"cost_per_million_requests\": 0.75,\n"
         "      \"requests\": 1500000.5,\n"
@@ -292,6 +307,12 @@ static void test_json_prints_the_results_contract_exactly(void **state)
         "    {\n"
         "      \"name\": \"static-6\",\n"
         "      \"runs\": 1,\n"
+        "      \"per_replication\": [\n"
+        "        {\"replication\": 0, \"run_id\": 108, \"cost\": 10, \"errors\": 10, "
+        "\"error_rate_pct\": 0.3333333333, \"latency_p95_ms\": 180, \"latency_p99_ms\": 0, "
+        "\"slo_violation_minutes\": 5, \"instance_hours\": 8, \"peak_instances\": 10, "
+        "\"slo_met\": true}\n"
+        "      ],\n"
         "      \"cost\": 10,\n"
         "      \"cost_per_million_requests\": null,\n"
         "      \"requests\": 123456789012,\n"
@@ -318,7 +339,8 @@ static void test_json_prints_the_results_contract_exactly(void **state)
         "      \"quota_refusals\": 0,\n"
         "      \"outage_losses\": 0\n"
         "    }\n"
-        "  ]\n"
+        "  ],\n"
+        "  \"recommended\": \"static-6\"\n"
         "}\n";
     assert_string_equal(json, expect);
     free(json);
@@ -338,8 +360,10 @@ static void test_json_escapes_names_and_handles_no_policies(void **state)
     char *json = capture(hr_report_print_json, &rep);
     assert_string_equal(json, "{\n"
                               "  \"scenario\": \"a \\\"quoted\\\"\\\\name\\n\\t\\u0001\",\n"
+                              "  \"batch\": null,\n"
                               "  \"replications\": 0,\n"
-                              "  \"policies\": []\n"
+                              "  \"policies\": [],\n"
+                              "  \"recommended\": null\n"
                               "}\n");
     free(json);
     hr_report_free(&rep);
