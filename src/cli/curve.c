@@ -32,7 +32,7 @@ const char hr_cli_curve_help[] =
     "                      nominal capacity, concurrency / mean service time)\n"
     "  --step-duration D   simulated time per step (default 10m)\n"
     "  --seed N            seed instead of the scenario's\n"
-    "  --chart FILE.png    draw the curve (gnuplot)\n"
+    "  --chart FILE        draw the curve (gnuplot; .png, .svg or .pdf)\n"
     "  --csv | --json      the points as CSV or JSON instead of the table\n"
     "  -h, --help          show this text\n"
     "\n"

@@ -36,7 +36,7 @@ const char hr_cli_plan_help[] =
     "  --spot-discount D    spot discount (default: fleet.spot's; none: no spot)\n"
     "  --spot-max-share S   the most of the peak fleet on spot (default 0.3)\n"
     "  --seed N             seed instead of the scenario's\n"
-    "  --chart FILE.png     draw the plan (gnuplot)\n"
+    "  --chart FILE         draw the plan (gnuplot; .png, .svg or .pdf)\n"
     "  --csv | --json       the months as CSV or JSON instead of the table\n"
     "  -h, --help           show this text\n"
     "\n"

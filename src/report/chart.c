@@ -88,16 +88,9 @@ static int write_script(const gp_session *f, const hr_report *rep, const char *p
             end_h = e;
     }
 
-    /* pngcairo draws anti-aliased; the plain png terminal (libgd) is the
-     * fallback on gnuplot builds without cairo. noenhanced keeps policy
-     * names like cpu_70 literal. Fixed left/right margins keep the three
-     * panels' time axes aligned. */
+    /* Fixed left/right margins keep the three panels' time axes aligned. */
+    gp_terminal(fp, png_path, 1200, 1000);
     fprintf(fp,
-            "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-            "    set terminal pngcairo noenhanced size 1200,1000 font ',10'\n"
-            "} else {\n"
-            "    set terminal png noenhanced size 1200,1000\n"
-            "}\n"
             "set output %s\n"
             "set multiplot layout 3,1 title %s\n"
             "set lmargin 12\n"

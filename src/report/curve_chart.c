@@ -50,12 +50,8 @@ static int write_script(const gp_session *g, const hr_scenario *sc, const hr_cur
                             strerror(errno));
     }
     double max_x = c->points[c->n - 1].offered_rps;
+    gp_terminal(fp, png_path, 1100, 800);
     fprintf(fp,
-            "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-            "    set terminal pngcairo noenhanced size 1100,800 font ',10'\n"
-            "} else {\n"
-            "    set terminal png noenhanced size 1100,800\n"
-            "}\n"
             "set output %s\n"
             "set multiplot layout 2,1 title %s\n"
             "set lmargin 12\nset rmargin 12\nset grid\nset key top left opaque\n"

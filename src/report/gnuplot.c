@@ -2,14 +2,20 @@
 #include "gnuplot.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Whether an executable named gnuplot is on PATH (what popen's shell will
+/* POSIX: the process environment, passed on to gnuplot. */
+extern char **environ;
+
+/* Whether an executable named gnuplot is on PATH (what posix_spawnp will
  * run). Checked first so a missing gnuplot gets a clear message rather than
  * the shell's "not found". */
 static bool gnuplot_on_path(void)
@@ -35,48 +41,64 @@ static bool gnuplot_on_path(void)
     return false;
 }
 
-/* Append s to buf (of size cap, holding len bytes) quoted for gnuplot
- * ('...' with ' doubled) or for sh ('...' with ' as '\''). False when it
- * does not fit. */
-static bool append_quoted(char *buf, size_t cap, size_t *len, const char *s, bool for_shell)
-{
-    const char *esc = for_shell ? "'\\''" : "''";
-    size_t esc_len = strlen(esc);
-    if (*len + 1 >= cap)
-        return false;
-    buf[(*len)++] = '\'';
-    for (; *s; s++) {
-        if (*s == '\'') {
-            if (*len + esc_len >= cap)
-                return false;
-            memcpy(buf + *len, esc, esc_len);
-            *len += esc_len;
-        } else {
-            if (*len + 1 >= cap)
-                return false;
-            /* A gnuplot string cannot span lines: control characters
-             * (never in a sane name or path) become spaces. */
-            buf[(*len)++] = (!for_shell && (unsigned char)*s < 0x20) ? ' ' : *s;
-        }
-    }
-    if (*len + 2 > cap)
-        return false;
-    buf[(*len)++] = '\'';
-    buf[*len] = '\0';
-    return true;
-}
-
-/* A single-quoted gnuplot string literal of s, in a malloc'd buffer. */
+/* A single-quoted gnuplot string literal of s, in a malloc'd buffer.
+ * Inside single quotes gnuplot expands neither backquotes (commands) nor
+ * @macros and reads no backslash escapes; a quote is doubled. A string
+ * cannot span lines, so control characters (never in a sane name or path)
+ * become spaces. */
 char *gp_quote(const char *s)
 {
-    size_t cap = 2 * strlen(s) + 3;
-    char *q = malloc(cap);
-    size_t len = 0;
-    if (q && !append_quoted(q, cap, &len, s, false)) {
-        free(q);
+    char *q = malloc(2 * strlen(s) + 3);
+    if (!q)
         return NULL;
+    size_t len = 0;
+    q[len++] = '\'';
+    for (; *s; s++) {
+        if (*s == '\'')
+            q[len++] = '\'';
+        q[len++] = (unsigned char)*s < 0x20 ? ' ' : *s;
     }
+    q[len++] = '\'';
+    q[len] = '\0';
     return q;
+}
+
+gp_format gp_format_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (dot && strchr(dot, '/') == NULL) {
+        if (strcasecmp(dot, ".svg") == 0)
+            return GP_SVG;
+        if (strcasecmp(dot, ".pdf") == 0)
+            return GP_PDF;
+    }
+    return GP_PNG;
+}
+
+void gp_terminal(FILE *fp, const char *out_path, int width, int height)
+{
+    /* pngcairo draws anti-aliased; the plain png terminal (libgd) is the
+     * fallback on gnuplot builds without cairo. noenhanced keeps names
+     * like cpu_70 literal. PDF sizes are in inches (100 pixels each). */
+    switch (gp_format_of(out_path)) {
+    case GP_SVG:
+        fprintf(fp, "set terminal svg noenhanced size %d,%d font 'sans,10' background rgb 'white'\n",
+                width, height);
+        break;
+    case GP_PDF:
+        fprintf(fp, "set terminal pdfcairo noenhanced size %.2fin,%.2fin font ',8'\n",
+                width / 100.0, height / 100.0);
+        break;
+    case GP_PNG:
+        fprintf(fp,
+                "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+                "    set terminal pngcairo noenhanced size %d,%d font ',10'\n"
+                "} else {\n"
+                "    set terminal png noenhanced size %d,%d\n"
+                "}\n",
+                width, height, width, height);
+        break;
+    }
 }
 
 /* gnuplot's error from its stderr log, for the message: gnuplot echoes the
@@ -111,41 +133,35 @@ static void gnuplot_log_reason(const char *log, char *out, size_t n)
     fclose(fp);
 }
 
+/* Run gnuplot SCRIPT directly (no shell), its stderr to the log, and wait
+ * for it. */
 static int run_script(const gp_session *f, const char *png_path, hr_error *err)
 {
-    char cmd[3 * GP_PATH_MAX];
-    size_t len = 0;
-    bool ok = true;
-    len = (size_t)snprintf(cmd, sizeof cmd, "gnuplot ");
-    ok = append_quoted(cmd, sizeof cmd, &len, f->script, true);
-    if (ok && len + 4 < sizeof cmd) {
-        memcpy(cmd + len, " 2>", 4);
-        len += 3;
-    } else {
-        ok = false;
-    }
-    ok = ok && append_quoted(cmd, sizeof cmd, &len, f->log, true);
-    if (!ok)
-        return hr_error_set(err, HR_EIO, "%s: temporary directory path too long for gnuplot",
-                            f->dir);
-
-    /* Read mode, so a gnuplot that dies early cannot SIGPIPE us. */
-    FILE *pp = popen(cmd, "r");
-    if (!pp)
-        return hr_error_set(err, HR_EIO, "cannot start gnuplot: %s", strerror(errno));
-    char sink[256];
-    while (fread(sink, 1, sizeof sink, pp) > 0) {
-    }
-    int status = pclose(pp);
-    if (status == -1)
-        return hr_error_set(err, HR_EIO, "gnuplot: cannot get its exit status: %s",
-                            strerror(errno));
+    posix_spawn_file_actions_t fa;
+    if (posix_spawn_file_actions_init(&fa) != 0)
+        return hr_error_set(err, HR_ENOMEM, "out of memory starting gnuplot");
+    int rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addopen(&fa, 2, f->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    pid_t pid;
+    char *argv[] = {"gnuplot", (char *)f->script, NULL};
+    if (rc == 0)
+        rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc == ENOENT)
+        return hr_error_set(err, HR_EIO, "gnuplot not found; install gnuplot-nox");
+    if (rc != 0)
+        return hr_error_set(err, HR_EIO, "cannot start gnuplot: %s", strerror(rc));
+    int status;
+    while (waitpid(pid, &status, 0) == -1)
+        if (errno != EINTR)
+            return hr_error_set(err, HR_EIO, "gnuplot: cannot get its exit status: %s",
+                                strerror(errno));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         char line[512];
         gnuplot_log_reason(f->log, line, sizeof line);
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-            return hr_error_set(err, HR_EIO, "gnuplot not found; install gnuplot-nox or drop "
-                                             "--chart");
         return hr_error_set(err, HR_EIO, "%s: gnuplot failed (%s %d)%s%s; the chart was not drawn",
                             png_path, WIFEXITED(status) ? "exit status" : "signal",
                             WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
@@ -158,7 +174,7 @@ int gp_open(gp_session *g, const char *script_name, hr_error *err)
 {
     memset(g, 0, sizeof *g);
     if (!gnuplot_on_path())
-        return hr_error_set(err, HR_EIO, "gnuplot not found; install gnuplot-nox or drop --chart");
+        return hr_error_set(err, HR_EIO, "gnuplot not found; install gnuplot-nox");
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp)
         tmp = "/tmp";

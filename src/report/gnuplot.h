@@ -3,14 +3,15 @@
  *
  * A session owns a private mkdtemp directory for the script, its data files
  * and gnuplot's log; everything in it is removed when the session closes.
- * Names and paths reach gnuplot only as quoted string literals (gp_quote)
- * and the shell only as quoted words, so no scenario or policy name can
- * inject a command. */
+ * Names and paths reach gnuplot only as single-quoted string literals
+ * (gp_quote), and gnuplot is started without a shell, so no scenario or
+ * policy name can inject a command. */
 #ifndef HEADROOM_REPORT_GNUPLOT_H
 #define HEADROOM_REPORT_GNUPLOT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "headroom/error.h"
 
@@ -35,6 +36,15 @@ int gp_data_path(gp_session *g, const char *name, const char **path, hr_error *e
 /* A single-quoted gnuplot string literal of s (malloc'd), or NULL when
  * memory runs out. */
 char *gp_quote(const char *s);
+
+/* The chart format an output path asks for: .svg, .pdf (any case), else PNG. */
+typedef enum gp_format { GP_PNG = 0, GP_SVG, GP_PDF } gp_format;
+
+gp_format gp_format_of(const char *path);
+
+/* Write the `set terminal` lines for out_path's format, width x height
+ * pixels (PDF: 100 pixels to the inch). */
+void gp_terminal(FILE *fp, const char *out_path, int width, int height);
 
 /* Run gnuplot on the script and check that png_path was written. HR_EIO
  * with gnuplot's own complaint. */

@@ -558,8 +558,58 @@ static void test_chart_without_gnuplot_says_how_to_get_it(void **state)
     setenv("PATH", old_path, 1);
     free(old_path);
     assert_int_equal(rc, HR_EIO);
-    assert_string_equal(err.msg, "gnuplot not found; install gnuplot-nox or drop --chart");
+    assert_string_equal(err.msg, "gnuplot not found; install gnuplot-nox");
     hr_run_result_free(&a);
+    hr_report_free(&rep);
+}
+
+/* Names and paths that would run commands if gnuplot or a shell read them
+ * as code: the chart is drawn (in the format the extension asks for) and
+ * nothing runs. The commands would create files in the chart's folder. */
+static void test_chart_names_cannot_inject_commands(void **state)
+{
+    chart_fixture *f = *state;
+    if (!have_gnuplot())
+        skip();
+    char cwd[512];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(f->dir), 0);
+    hr_scenario sc = make_scenario();
+    sc.name = "x'; system('touch INJ1'); print '";
+    hr_report rep;
+    hr_report_init(&rep, &sc, 1);
+    hr_run_result a, b, c;
+    make_run(&a, "`touch INJ2`", 0, 10, true, 30);
+    make_run(&b, "p'\nsystem('touch INJ3')\n'", 0, 10, true, 30);
+    make_run(&c, "@x $(touch INJ4) \\", 0, 10, true, 30);
+    add_ok(&rep, &a);
+    add_ok(&rep, &b);
+    add_ok(&rep, &c);
+    const struct {
+        const char *name, *magic;
+    } outs[] = {{"c`touch INJ5`'.svg", "<?xml"}, {"c$(touch INJ6).pdf", "%PDF"}, {"c;touch INJ7.png", "\x89PNG"}};
+    for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++) {
+        hr_error err = {0};
+        if (hr_report_chart(&rep, outs[k].name, &err))
+            fail_msg("hr_report_chart(%s): %s", outs[k].name, err.msg);
+        FILE *fp = fopen(outs[k].name, "rb");
+        assert_non_null(fp);
+        char head[8] = {0};
+        assert_true(fread(head, 1, strlen(outs[k].magic), fp) == strlen(outs[k].magic));
+        fclose(fp);
+        assert_memory_equal(head, outs[k].magic, strlen(outs[k].magic));
+        unlink(outs[k].name);
+    }
+    for (int k = 1; k <= 7; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "INJ%d", k);
+        if (access(name, F_OK) == 0)
+            fail_msg("%s was created: a name ran a command", name);
+    }
+    assert_int_equal(chdir(cwd), 0);
+    hr_run_result_free(&a);
+    hr_run_result_free(&b);
+    hr_run_result_free(&c);
     hr_report_free(&rep);
 }
 
@@ -594,6 +644,8 @@ int main(void)
             chart_teardown),
         cmocka_unit_test_setup_teardown(test_chart_without_gnuplot_says_how_to_get_it,
                                         chart_setup, chart_teardown),
+        cmocka_unit_test_setup_teardown(test_chart_names_cannot_inject_commands, chart_setup,
+                                        chart_teardown),
         cmocka_unit_test_setup_teardown(test_chart_without_series_is_refused, chart_setup,
                                         chart_teardown),
     };
