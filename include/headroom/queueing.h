@@ -21,6 +21,14 @@ double hr_erlang_c(int c, double a);
 /* Mean time in queue of M/M/c, seconds; INFINITY when unstable. */
 double hr_mmc_mean_wait_s(int c, double lambda_rps, double mean_service_s);
 
+/* The fewest servers c for which an M/M/c queue at lambda_rps with mean
+ * service mean_service_s keeps P(wait > wait_s) = C(c, a) e^(-(c mu -
+ * lambda) wait_s) at or below tail; 0 when lambda is 0. Above
+ * HR_MMC_SEARCH_MAX_ERLANGS of offered load, the square-root staffing rule
+ * a + 3 sqrt(a) (Halfin and Whitt) stands in for the search. */
+#define HR_MMC_SEARCH_MAX_ERLANGS 1e6
+int hr_mmc_servers_for_wait(double lambda_rps, double mean_service_s, double wait_s, double tail);
+
 /* Mean time in queue of M/G/1 by Pollaczek-Khinchine, given E[S] and
  * Var[S]; INFINITY when unstable. */
 double hr_mg1_mean_wait_s(double lambda_rps, double mean_service_s, double var_service_s2);

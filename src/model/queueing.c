@@ -1,6 +1,7 @@
 /* queueing.c - Erlang C and Pollaczek-Khinchine; see queueing.h. */
 #include "headroom/queueing.h"
 
+#include <limits.h>
 #include <math.h>
 
 double hr_erlang_c(int c, double a)
@@ -22,6 +23,26 @@ double hr_mmc_mean_wait_s(int c, double lambda_rps, double mean_service_s)
     if (a >= c)
         return INFINITY;
     return hr_erlang_c(c, a) / (c * mu - lambda_rps);
+}
+
+int hr_mmc_servers_for_wait(double lambda_rps, double mean_service_s, double wait_s, double tail)
+{
+    double a = lambda_rps * mean_service_s;
+    if (!(a > 0))
+        return 0;
+    if (a > HR_MMC_SEARCH_MAX_ERLANGS)
+        return (int)fmin(ceil(a + 3.0 * sqrt(a)), (double)INT_MAX);
+    /* Erlang B by its recursion up to the answer: each step is one more
+     * server, so the search costs O(answer). */
+    double mu = 1.0 / mean_service_s, b = 1.0;
+    for (int k = 1;; k++) {
+        b = a * b / (k + a * b);
+        if (k <= a)
+            continue;
+        double c = k * b / (k - a * (1.0 - b));
+        if (c * exp(-(k * mu - lambda_rps) * fmax(wait_s, 0.0)) <= tail)
+            return k;
+    }
 }
 
 double hr_mg1_mean_wait_s(double lambda_rps, double mean_service_s, double var_service_s2)

@@ -160,6 +160,7 @@ static const char *const migrations[] = {
     "ALTER TABLE runs ADD COLUMN replication_seed INTEGER;"
     "ALTER TABLE series ADD COLUMN latency_p50_ms REAL;"
     "ALTER TABLE series ADD COLUMN latency_p99_ms REAL;"
+    "ALTER TABLE series ADD COLUMN demand INTEGER;"
     "CREATE TABLE slo_violations ("
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     "  start_s REAL NOT NULL,"
@@ -206,8 +207,8 @@ static const char insert_run_sql[] =
 static const char insert_sample_sql[] =
     "INSERT INTO series (run_id, time_s, offered_rps, completed_rps, error_rps, latency_p95_ms,"
     " cpu_pct, queue_depth, desired, pending, warming, in_service, draining, cost_per_hour,"
-    " failed, latency_p50_ms, latency_p99_ms)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    " failed, latency_p50_ms, latency_p99_ms, demand)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static const char insert_violation_sql[] =
     "INSERT INTO slo_violations (run_id, start_s, end_s, tenant, broke, finished, errors,"
@@ -749,6 +750,8 @@ static int bind_sample(sqlite3_stmt *s, int64_t run_id, const hr_sample *x)
         rc = bind_real(s, 16, x->latency_p50_ms);
     if (rc == SQLITE_OK)
         rc = bind_real(s, 17, x->latency_p99_ms);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(s, 18, x->demand);
     return rc;
 }
 

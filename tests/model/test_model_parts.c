@@ -127,6 +127,23 @@ static void test_erlang_c_matches_tabulated_values(void **state)
     assert_true(fabs(hr_mg1_mean_wait_s(0.5, 1.0, 1.0) - 1.0) < 1e-12);
 }
 
+/* a = 10 Erlangs: C(12) = 0.4494, C(13) = 0.2853, C(14) = 0.1741, and with
+ * a 0.5 s wait allowance (mean service 1 s) the tail C e^-(c - 10)/2 is
+ * 0.0637 at 13 and 0.0236 at 14 servers (hand-computed from Erlang B). */
+static void test_servers_for_a_wait_quantile(void **state)
+{
+    (void)state;
+    assert_int_equal(hr_mmc_servers_for_wait(10, 1.0, 0, 0.2), 14);
+    assert_int_equal(hr_mmc_servers_for_wait(10, 1.0, 0, 0.3), 13);
+    assert_int_equal(hr_mmc_servers_for_wait(10, 1.0, 0.5, 0.05), 14);
+    assert_int_equal(hr_mmc_servers_for_wait(10, 1.0, 0.5, 0.07), 13);
+    /* a negative allowance (SLO below the mean service) counts as none */
+    assert_int_equal(hr_mmc_servers_for_wait(10, 1.0, -3, 0.2), 14);
+    assert_int_equal(hr_mmc_servers_for_wait(0, 1.0, 0.5, 0.05), 0);
+    /* square-root staffing above the search limit: a + 3 sqrt(a) */
+    assert_int_equal(hr_mmc_servers_for_wait(4e6, 1.0, 0, 0.05), 4006000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +153,7 @@ int main(void)
         cmocka_unit_test(test_two_choices_never_picks_the_worse_of_its_pair),
         cmocka_unit_test(test_datapoint_is_time_averaged),
         cmocka_unit_test(test_erlang_c_matches_tabulated_values),
+        cmocka_unit_test(test_servers_for_a_wait_quantile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
