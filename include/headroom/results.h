@@ -79,7 +79,8 @@ typedef struct hr_sample {
     double cpu_pct;         /* busy workers / workers of serving instances, time-averaged */
     double queue_depth;     /* mean queued requests per serving instance */
     int desired;            /* at the end of the interval */
-    int demand;             /* instances the offered load needs (M/M/c estimate; docs/results.md) */
+    int demand;             /* instances the offered load needs (M/M/c estimate; docs/results.md);
+                               -1 when unknown (read from a run stored without it) */
     int pending, warming, in_service, draining; /* at the end of the interval */
     int failed;             /* crashed or lost, not yet detected, at the end */
     double cost_per_hour;   /* instances not terminated x price, at the end */

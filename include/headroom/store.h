@@ -8,7 +8,9 @@
 #ifndef HEADROOM_STORE_H
 #define HEADROOM_STORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "headroom/error.h"
 #include "headroom/results.h"
@@ -22,6 +24,10 @@ typedef struct hr_store hr_store;
 /* Open (creating if needed) the database at path and bring its schema to
  * the current version. On success *out must be closed with hr_store_close. */
 int hr_store_open(const char *path, hr_store **out, hr_error *err);
+
+/* As hr_store_open, for reading what runs stored: a missing file is
+ * HR_EIO with a message that says how to make one, not a new database. */
+int hr_store_open_existing(const char *path, hr_store **out, hr_error *err);
 
 void hr_store_close(hr_store *st);
 
@@ -39,5 +45,67 @@ int hr_store_write_run(hr_store *st, int64_t batch_id, const hr_scenario *sc,
 
 /* Mark the batch finished ("ok" or "failed") with its end time. */
 int hr_store_end_batch(hr_store *st, int64_t batch_id, const char *status, hr_error *err);
+
+/* ---- reading back (read.c) --------------------------------------------- */
+
+typedef struct hr_stored_batch {
+    int64_t id;
+    char *scenario;             /* its name */
+    char *scenario_path;
+    uint64_t seed;
+    int replications;
+    char *command;
+    char *started_at, *finished_at; /* ISO-8601 UTC; finished_at NULL while running */
+    char *status;               /* running, ok, failed */
+    int runs;                   /* runs stored */
+} hr_stored_batch;
+
+/* Every batch, newest first. */
+int hr_store_batches(hr_store *st, hr_stored_batch **out, size_t *n, hr_error *err);
+void hr_stored_batches_free(hr_stored_batch *b, size_t n);
+
+/* The id of the newest batch (of the scenario named scenario, when not
+ * NULL) that stored runs; HR_EINVAL with a message when there is none.
+ * With id_in > 0, check that batch exists instead. */
+int hr_store_pick_batch(hr_store *st, int64_t id_in, const char *scenario, int64_t *id,
+                        hr_error *err);
+
+typedef struct hr_stored_run {
+    int64_t id, batch_id;
+    char *policy;
+    uint32_t replication;
+    uint64_t seed, replication_seed;
+    double duration_s, series_step_s;
+    hr_summary summary;
+} hr_stored_run;
+
+/* The runs of a batch, policies in the order they were first stored, each
+ * policy's runs by replication. */
+int hr_store_runs(hr_store *st, int64_t batch_id, hr_stored_run **out, size_t *n, hr_error *err);
+void hr_stored_runs_free(hr_stored_run *r, size_t n);
+
+/* HR_OK when run run_id is stored, else HR_EINVAL with a message. */
+int hr_store_run_exists(hr_store *st, int64_t run_id, hr_error *err);
+
+/* One run's time series, by time (malloc'd; free it). */
+int hr_store_series(hr_store *st, int64_t run_id, hr_sample **out, size_t *n, hr_error *err);
+
+/* The scenario text a batch ran (malloc'd; free it). */
+int hr_store_batch_scenario(hr_store *st, int64_t batch_id, char **text, hr_error *err);
+
+/* What `headroom export` writes: a table's rows for one run, or for every
+ * run of a batch when run_id is 0. */
+typedef enum hr_export_what {
+    HR_EXPORT_SUMMARY = 0,      /* runs */
+    HR_EXPORT_SERIES,
+    HR_EXPORT_DECISIONS,
+    HR_EXPORT_WINDOWS           /* slo_violations */
+} hr_export_what;
+
+/* Write the rows as CSV (a header of column names, RFC 4180 quoting) or a
+ * JSON array of objects keyed by column name, to out. Every row carries
+ * its run's id, policy and replication. */
+int hr_store_export(hr_store *st, hr_export_what what, int64_t batch_id, int64_t run_id,
+                    bool json, FILE *out, hr_error *err);
 
 #endif

@@ -2,6 +2,7 @@
 #ifndef HEADROOM_CLI_H
 #define HEADROOM_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit statuses: 0 ok, 1 the run failed, 2 bad usage or input. */
@@ -19,12 +20,22 @@ int hr_cli_validate(int argc, char **argv);
 int hr_cli_decide(int argc, char **argv);
 int hr_cli_curve(int argc, char **argv);
 int hr_cli_plan(int argc, char **argv);
+int hr_cli_runs(int argc, char **argv);
+int hr_cli_export(int argc, char **argv);
+int hr_cli_compare(int argc, char **argv);
 
 extern const char hr_cli_run_help[];
 extern const char hr_cli_validate_help[];
 extern const char hr_cli_decide_help[];
 extern const char hr_cli_curve_help[];
 extern const char hr_cli_plan_help[];
+extern const char hr_cli_runs_help[];
+extern const char hr_cli_export_help[];
+extern const char hr_cli_compare_help[];
+
+/* Parse a database id (a positive integer) given to option opt; prints the
+ * error and returns HR_EXIT_USAGE when it is not one. */
+int hr_cli_parse_id(const char *opt, const char *text, int64_t *id);
 
 /* True when argv holds -h or --help. */
 int hr_cli_wants_help(int argc, char **argv);

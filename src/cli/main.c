@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
@@ -21,6 +22,9 @@ static const char main_help[] =
     "  decide             dry-run one policy (an HPA manifest) on recorded metrics\n"
     "  curve SCENARIO     load-test curve of one instance and its knee\n"
     "  plan SCENARIO      capacity plan month by month under a growth projection\n"
+    "  compare            policies of a stored batch with confidence intervals\n"
+    "  runs               the batches and runs in a results database\n"
+    "  export             stored results as CSV or JSON\n"
     "  help [COMMAND]     show this text, or a command's\n"
     "  version            print the version\n"
     "\n"
@@ -33,6 +37,9 @@ static const hr_command commands[] = {
     {"decide", "dry-run a policy over observations", hr_cli_decide_help, hr_cli_decide},
     {"curve", "load-test curve of one instance", hr_cli_curve_help, hr_cli_curve},
     {"plan", "capacity plan under growth", hr_cli_plan_help, hr_cli_plan},
+    {"compare", "compare a stored batch's policies", hr_cli_compare_help, hr_cli_compare},
+    {"runs", "list stored batches and runs", hr_cli_runs_help, hr_cli_runs},
+    {"export", "export stored results", hr_cli_export_help, hr_cli_export},
 };
 
 static const hr_command *find_command(const char *name)
@@ -69,6 +76,17 @@ void hr_cli_print_warnings(const hr_scenario *sc)
 {
     for (size_t i = 0; i < sc->n_warnings; i++)
         fprintf(stderr, "%s\n", sc->warnings[i]);
+}
+
+int hr_cli_parse_id(const char *opt, const char *text, int64_t *id)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || text[0] < '1' || text[0] > '9' || *end || v <= 0)
+        return hr_cli_fail(HR_EXIT_USAGE, "%s expects an id (a positive integer), got '%s'", opt, text);
+    *id = v;
+    return HR_EXIT_OK;
 }
 
 int hr_cli_flush_stdout(void)

@@ -1024,29 +1024,29 @@ static void interval_reset(interval *iv)
     hr_histogram_reset(iv->latency);
 }
 
-/* The instances the offered load demands (hr_sample.demand; docs/results.md):
+/* The instances a load of rate_rps demands (hr_sample.demand; docs/results.md):
  * the fewest whose workers, as an M/M/c queue with the workload's mean
  * service time, keep the share of requests waiting longer than the latency
  * SLO minus that mean under 5% (p95) and 1% (p99); without a latency SLO,
  * the fewest that are not overloaded. */
-static int demand_instances(const sim *s, double offered_rps)
+static int demand_instances(const sim *s, double rate_rps)
 {
     const hr_workload_config *wl = s->wl;
     double mean_s = 0;
     for (size_t i = 0; i < wl->n_classes; i++)
         mean_s += wl->classes[i].share * wl->classes[i].service.mean_s;
-    if (!(offered_rps > 0) || !(mean_s > 0))
+    if (!(rate_rps > 0) || !(mean_s > 0))
         return 0;
     const hr_slo_config *slo = &s->sc->slo;
     int workers = 0;
     if (slo->latency_p95_s > 0)
-        workers = hr_mmc_servers_for_wait(offered_rps, mean_s, slo->latency_p95_s - mean_s, 0.05);
+        workers = hr_mmc_servers_for_wait(rate_rps, mean_s, slo->latency_p95_s - mean_s, 0.05);
     if (slo->latency_p99_s > 0) {
-        int w99 = hr_mmc_servers_for_wait(offered_rps, mean_s, slo->latency_p99_s - mean_s, 0.01);
+        int w99 = hr_mmc_servers_for_wait(rate_rps, mean_s, slo->latency_p99_s - mean_s, 0.01);
         workers = w99 > workers ? w99 : workers;
     }
     if (workers == 0)
-        workers = (int)floor(offered_rps * mean_s) + 1;
+        workers = (int)floor(rate_rps * mean_s) + 1;
     return (workers + s->fleet->concurrency - 1) / s->fleet->concurrency;
 }
 
@@ -1066,7 +1066,12 @@ static void emit_row(sim *s, double len_s)
     row->cpu_pct = g->worker_area > 0 ? 100.0 * g->busy_area / g->worker_area : 0;
     row->queue_depth = g->instance_area > 0 ? g->queued_area / g->instance_area : 0;
     row->desired = s->desired;
-    row->demand = demand_instances(s, row->offered_rps);
+    /* demand from the traffic's intensity over the row, not the arrivals
+     * drawn from it: Poisson sampling noise is not demand */
+    double intensity = 0;
+    for (int k = 0; k < 4; k++)
+        intensity += hr_traffic_rate(&s->traffic, s->row_start_s + (k + 0.5) * len_s / 4) / 4;
+    row->demand = demand_instances(s, intensity);
     row->pending = s->count[HR_INSTANCE_PENDING];
     row->warming = s->count[HR_INSTANCE_WARMING];
     row->in_service = s->count[HR_INSTANCE_IN_SERVICE];

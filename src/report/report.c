@@ -4,13 +4,15 @@
  * Determinism: the JSON is a pure function of the runs folded in, whatever
  * order they arrive in. Each policy keeps its runs' summaries sorted by
  * replication and its means are recomputed by summing in that order, and
- * numbers are printed by json_number() below (format in docs/results.md). */
+ * numbers are printed by hr_json_number() (core/json.c; format in docs/results.md). */
 #include "headroom/report.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "headroom/json.h"
 
 void hr_report_init(hr_report *rep, const hr_scenario *sc, int replications)
 {
@@ -271,62 +273,10 @@ int hr_report_add(hr_report *rep, const hr_run_result *run, int64_t run_id, hr_e
 
 /* ---- JSON -------------------------------------------------------------- */
 
-/* Numbers: non-finite -> null (JSON has no NaN); integral values below
- * 1e15 print as integers ("requests": 123456789); others with ten
- * significant digits (%.10g, shortest of fixed or exponent form). -0
- * prints as 0. The decimal point is forced to '.' whatever LC_NUMERIC
- * says. */
-static void json_number(FILE *out, double v)
-{
-    if (!isfinite(v)) {
-        fputs("null", out);
-        return;
-    }
-    char buf[40];
-    if (v == 0)
-        snprintf(buf, sizeof buf, "0");
-    else if (v == floor(v) && fabs(v) < 1e15)
-        snprintf(buf, sizeof buf, "%.0f", v);
-    else
-        snprintf(buf, sizeof buf, "%.10g", v);
-    for (char *c = buf; *c; c++)
-        if (*c == ',')
-            *c = '.';
-    fputs(buf, out);
-}
-
-/* A JSON string (RFC 8259 section 7): quote, backslash and control
- * characters escaped; other bytes (UTF-8) pass through. */
-static void json_string(FILE *out, const char *s)
-{
-    if (!s) {
-        fputs("null", out);
-        return;
-    }
-    fputc('"', out);
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        switch (*c) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\b': fputs("\\b", out); break;
-        case '\f': fputs("\\f", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        default:
-            if (*c < 0x20)
-                fprintf(out, "\\u%04x", *c);
-            else
-                fputc(*c, out);
-        }
-    }
-    fputc('"', out);
-}
-
 static void json_key_number(FILE *out, const char *key, double v, bool last)
 {
     fprintf(out, "      \"%s\": ", key);
-    json_number(out, v);
+    hr_json_number(out, v);
     fputs(last ? "\n" : ",\n", out);
 }
 
@@ -338,7 +288,7 @@ static void print_json_tenants(FILE *out, const hr_policy_summary *p)
         const hr_tenant_summary *t = &p->tenants[k];
         fputs(k ? ",\n        {" : "\n        {", out);
         fputs("\"name\": ", out);
-        json_string(out, t->name);
+        hr_json_string(out, t->name);
         const struct {
             const char *key;
             double v;
@@ -349,7 +299,7 @@ static void print_json_tenants(FILE *out, const hr_policy_summary *p)
                  {"cost_share", t->demand_share}, {"cost", t->cost}};
         for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
             fprintf(out, ", \"%s\": ", f[i].key);
-            json_number(out, f[i].v);
+            hr_json_number(out, f[i].v);
         }
         fprintf(out, ", \"slo_met\": %s}", t->slo_met ? "true" : "false");
     }
@@ -378,7 +328,7 @@ static void print_json_replications(FILE *out, const hr_policy_summary *p)
                  {"instance_hours", m->instance_hours}, {"peak_instances", m->peak_instances}};
         for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
             fprintf(out, ", \"%s\": ", f[i].key);
-            json_number(out, f[i].v);
+            hr_json_number(out, f[i].v);
         }
         fprintf(out, ", \"slo_met\": %s}", m->slo_met ? "true" : "false");
     }
@@ -388,7 +338,7 @@ static void print_json_replications(FILE *out, const hr_policy_summary *p)
 void hr_report_print_json(const hr_report *rep, FILE *out)
 {
     fputs("{\n  \"scenario\": ", out);
-    json_string(out, rep->scenario ? rep->scenario->name : NULL);
+    hr_json_string(out, rep->scenario ? rep->scenario->name : NULL);
     if (rep->batch_id > 0)
         fprintf(out, ",\n  \"batch\": %" PRId64, rep->batch_id);
     else
@@ -398,7 +348,7 @@ void hr_report_print_json(const hr_report *rep, FILE *out)
         const hr_policy_summary *p = &rep->policies[i];
         fputs(i ? ",\n    {\n" : "\n    {\n", out);
         fputs("      \"name\": ", out);
-        json_string(out, p->name);
+        hr_json_string(out, p->name);
         fprintf(out, ",\n      \"runs\": %d,\n", p->runs);
         print_json_replications(out, p);
         json_key_number(out, "cost", p->cost, false);
@@ -436,7 +386,7 @@ void hr_report_print_json(const hr_report *rep, FILE *out)
     }
     fputs(rep->n_policies ? "\n  ],\n  \"recommended\": " : "],\n  \"recommended\": ", out);
     const hr_policy_summary *best = hr_report_recommended(rep);
-    json_string(out, best ? best->name : NULL);
+    hr_json_string(out, best ? best->name : NULL);
     fputs("\n}\n", out);
 }
 

@@ -15,18 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "headroom/policy.h"
+#include "internal.h"
 
-struct hr_store {
-    sqlite3 *db;
-    char *path;                 /* for messages */
-    sqlite3_stmt *insert_run;
-    sqlite3_stmt *insert_sample;
-    sqlite3_stmt *insert_decision;
-    sqlite3_stmt *insert_tenant;
-    sqlite3_stmt *insert_violation;
-};
 
 /* migrations[i] brings a database from user_version i to i + 1. Steps are
  * append-only: a released step is never edited, a change to the schema is a
@@ -227,7 +220,7 @@ static const char insert_decision_sql[] =
 
 /* An error from the database: names the file, what was being done and
  * SQLite's own message. */
-static int db_error(hr_store *st, hr_error *err, const char *doing)
+int st_db_error(hr_store *st, hr_error *err, const char *doing)
 {
     return hr_error_set(err, HR_EDB, "%s: %s: %s (SQLite code %d)", st->path, doing,
                         sqlite3_errmsg(st->db), sqlite3_extended_errcode(st->db));
@@ -304,10 +297,10 @@ static int read_user_version(hr_store *st, int *version, hr_error *err)
 {
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-        return db_error(st, err, "cannot read the schema version");
+        return st_db_error(st, err, "cannot read the schema version");
     int rc = sqlite3_step(s);
     if (rc != SQLITE_ROW) {
-        db_error(st, err, "cannot read the schema version");
+        st_db_error(st, err, "cannot read the schema version");
         sqlite3_finalize(s);
         return HR_EDB;
     }
@@ -366,8 +359,19 @@ fail:
 static int prepare(hr_store *st, const char *sql, sqlite3_stmt **out, hr_error *err)
 {
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
-        return db_error(st, err, "cannot prepare a statement (is the schema damaged?)");
+        return st_db_error(st, err, "cannot prepare a statement (is the schema damaged?)");
     return HR_OK;
+}
+
+int hr_store_open_existing(const char *path, hr_store **out, hr_error *err)
+{
+    *out = NULL;
+    if (path && *path && access(path, F_OK) != 0)
+        return hr_error_set(err, HR_EIO,
+                            "%s: no such results database; `headroom run SCENARIO --db %s` "
+                            "creates it",
+                            path, path);
+    return hr_store_open(path, out, err);
 }
 
 int hr_store_open(const char *path, hr_store **out, hr_error *err)
@@ -402,7 +406,7 @@ int hr_store_open(const char *path, hr_store **out, hr_error *err)
     /* Another headroom writing the same file waits up to 10 s for the lock
      * instead of failing at once. */
     if (sqlite3_busy_timeout(st->db, 10000) != SQLITE_OK) {
-        rc = db_error(st, err, "cannot set the busy timeout");
+        rc = st_db_error(st, err, "cannot set the busy timeout");
         goto fail;
     }
     rc = exec_sql(st, "PRAGMA foreign_keys = ON", "cannot enable foreign keys", err);
@@ -471,7 +475,7 @@ static int find_or_add_scenario(hr_store *st, const hr_scenario *sc, int64_t *id
                            "SELECT id FROM scenarios WHERE text_fnv1a64 = ?1 AND text = ?2 "
                            "ORDER BY id LIMIT 1",
                            -1, &s, NULL) != SQLITE_OK)
-        return db_error(st, err, "cannot look up the scenario");
+        return st_db_error(st, err, "cannot look up the scenario");
     if (sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC) != SQLITE_OK)
         goto fail;
@@ -492,7 +496,7 @@ static int find_or_add_scenario(hr_store *st, const hr_scenario *sc, int64_t *id
                            "INSERT INTO scenarios (name, path, text, text_fnv1a64, first_seen) "
                            "VALUES (?, ?, ?, ?, ?)",
                            -1, &s, NULL) != SQLITE_OK)
-        return db_error(st, err, "cannot record the scenario");
+        return st_db_error(st, err, "cannot record the scenario");
     if (sqlite3_bind_text(s, 1, sc->name ? sc->name : "", -1, SQLITE_STATIC) != SQLITE_OK ||
         bind_text(s, 2, sc->path) != SQLITE_OK ||
         sqlite3_bind_text(s, 3, text, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -504,7 +508,7 @@ static int find_or_add_scenario(hr_store *st, const hr_scenario *sc, int64_t *id
     *id = sqlite3_last_insert_rowid(st->db);
     return HR_OK;
 fail:
-    db_error(st, err, "cannot record the scenario");
+    st_db_error(st, err, "cannot record the scenario");
     sqlite3_finalize(s);
     return HR_EDB;
 }
@@ -528,7 +532,7 @@ static int add_event(hr_store *st, sqlite3_stmt *s, int64_t batch_id, const char
         sqlite3_bind_text(s, 3, name ? name : "", -1, SQLITE_TRANSIENT) != SQLITE_OK ||
         bind_real(s, 4, start_s) != SQLITE_OK || bind_real(s, 5, end_s) != SQLITE_OK ||
         bind_real(s, 6, magnitude) != SQLITE_OK || step_insert(s) != SQLITE_OK)
-        return db_error(st, err, "cannot record the scenario's events");
+        return st_db_error(st, err, "cannot record the scenario's events");
     return HR_OK;
 }
 
@@ -542,7 +546,7 @@ static int add_events(hr_store *st, const hr_scenario *sc, int64_t batch_id, hr_
                            "INSERT INTO batch_events (batch_id, kind, name, start_s, end_s,"
                            " magnitude) VALUES (?,?,?,?,?,?)",
                            -1, &s, NULL) != SQLITE_OK)
-        return db_error(st, err, "cannot record the scenario's events");
+        return st_db_error(st, err, "cannot record the scenario's events");
     int rc = HR_OK;
     for (size_t k = 0; !rc && k < sc->traffic.n_events; k++) {
         const hr_traffic_event *e = &sc->traffic.events[k];
@@ -593,7 +597,7 @@ int hr_store_begin_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int
         bind_text(s, 4, command) != SQLITE_OK ||
         sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(s) != SQLITE_DONE) {
-        rc = db_error(st, err, "cannot record the batch");
+        rc = st_db_error(st, err, "cannot record the batch");
         sqlite3_finalize(s);
         goto fail;
     }
@@ -625,7 +629,7 @@ int hr_store_end_batch(hr_store *st, int64_t batch_id, const char *status, hr_er
         sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(s, 3, batch_id) != SQLITE_OK || sqlite3_step(s) != SQLITE_DONE) {
-        int rc = db_error(st, err, "cannot finish the batch");
+        int rc = st_db_error(st, err, "cannot finish the batch");
         sqlite3_finalize(s);
         return rc;
     }
@@ -913,7 +917,7 @@ int hr_store_write_run(hr_store *st, int64_t batch_id, const hr_scenario *sc,
     return HR_OK;
 fail:
     /* The message is taken before ROLLBACK replaces SQLite's error. */
-    rc = db_error(st, err, doing);
+    rc = st_db_error(st, err, doing);
     rollback(st);
     return rc;
 }

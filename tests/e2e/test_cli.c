@@ -401,6 +401,83 @@ static void test_replication_alone_reproduces_the_batch(void **state)
     cli_free(&r);
 }
 
+/* compare, runs and export read a batch back without SQL. */
+static void test_compare_runs_and_export_read_the_database(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s --replications 2 --duration 1h --db review.db", SMALL);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    cli_free(&r);
+    r = cli("compare --db review.db");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "batch 1, scenario small-spike"));
+    assert_non_null(strstr(r.out, "paired differences"));
+    assert_non_null(strstr(r.out, "fixed-3 vs cpu-50"));
+    assert_non_null(strstr(r.out, "rank  policy"));
+    cli_free(&r);
+    r = cli("compare --db review.db --scenario small-spike --json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"latency_p99_ms\": {\"mean\": "));
+    assert_non_null(strstr(r.out, "\"instability_pct\": {\"mean\": "));
+    assert_non_null(strstr(r.out, "\"b_minus_a\": {"));
+    cli_free(&r);
+    r = cli("compare --db review.db --batch 1 --csv");
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "kind,policy,other,figure,mean,ci95_low,ci95_high,n\n", 51) == 0);
+    assert_non_null(strstr(r.out, "\ndifference,cpu-50,fixed-3,cost,"));
+    cli_free(&r);
+    r = cli("runs --db review.db");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "small-spike"));
+    cli_free(&r);
+    r = cli("runs --db review.db --batch 1");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "replication seed"));
+    assert_non_null(strstr(r.out, "cpu-50"));
+    cli_free(&r);
+    r = cli("export --db review.db --what series");
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "policy,replication,run_id,time_s,", 33) == 0);
+    assert_non_null(strstr(r.out, "latency_p99_ms"));
+    assert_non_null(strstr(r.out, "demand"));
+    /* 2 replications x 3 policies x 720 five-second rows, and the header */
+    size_t lines = 0;
+    for (const char *c = r.out; *c; c++)
+        lines += *c == '\n';
+    assert_int_equal(lines, 1 + 6 * 720);
+    cli_free(&r);
+    r = cli("export --db review.db --run 2 --what decisions --format json");
+    assert_int_equal(r.status, 0);
+    assert_true(r.out[0] == '[');
+    assert_non_null(strstr(r.out, "{\"policy\": \"cpu-50\", \"replication\": 0, \"run_id\": 2, \"seq\": 0,"));
+    cli_free(&r);
+    r = cli("export --db review.db --what summary --format json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"replication_seed\": "));
+    cli_free(&r);
+    r = cli("export --db review.db --what windows");
+    assert_int_equal(r.status, 0);
+    assert_true(strncmp(r.out, "policy,replication,run_id,start_s,end_s,tenant,broke,", 53) == 0);
+    cli_free(&r);
+    /* what a user gets wrong */
+    r = cli("compare --db missing.db");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "missing.db: no such results database"));
+    cli_free(&r);
+    r = cli("compare --db review.db --batch 9");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "no batch 9"));
+    cli_free(&r);
+    r = cli("export --db review.db --run 99");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "no run 99"));
+    cli_free(&r);
+    r = cli("export --db review.db --what everything");
+    assert_int_equal(r.status, 2);
+    cli_free(&r);
+}
+
 static void test_tenants_reach_the_table_json_and_database(void **state)
 {
     (void)state;
@@ -572,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_purchase_options_reach_the_database),
         cmocka_unit_test(test_tenants_reach_the_table_json_and_database),
         cmocka_unit_test(test_replication_alone_reproduces_the_batch),
+        cmocka_unit_test(test_compare_runs_and_export_read_the_database),
         cmocka_unit_test(test_curve_prints_the_knee_and_draws_it),
         cmocka_unit_test(test_plan_projects_months_and_draws_them),
         cmocka_unit_test(test_help_is_the_same_both_ways),

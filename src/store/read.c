@@ -1,0 +1,432 @@
+/* read.c - reading stored batches, runs and series back (headroom/store.h),
+ * for compare, plot, report, export and runs. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "headroom/json.h"
+#include "internal.h"
+
+static char *dup_text(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? strdup((const char *)t) : NULL;
+}
+
+/* NULL (a non-finite number when stored) reads back as NaN. */
+static double col_real(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
+}
+
+static uint64_t col_u64(sqlite3_stmt *s, int i)
+{
+    return (uint64_t)sqlite3_column_int64(s, i);
+}
+
+/* Grow *arr (of *cap elements of size elem) to hold need. */
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return HR_OK;
+    size_t c = *cap ? 2 * *cap : 16;
+    void *p = realloc(*arr, c * elem);
+    if (!p)
+        return HR_ENOMEM;
+    *arr = p;
+    *cap = c;
+    return HR_OK;
+}
+
+static int prepare(hr_store *st, const char *sql, sqlite3_stmt **s, hr_error *err)
+{
+    if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
+        return st_db_error(st, err, "cannot read the results");
+    return HR_OK;
+}
+
+/* ---- batches ----------------------------------------------------------- */
+
+void hr_stored_batches_free(hr_stored_batch *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(b[i].scenario);
+        free(b[i].scenario_path);
+        free(b[i].command);
+        free(b[i].started_at);
+        free(b[i].finished_at);
+        free(b[i].status);
+    }
+    free(b);
+}
+
+int hr_store_batches(hr_store *st, hr_stored_batch **out, size_t *n, hr_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = prepare(st,
+                     "SELECT b.id, sc.name, sc.path, b.seed, b.replications, b.command,"
+                     " b.started_at, b.finished_at, b.status,"
+                     " (SELECT count(*) FROM runs r WHERE r.batch_id = b.id)"
+                     " FROM batches b JOIN scenarios sc ON sc.id = b.scenario_id ORDER BY b.id DESC",
+                     &s, err);
+    if (rc)
+        return rc;
+    size_t cap = 0;
+    hr_stored_batch *b = NULL;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (grow((void **)&b, &cap, *n + 1, sizeof *b)) {
+            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the batches");
+            break;
+        }
+        hr_stored_batch *x = &b[(*n)++];
+        *x = (hr_stored_batch){
+            .id = sqlite3_column_int64(s, 0), .scenario = dup_text(s, 1),
+            .scenario_path = dup_text(s, 2), .seed = col_u64(s, 3),
+            .replications = sqlite3_column_int(s, 4), .command = dup_text(s, 5),
+            .started_at = dup_text(s, 6), .finished_at = dup_text(s, 7), .status = dup_text(s, 8),
+            .runs = sqlite3_column_int(s, 9)};
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_db_error(st, err, "cannot read the batches");
+    sqlite3_finalize(s);
+    if (rc) {
+        hr_stored_batches_free(b, *n);
+        *n = 0;
+        return rc;
+    }
+    *out = b;
+    return HR_OK;
+}
+
+int hr_store_pick_batch(hr_store *st, int64_t id_in, const char *scenario, int64_t *id,
+                        hr_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = prepare(st,
+                     id_in > 0 ? "SELECT b.id FROM batches b WHERE b.id = ?1"
+                               : "SELECT b.id FROM batches b JOIN scenarios sc ON sc.id = b.scenario_id"
+                                 " WHERE (?2 IS NULL OR sc.name = ?2)"
+                                 " AND EXISTS (SELECT 1 FROM runs r WHERE r.batch_id = b.id)"
+                                 " ORDER BY b.id DESC LIMIT 1",
+                     &s, err);
+    if (rc)
+        return rc;
+    if (id_in > 0)
+        sqlite3_bind_int64(s, 1, id_in);
+    else if (scenario)
+        sqlite3_bind_text(s, 2, scenario, -1, SQLITE_STATIC);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    if (step == SQLITE_ROW)
+        return HR_OK;
+    if (step != SQLITE_DONE)
+        return st_db_error(st, err, "cannot find the batch");
+    if (id_in > 0)
+        return hr_error_set(err, HR_EINVAL, "%s: no batch %" PRId64 "; `headroom runs --db %s` lists them",
+                            st->path, id_in, st->path);
+    if (scenario)
+        return hr_error_set(err, HR_EINVAL,
+                            "%s: no runs of scenario '%s'; `headroom runs --db %s` lists what is stored",
+                            st->path, scenario, st->path);
+    return hr_error_set(err, HR_EINVAL, "%s: no runs stored yet; `headroom run SCENARIO --db %s` makes some",
+                        st->path, st->path);
+}
+
+int hr_store_batch_scenario(hr_store *st, int64_t batch_id, char **text, hr_error *err)
+{
+    *text = NULL;
+    sqlite3_stmt *s;
+    int rc = prepare(st,
+                     "SELECT sc.text FROM batches b JOIN scenarios sc ON sc.id = b.scenario_id"
+                     " WHERE b.id = ?",
+                     &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, batch_id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *text = dup_text(s, 0);
+        rc = *text ? HR_OK : hr_error_set(err, HR_ENOMEM, "out of memory reading the scenario");
+    } else {
+        rc = hr_error_set(err, HR_EINVAL, "%s: no batch %" PRId64, st->path, batch_id);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ---- runs -------------------------------------------------------------- */
+
+void hr_stored_runs_free(hr_stored_run *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(r[i].policy);
+    free(r);
+}
+
+int hr_store_runs(hr_store *st, int64_t batch_id, hr_stored_run **out, size_t *n, hr_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = prepare(
+        st,
+        "SELECT id, batch_id, policy, replication, seed, replication_seed, duration_s,"
+        " series_step_s, cost, cost_per_million_requests, requests, completed, errors, rejected,"
+        " timed_out, failed, error_rate_pct, latency_p50_ms, latency_p95_ms, latency_p99_ms,"
+        " latency_mean_ms, mean_wait_ms, wait_probability, slo_violation_minutes, slo_windows,"
+        " slo_windows_violated, slo_met, instance_hours, scaling_actions, peak_instances,"
+        " launches, failures, events"
+        " FROM runs WHERE batch_id = ?"
+        " ORDER BY (SELECT min(r2.id) FROM runs r2 WHERE r2.batch_id = runs.batch_id"
+        " AND r2.policy = runs.policy), replication",
+        &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, batch_id);
+    size_t cap = 0;
+    hr_stored_run *r = NULL;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (grow((void **)&r, &cap, *n + 1, sizeof *r)) {
+            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the runs");
+            break;
+        }
+        hr_stored_run *x = &r[(*n)++];
+        int i = 0;
+        *x = (hr_stored_run){0};
+        x->id = sqlite3_column_int64(s, i++);
+        x->batch_id = sqlite3_column_int64(s, i++);
+        x->policy = dup_text(s, i++);
+        x->replication = (uint32_t)sqlite3_column_int64(s, i++);
+        x->seed = col_u64(s, i++);
+        x->replication_seed = col_u64(s, i++);
+        x->duration_s = col_real(s, i++);
+        x->series_step_s = col_real(s, i++);
+        hr_summary *m = &x->summary;
+        m->cost = col_real(s, i++);
+        m->cost_per_million_requests = col_real(s, i++);
+        m->requests = col_u64(s, i++);
+        m->completed = col_u64(s, i++);
+        m->errors = col_u64(s, i++);
+        m->rejected = col_u64(s, i++);
+        m->timed_out = col_u64(s, i++);
+        m->failed = col_u64(s, i++);
+        m->error_rate_pct = col_real(s, i++);
+        m->latency_p50_ms = col_real(s, i++);
+        m->latency_p95_ms = col_real(s, i++);
+        m->latency_p99_ms = col_real(s, i++);
+        m->latency_mean_ms = col_real(s, i++);
+        m->mean_wait_ms = col_real(s, i++);
+        m->wait_probability = col_real(s, i++);
+        m->slo_violation_minutes = col_real(s, i++);
+        m->slo_windows = sqlite3_column_int(s, i++);
+        m->slo_windows_violated = sqlite3_column_int(s, i++);
+        m->slo_met = sqlite3_column_int(s, i++) != 0;
+        m->instance_hours = col_real(s, i++);
+        m->scaling_actions = sqlite3_column_int(s, i++);
+        m->peak_instances = sqlite3_column_int(s, i++);
+        m->launches = sqlite3_column_int(s, i++);
+        m->failures = sqlite3_column_int(s, i++);
+        m->events = col_u64(s, i++);
+        if (!x->policy) {
+            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the runs");
+            break;
+        }
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_db_error(st, err, "cannot read the runs");
+    sqlite3_finalize(s);
+    if (rc) {
+        hr_stored_runs_free(r, *n);
+        *n = 0;
+        return rc;
+    }
+    *out = r;
+    return HR_OK;
+}
+
+int hr_store_run_exists(hr_store *st, int64_t run_id, hr_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = prepare(st, "SELECT 1 FROM runs WHERE id = ?", &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run_id);
+    int step = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (step == SQLITE_ROW)
+        return HR_OK;
+    if (step != SQLITE_DONE)
+        return st_db_error(st, err, "cannot find the run");
+    return hr_error_set(err, HR_EINVAL, "%s: no run %" PRId64 "; `headroom runs --db %s --batch ID` lists them",
+                        st->path, run_id, st->path);
+}
+
+int hr_store_series(hr_store *st, int64_t run_id, hr_sample **out, size_t *n, hr_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = prepare(st,
+                     "SELECT time_s, offered_rps, completed_rps, error_rps, latency_p50_ms,"
+                     " latency_p95_ms, latency_p99_ms, cpu_pct, queue_depth, desired, demand,"
+                     " pending, warming, in_service, draining, failed, cost_per_hour"
+                     " FROM series WHERE run_id = ? ORDER BY time_s",
+                     &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run_id);
+    size_t cap = 0;
+    hr_sample *x = NULL;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (grow((void **)&x, &cap, *n + 1, sizeof *x)) {
+            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading a time series");
+            break;
+        }
+        hr_sample *r = &x[(*n)++];
+        int i = 0;
+        r->time_s = col_real(s, i++);
+        r->offered_rps = col_real(s, i++);
+        r->completed_rps = col_real(s, i++);
+        r->error_rps = col_real(s, i++);
+        r->latency_p50_ms = col_real(s, i++);
+        r->latency_p95_ms = col_real(s, i++);
+        r->latency_p99_ms = col_real(s, i++);
+        r->cpu_pct = col_real(s, i++);
+        r->queue_depth = col_real(s, i++);
+        r->desired = sqlite3_column_int(s, i++);
+        r->demand = sqlite3_column_type(s, i) == SQLITE_NULL ? -1 : sqlite3_column_int(s, i);
+        i++;
+        r->pending = sqlite3_column_int(s, i++);
+        r->warming = sqlite3_column_int(s, i++);
+        r->in_service = sqlite3_column_int(s, i++);
+        r->draining = sqlite3_column_int(s, i++);
+        r->failed = sqlite3_column_int(s, i++);
+        r->cost_per_hour = col_real(s, i++);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_db_error(st, err, "cannot read a time series");
+    sqlite3_finalize(s);
+    if (rc) {
+        free(x);
+        *n = 0;
+        return rc;
+    }
+    *out = x;
+    return HR_OK;
+}
+
+/* ---- export ------------------------------------------------------------ */
+
+static void csv_field(FILE *out, const char *t)
+{
+    if (strpbrk(t, ",\"\r\n") == NULL) {
+        fputs(t, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *t; t++) {
+        if (*t == '"')
+            fputc('"', out);
+        fputc(*t, out);
+    }
+    fputc('"', out);
+}
+
+/* One value of the current row: integers exactly, reals with 17
+ * significant digits (they read back to the same double), text quoted. */
+static void write_value(FILE *out, sqlite3_stmt *s, int i, bool json)
+{
+    switch (sqlite3_column_type(s, i)) {
+    case SQLITE_NULL:
+        if (json)
+            fputs("null", out);
+        break;
+    case SQLITE_INTEGER:
+        fprintf(out, "%lld", (long long)sqlite3_column_int64(s, i));
+        break;
+    case SQLITE_FLOAT: {
+        char buf[40];
+        snprintf(buf, sizeof buf, "%.17g", sqlite3_column_double(s, i));
+        for (char *c = buf; *c; c++)
+            if (*c == ',')
+                *c = '.';
+        fputs(buf, out);
+        break;
+    }
+    default: {
+        const char *t = (const char *)sqlite3_column_text(s, i);
+        if (json)
+            hr_json_string(out, t ? t : "");
+        else
+            csv_field(out, t ? t : "");
+    }
+    }
+}
+
+int hr_store_export(hr_store *st, hr_export_what what, int64_t batch_id, int64_t run_id,
+                    bool json, FILE *out, hr_error *err)
+{
+    static const char *const select[] = {
+        [HR_EXPORT_SUMMARY] = "SELECT r.* FROM runs r",
+        [HR_EXPORT_SERIES] = "SELECT r.policy, r.replication, x.* FROM series x JOIN runs r ON r.id = x.run_id",
+        [HR_EXPORT_DECISIONS] = "SELECT r.policy, r.replication, x.* FROM decisions x JOIN runs r ON r.id = x.run_id",
+        [HR_EXPORT_WINDOWS] = "SELECT r.policy, r.replication, x.* FROM slo_violations x JOIN runs r ON r.id = x.run_id",
+    };
+    static const char *const order[] = {
+        [HR_EXPORT_SUMMARY] = " ORDER BY r.id",
+        [HR_EXPORT_SERIES] = " ORDER BY r.id, x.time_s",
+        [HR_EXPORT_DECISIONS] = " ORDER BY r.id, x.seq",
+        [HR_EXPORT_WINDOWS] = " ORDER BY r.id, x.start_s, x.tenant IS NOT NULL, x.tenant",
+    };
+    if ((unsigned)what > HR_EXPORT_WINDOWS)
+        return hr_error_set(err, HR_EINVAL, "export: unknown table %d", (int)what);
+    char sql[512];
+    snprintf(sql, sizeof sql, "%s WHERE %s%s", select[what],
+             run_id > 0 ? "r.id = ?" : "r.batch_id = ?", order[what]);
+    sqlite3_stmt *s;
+    int rc = prepare(st, sql, &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run_id > 0 ? run_id : batch_id);
+    int cols = sqlite3_column_count(s);
+    if (!json) {
+        for (int i = 0; i < cols; i++) {
+            fputs(i ? "," : "", out);
+            csv_field(out, sqlite3_column_name(s, i));
+        }
+        fputc('\n', out);
+    } else {
+        fputc('[', out);
+    }
+    int step;
+    size_t rows = 0;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (json)
+            fputs(rows ? ",\n {" : "\n {", out);
+        for (int i = 0; i < cols; i++) {
+            if (json) {
+                fputs(i ? ", " : "", out);
+                hr_json_string(out, sqlite3_column_name(s, i));
+                fputs(": ", out);
+            } else if (i) {
+                fputc(',', out);
+            }
+            write_value(out, s, i, json);
+        }
+        fputs(json ? "}" : "\n", out);
+        rows++;
+    }
+    if (json)
+        fputs(rows ? "\n]\n" : "]\n", out);
+    if (step != SQLITE_DONE)
+        rc = st_db_error(st, err, "cannot read the rows to export");
+    sqlite3_finalize(s);
+    return rc;
+}
