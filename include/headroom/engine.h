@@ -7,6 +7,7 @@
 #ifndef HEADROOM_ENGINE_H
 #define HEADROOM_ENGINE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,11 +19,19 @@
  * larger, rows cover ceil(duration / tick / HR_SERIES_MAX_ROWS) ticks each. */
 #define HR_SERIES_MAX_ROWS 20000
 
+/* How far a run has got, for a progress line: written by the run's thread
+ * at every tick, read by any other. */
+typedef struct hr_run_progress {
+    _Atomic uint64_t simulated_ms;  /* simulated time reached */
+    _Atomic uint64_t events;        /* events processed */
+} hr_run_progress;
+
 typedef struct hr_run_spec {
     const hr_scenario *scenario;
     size_t policy_index;
     uint64_t seed;          /* usually scenario->seed, or the CLI's --seed */
     uint32_t replication;   /* 0-based */
+    hr_run_progress *progress;  /* optional (NULL): updated as the run goes */
 } hr_run_spec;
 
 /* Run spec and fill *out (which the caller frees with hr_run_result_free).

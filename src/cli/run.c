@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -49,6 +50,8 @@ const char hr_cli_run_help[] =
     "  --chart FILE        draw a timeline chart of the first replication (gnuplot;\n"
     "                      .png, .svg or .pdf by the extension)\n"
     "  --jobs N            runs in parallel (default: the number of CPUs)\n"
+    "  -q, --quiet         no progress line (there is none when stderr is not a\n"
+    "                      terminal either)\n"
     "  -h, --help          show this text\n"
     "\n"
     "Exit status: 0 ok, 1 a run or the database failed, 2 bad usage or input.\n";
@@ -57,7 +60,7 @@ typedef struct run_options {
     const char *scenario_path;
     const char **policies;
     size_t n_policies;
-    bool has_seed, has_replications, has_replication, json;
+    bool has_seed, has_replications, has_replication, json, quiet;
     uint32_t replication;   /* --replication */
     double duration_s;      /* > 0: run only the first duration_s of the scenario */
     uint64_t seed;
@@ -70,6 +73,7 @@ typedef struct run_options {
 /* One run to do, and what came of it. */
 typedef struct work_item {
     hr_run_spec spec;
+    hr_run_progress progress;   /* spec.progress points here */
     hr_run_result result;
     hr_error err;
     int rc;
@@ -86,6 +90,9 @@ typedef struct work {
     size_t written;     /* items the collector is done with */
     size_t ahead;       /* how far past `written` workers may start */
     bool stop;          /* a run failed: start no more */
+    bool show_progress; /* a progress line on stderr (a terminal, no --quiet) */
+    struct timespec started;
+    double simulated_s; /* of every run together */
 } work;
 
 static int parse_uint(const char *opt, const char *text, uint64_t max, uint64_t *out)
@@ -151,6 +158,8 @@ static int parse_options(int argc, char **argv, run_options *o)
             o->chart_path = val;
         } else if (strcmp(a, "--json") == 0) {
             o->json = true;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            o->quiet = true;
         } else if (a[0] == '-' && a[1]) {
             return hr_cli_fail(HR_EXIT_USAGE, "unknown option %s; see 'headroom help run'", a);
         } else if (!o->scenario_path) {
@@ -224,14 +233,38 @@ static int select_policies(const hr_scenario *sc, const run_options *o, size_t *
     return HR_EXIT_OK;
 }
 
-static void progress(size_t done, size_t total, const work_item *it)
+static double seconds_since(const struct timespec *t0)
 {
-    if (!isatty(STDERR_FILENO))
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + 1e-9 * (double)(now.tv_nsec - t0->tv_nsec);
+}
+
+/* The progress line: runs done, simulated time reached over all runs,
+ * events per second and an estimate of the time left. Called with w->lock
+ * held (it reads the items' done flags). */
+static void show_progress(work *w, bool last)
+{
+    if (!w->show_progress)
         return;
-    fprintf(stderr, "\r[%zu/%zu] %s, replication %u   ", done, total, it->result.policy,
-            it->spec.replication + 1);
-    if (done == total)
-        fputc('\n', stderr);
+    size_t done = 0;
+    double simulated = 0, events = 0;
+    for (size_t i = 0; i < w->n_items; i++) {
+        const work_item *it = &w->items[i];
+        done += it->done;
+        simulated += 1e-3 * (double)atomic_load_explicit(&it->progress.simulated_ms, memory_order_relaxed);
+        events += (double)atomic_load_explicit(&it->progress.events, memory_order_relaxed);
+    }
+    double wall = seconds_since(&w->started), share = w->simulated_s > 0 ? simulated / w->simulated_s : 0;
+    char sim[32], eta[32] = "?";
+    hr_duration_format(simulated, sim, sizeof sim);
+    if (share > 0.01 && !last)
+        hr_duration_format(nearbyint(wall * (1 - share) / share), eta, sizeof eta);
+    fprintf(stderr, "\r\033[K[%zu/%zu runs] %s simulated, %.3g events/s, %s",
+            done, w->n_items, sim, wall > 0 ? events / wall : 0.0,
+            last ? "done\n" : "");
+    if (!last)
+        fprintf(stderr, "ETA %s", eta);
     fflush(stderr);
 }
 
@@ -243,8 +276,22 @@ static int collect(work *w, hr_store *st, int64_t batch, const hr_scenario *sc, 
     for (size_t i = 0; i < w->n_items; i++) {
         work_item *it = &w->items[i];
         pthread_mutex_lock(&w->lock);
-        while (!it->done && !(w->stop && i >= w->next))
-            pthread_cond_wait(&w->finished, &w->lock);
+        while (!it->done && !(w->stop && i >= w->next)) {
+            if (!w->show_progress) {
+                pthread_cond_wait(&w->finished, &w->lock);
+                continue;
+            }
+            /* redraw the progress line twice a second while waiting */
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += 500000000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&w->finished, &w->lock, &until);
+            show_progress(w, false);
+        }
         bool done = it->done;
         pthread_mutex_unlock(&w->lock);
         if (!done)
@@ -265,7 +312,6 @@ static int collect(work *w, hr_store *st, int64_t batch, const hr_scenario *sc, 
             w->stop = true;
             pthread_mutex_unlock(&w->lock);
         }
-        progress(i + 1, w->n_items, it);
         hr_run_result_free(&it->result);
         pthread_mutex_lock(&w->lock);
         w->written = i + 1;
@@ -273,6 +319,7 @@ static int collect(work *w, hr_store *st, int64_t batch, const hr_scenario *sc, 
         pthread_mutex_unlock(&w->lock);
     }
     pthread_mutex_lock(&w->lock);
+    show_progress(w, true);
     w->stop = true; /* release workers waiting to run ahead */
     pthread_cond_broadcast(&w->collected);
     pthread_mutex_unlock(&w->lock);
@@ -281,7 +328,7 @@ static int collect(work *w, hr_store *st, int64_t batch, const hr_scenario *sc, 
 
 /* Request mode simulates every request: say up front what a run will
  * take, and warn when it is very large. */
-static void announce(const hr_scenario *sc, size_t runs)
+static void announce(const hr_scenario *sc, size_t runs, bool quiet)
 {
     double requests = hr_traffic_expected_requests(&sc->traffic, sc->tenants, sc->n_tenants, sc->duration_s);
     if (requests > HR_CLI_LARGE_RUN_REQUESTS)
@@ -290,7 +337,7 @@ static void announce(const hr_scenario *sc, size_t runs)
                 "(request mode does roughly 5 million a second per core); shorten the "
                 "scenario or lower its rates for a quicker answer\n",
                 requests);
-    else if (isatty(STDERR_FILENO))
+    else if (!quiet && isatty(STDERR_FILENO))
         fprintf(stderr, "headroom: %zu run%s of about %.3g requests each\n", runs,
                 runs == 1 ? "" : "s", requests);
 }
@@ -326,6 +373,11 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
             w.items[(size_t)r * n_sel + k].spec =
                 (hr_run_spec){.scenario = sc, .policy_index = idx[k], .seed = seed,
                              .replication = first + (uint32_t)r};
+    for (size_t i = 0; i < w.n_items; i++)
+        w.items[i].spec.progress = &w.items[i].progress;
+    w.simulated_s = sc->duration_s * (double)w.n_items;
+    w.show_progress = !o->quiet && isatty(STDERR_FILENO);
+    clock_gettime(CLOCK_MONOTONIC, &w.started);
     free(idx);
 
     hr_store *st = NULL;
@@ -338,7 +390,7 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
         return hr_cli_fail(HR_EXIT_FAILED, "%s", err.msg);
     }
 
-    announce(sc, w.n_items);
+    announce(sc, w.n_items, o->quiet);
     hr_report rep;
     hr_report_init(&rep, sc, reps);
     rep.batch_id = batch;

@@ -134,6 +134,7 @@ typedef struct tenant_stats {
 
 typedef struct sim {
     const hr_scenario *sc;
+    hr_run_progress *progress;  /* optional */
     const hr_fleet_config *fleet;
     const hr_workload_config *wl;
     hr_run_result *out;
@@ -1209,6 +1210,11 @@ static void on_tick(sim *s, uint64_t k)
         close_period(s);
     if (k % (uint64_t)s->ticks_per_window == 0)
         close_window(s, s->now - s->window_start_s);
+    if (s->progress) {
+        atomic_store_explicit(&s->progress->simulated_ms, (uint64_t)(s->now * 1000.0),
+                              memory_order_relaxed);
+        atomic_store_explicit(&s->progress->events, s->out->summary.events, memory_order_relaxed);
+    }
     double next = (double)(k + 1) * s->sc->tick_s;
     if (next <= s->end_s * (1 + 1e-12))
         schedule(s, next, EV_TICK, NULL, k + 1);
@@ -1570,7 +1576,8 @@ int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)
     out->seed = spec->seed;
     out->replication_seed = hr_rng_replication_seed(spec->seed, spec->replication);
     out->duration_s = sc->duration_s;
-    sim s = {.sc = sc, .fleet = &sc->fleet, .wl = &sc->workload, .out = out, .err = err};
+    sim s = {.sc = sc, .fleet = &sc->fleet, .wl = &sc->workload, .out = out, .err = err,
+             .progress = spec->progress};
     int rc = out->policy ? setup(&s, spec) : hr_error_set(err, HR_ENOMEM, "out of memory");
     if (rc == HR_OK) {
         /* A static fleet is provisioned before the traffic starts. */
