@@ -58,11 +58,18 @@ typedef struct hr_stored_batch {
     char *started_at, *finished_at; /* ISO-8601 UTC; finished_at NULL while running */
     char *status;               /* running, ok, failed */
     int runs;                   /* runs stored */
+    double duration_s;          /* simulated length of each run */
+    int start_day;              /* weekday at t = 0, 0 = Monday */
+    double slo_latency_p95_ms, slo_latency_p99_ms, slo_error_rate_pct; /* NaN: not judged */
 } hr_stored_batch;
 
 /* Every batch, newest first. */
 int hr_store_batches(hr_store *st, hr_stored_batch **out, size_t *n, hr_error *err);
 void hr_stored_batches_free(hr_stored_batch *b, size_t n);
+
+/* One batch (as hr_store_batches gives them); free with
+ * hr_stored_batches_free(b, 1). */
+int hr_store_batch(hr_store *st, int64_t id, hr_stored_batch **out, hr_error *err);
 
 /* The id of the newest batch (of the scenario named scenario, when not
  * NULL) that stored runs; HR_EINVAL with a message when there is none.
@@ -84,11 +91,31 @@ typedef struct hr_stored_run {
 int hr_store_runs(hr_store *st, int64_t batch_id, hr_stored_run **out, size_t *n, hr_error *err);
 void hr_stored_runs_free(hr_stored_run *r, size_t n);
 
+/* The batch run run_id belongs to. */
+int hr_store_run_batch(hr_store *st, int64_t run_id, int64_t *batch_id, hr_error *err);
+
 /* HR_OK when run run_id is stored, else HR_EINVAL with a message. */
 int hr_store_run_exists(hr_store *st, int64_t run_id, hr_error *err);
 
 /* One run's time series, by time (malloc'd; free it). */
 int hr_store_series(hr_store *st, int64_t run_id, hr_sample **out, size_t *n, hr_error *err);
+
+/* A scenario event stored with a batch (batch_events). */
+typedef struct hr_stored_event {
+    char kind[32];              /* plateau, spike, tenant_onboarding, zone_outage */
+    char name[128];
+    double start_s, end_s, magnitude;
+} hr_stored_event;
+
+int hr_store_events(hr_store *st, int64_t batch_id, hr_stored_event **out, size_t *n, hr_error *err);
+
+/* A scaling action of a run: a decision that changed desired capacity. */
+typedef struct hr_stored_action {
+    double time_s;
+    int from, to;
+} hr_stored_action;
+
+int hr_store_actions(hr_store *st, int64_t run_id, hr_stored_action **out, size_t *n, hr_error *err);
 
 /* The scenario text a batch ran (malloc'd; free it). */
 int hr_store_batch_scenario(hr_store *st, int64_t batch_id, char **text, hr_error *err);

@@ -23,6 +23,7 @@ int hr_cli_plan(int argc, char **argv);
 int hr_cli_runs(int argc, char **argv);
 int hr_cli_export(int argc, char **argv);
 int hr_cli_compare(int argc, char **argv);
+int hr_cli_plot(int argc, char **argv);
 
 extern const char hr_cli_run_help[];
 extern const char hr_cli_validate_help[];
@@ -32,6 +33,7 @@ extern const char hr_cli_plan_help[];
 extern const char hr_cli_runs_help[];
 extern const char hr_cli_export_help[];
 extern const char hr_cli_compare_help[];
+extern const char hr_cli_plot_help[];
 
 /* Parse a database id (a positive integer) given to option opt; prints the
  * error and returns HR_EXIT_USAGE when it is not one. */

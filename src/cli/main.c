@@ -23,6 +23,7 @@ static const char main_help[] =
     "  curve SCENARIO     load-test curve of one instance and its knee\n"
     "  plan SCENARIO      capacity plan month by month under a growth projection\n"
     "  compare            policies of a stored batch with confidence intervals\n"
+    "  plot               the charts of a stored batch\n"
     "  runs               the batches and runs in a results database\n"
     "  export             stored results as CSV or JSON\n"
     "  help [COMMAND]     show this text, or a command's\n"
@@ -38,6 +39,7 @@ static const hr_command commands[] = {
     {"curve", "load-test curve of one instance", hr_cli_curve_help, hr_cli_curve},
     {"plan", "capacity plan under growth", hr_cli_plan_help, hr_cli_plan},
     {"compare", "compare a stored batch's policies", hr_cli_compare_help, hr_cli_compare},
+    {"plot", "chart a stored batch", hr_cli_plot_help, hr_cli_plot},
     {"runs", "list stored batches and runs", hr_cli_runs_help, hr_cli_runs},
     {"export", "export stored results", hr_cli_export_help, hr_cli_export},
 };

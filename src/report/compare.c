@@ -273,11 +273,11 @@ int hr_compare_batch(hr_store *st, int64_t batch_id, hr_comparison *out, hr_erro
         }
     free(x);
     rank_and_front(out);
-    if ((rc = hr_store_batches(st, &batches, &nb, err)))
+    if ((rc = hr_store_batch(st, batch_id, &batches, err)))
         goto done;
-    for (size_t i = 0; i < nb; i++)
-        if (batches[i].id == batch_id && batches[i].scenario)
-            out->scenario = strdup(batches[i].scenario);
+    nb = 1;
+    if (batches->scenario && !(out->scenario = strdup(batches->scenario)))
+        rc = hr_error_set(err, HR_ENOMEM, "out of memory comparing");
 done:
     hr_stored_batches_free(batches, nb);
     hr_stored_runs_free(runs, n);

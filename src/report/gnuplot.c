@@ -41,24 +41,36 @@ static bool gnuplot_on_path(void)
     return false;
 }
 
-/* A single-quoted gnuplot string literal of s, in a malloc'd buffer.
- * Inside single quotes gnuplot expands neither backquotes (commands) nor
- * @macros and reads no backslash escapes; a quote is doubled. A string
- * cannot span lines, so control characters (never in a sane name or path)
- * become spaces. */
+/* A gnuplot string expression for s, in a malloc'd buffer: 'text' in
+ * single quotes, where gnuplot expands neither backquotes (commands) nor
+ * @macros and reads no backslash escapes. A quote in s splits it:
+ * ('it'."'".'s'), the quote alone in double quotes (gnuplot's lexer
+ * mis-reads runs of doubled quotes, '' '' ..., inside single quotes).
+ * A string cannot span lines, so control characters (never in a sane
+ * name or path) become spaces. */
 char *gp_quote(const char *s)
 {
-    char *q = malloc(2 * strlen(s) + 3);
+    size_t quotes = 0;
+    for (const char *p = s; *p; p++)
+        quotes += *p == '\'';
+    char *q = malloc(strlen(s) + 8 * quotes + 5);
     if (!q)
         return NULL;
     size_t len = 0;
+    if (quotes)
+        q[len++] = '(';
     q[len++] = '\'';
     for (; *s; s++) {
-        if (*s == '\'')
-            q[len++] = '\'';
-        q[len++] = (unsigned char)*s < 0x20 ? ' ' : *s;
+        if (*s == '\'') {
+            memcpy(q + len, "'.\"'\".'", 7);
+            len += 7;
+        } else {
+            q[len++] = (unsigned char)*s < 0x20 ? ' ' : *s;
+        }
     }
     q[len++] = '\'';
+    if (quotes)
+        q[len++] = ')';
     q[len] = '\0';
     return q;
 }

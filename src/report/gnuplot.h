@@ -4,7 +4,7 @@
  * A session owns a private mkdtemp directory for the script, its data files
  * and gnuplot's log; everything in it is removed when the session closes.
  * Names and paths reach gnuplot only as single-quoted string literals
- * (gp_quote), and gnuplot is started without a shell, so no scenario or
+ * (gp_quote; a quote as "'" between them), and gnuplot is started without a shell, so no scenario or
  * policy name can inject a command. */
 #ifndef HEADROOM_REPORT_GNUPLOT_H
 #define HEADROOM_REPORT_GNUPLOT_H
@@ -33,8 +33,9 @@ int gp_open(gp_session *g, const char *script_name, hr_error *err);
 /* A data file DIR/name, registered for removal; *path is owned by g. */
 int gp_data_path(gp_session *g, const char *name, const char **path, hr_error *err);
 
-/* A single-quoted gnuplot string literal of s (malloc'd), or NULL when
- * memory runs out. */
+/* A gnuplot string expression of s: a single-quoted literal, or literals
+ * joined around each quote, ('it'."'".'s') (malloc'd); NULL when memory
+ * runs out. */
 char *gp_quote(const char *s);
 
 /* The chart format an output path asks for: .svg, .pdf (any case), else PNG. */

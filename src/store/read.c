@@ -2,6 +2,7 @@
  * for compare, plot, report, export and runs. */
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,7 +62,8 @@ void hr_stored_batches_free(hr_stored_batch *b, size_t n)
     free(b);
 }
 
-int hr_store_batches(hr_store *st, hr_stored_batch **out, size_t *n, hr_error *err)
+/* Batches with id (0: all, newest first). */
+static int read_batches(hr_store *st, int64_t id, hr_stored_batch **out, size_t *n, hr_error *err)
 {
     *out = NULL;
     *n = 0;
@@ -69,11 +71,14 @@ int hr_store_batches(hr_store *st, hr_stored_batch **out, size_t *n, hr_error *e
     int rc = prepare(st,
                      "SELECT b.id, sc.name, sc.path, b.seed, b.replications, b.command,"
                      " b.started_at, b.finished_at, b.status,"
-                     " (SELECT count(*) FROM runs r WHERE r.batch_id = b.id)"
-                     " FROM batches b JOIN scenarios sc ON sc.id = b.scenario_id ORDER BY b.id DESC",
+                     " (SELECT count(*) FROM runs r WHERE r.batch_id = b.id), b.duration_s,"
+                     " b.start_day, b.slo_latency_p95_ms, b.slo_latency_p99_ms, b.slo_error_rate_pct"
+                     " FROM batches b JOIN scenarios sc ON sc.id = b.scenario_id"
+                     " WHERE ?1 = 0 OR b.id = ?1 ORDER BY b.id DESC",
                      &s, err);
     if (rc)
         return rc;
+    sqlite3_bind_int64(s, 1, id);
     size_t cap = 0;
     hr_stored_batch *b = NULL;
     int step;
@@ -88,7 +93,9 @@ int hr_store_batches(hr_store *st, hr_stored_batch **out, size_t *n, hr_error *e
             .scenario_path = dup_text(s, 2), .seed = col_u64(s, 3),
             .replications = sqlite3_column_int(s, 4), .command = dup_text(s, 5),
             .started_at = dup_text(s, 6), .finished_at = dup_text(s, 7), .status = dup_text(s, 8),
-            .runs = sqlite3_column_int(s, 9)};
+            .runs = sqlite3_column_int(s, 9), .duration_s = col_real(s, 10),
+            .start_day = sqlite3_column_int(s, 11), .slo_latency_p95_ms = col_real(s, 12),
+            .slo_latency_p99_ms = col_real(s, 13), .slo_error_rate_pct = col_real(s, 14)};
     }
     if (!rc && step != SQLITE_DONE)
         rc = st_db_error(st, err, "cannot read the batches");
@@ -99,6 +106,98 @@ int hr_store_batches(hr_store *st, hr_stored_batch **out, size_t *n, hr_error *e
         return rc;
     }
     *out = b;
+    return HR_OK;
+}
+
+int hr_store_batches(hr_store *st, hr_stored_batch **out, size_t *n, hr_error *err)
+{
+    return read_batches(st, 0, out, n, err);
+}
+
+int hr_store_batch(hr_store *st, int64_t id, hr_stored_batch **out, hr_error *err)
+{
+    size_t n;
+    int rc = read_batches(st, id, out, &n, err);
+    if (!rc && n != 1) {
+        hr_stored_batches_free(*out, n);
+        *out = NULL;
+        return hr_error_set(err, HR_EINVAL, "%s: no batch %" PRId64, st->path, id);
+    }
+    return rc;
+}
+
+int hr_store_events(hr_store *st, int64_t batch_id, hr_stored_event **out, size_t *n, hr_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = prepare(st,
+                     "SELECT kind, name, start_s, end_s, magnitude FROM batch_events"
+                     " WHERE batch_id = ? ORDER BY start_s, rowid",
+                     &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, batch_id);
+    size_t cap = 0;
+    hr_stored_event *e = NULL;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (grow((void **)&e, &cap, *n + 1, sizeof *e)) {
+            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the events");
+            break;
+        }
+        hr_stored_event *x = &e[(*n)++];
+        const unsigned char *kind = sqlite3_column_text(s, 0), *name = sqlite3_column_text(s, 1);
+        snprintf(x->kind, sizeof x->kind, "%s", kind ? (const char *)kind : "");
+        snprintf(x->name, sizeof x->name, "%s", name ? (const char *)name : "");
+        x->start_s = col_real(s, 2);
+        x->end_s = col_real(s, 3);
+        x->magnitude = col_real(s, 4);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_db_error(st, err, "cannot read the events");
+    sqlite3_finalize(s);
+    if (rc) {
+        free(e);
+        *n = 0;
+        return rc;
+    }
+    *out = e;
+    return HR_OK;
+}
+
+int hr_store_actions(hr_store *st, int64_t run_id, hr_stored_action **out, size_t *n, hr_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = prepare(st,
+                     "SELECT time_s, current, desired FROM decisions"
+                     " WHERE run_id = ? AND desired != current ORDER BY seq",
+                     &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run_id);
+    size_t cap = 0;
+    hr_stored_action *a = NULL;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (grow((void **)&a, &cap, *n + 1, sizeof *a)) {
+            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the decisions");
+            break;
+        }
+        a[(*n)++] = (hr_stored_action){.time_s = col_real(s, 0), .from = sqlite3_column_int(s, 1),
+                                       .to = sqlite3_column_int(s, 2)};
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_db_error(st, err, "cannot read the decisions");
+    sqlite3_finalize(s);
+    if (rc) {
+        free(a);
+        *n = 0;
+        return rc;
+    }
+    *out = a;
     return HR_OK;
 }
 
@@ -248,6 +347,23 @@ int hr_store_runs(hr_store *st, int64_t batch_id, hr_stored_run **out, size_t *n
     }
     *out = r;
     return HR_OK;
+}
+
+int hr_store_run_batch(hr_store *st, int64_t run_id, int64_t *batch_id, hr_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = prepare(st, "SELECT batch_id FROM runs WHERE id = ?", &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run_id);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *batch_id = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    if (step == SQLITE_ROW)
+        return HR_OK;
+    return hr_error_set(err, HR_EINVAL, "%s: no run %" PRId64 "; `headroom runs --db %s --batch ID` lists them",
+                        st->path, run_id, st->path);
 }
 
 int hr_store_run_exists(hr_store *st, int64_t run_id, hr_error *err)

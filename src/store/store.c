@@ -151,6 +151,11 @@ static const char *const migrations[] = {
     /* the capacity review: per-replication seeds, the series' p50/p99, the
      * windows that broke the SLO and the scenario's events */
     "ALTER TABLE runs ADD COLUMN replication_seed INTEGER;"
+    "ALTER TABLE batches ADD COLUMN duration_s REAL;"
+    "ALTER TABLE batches ADD COLUMN start_day INTEGER;"
+    "ALTER TABLE batches ADD COLUMN slo_latency_p95_ms REAL;"
+    "ALTER TABLE batches ADD COLUMN slo_latency_p99_ms REAL;"
+    "ALTER TABLE batches ADD COLUMN slo_error_rate_pct REAL;"
     "ALTER TABLE series ADD COLUMN latency_p50_ms REAL;"
     "ALTER TABLE series ADD COLUMN latency_p99_ms REAL;"
     "ALTER TABLE series ADD COLUMN demand INTEGER;"
@@ -590,12 +595,19 @@ int hr_store_begin_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(st->db,
                            "INSERT INTO batches (scenario_id, seed, replications, command,"
-                           " started_at, status) VALUES (?, ?, ?, ?, ?, 'running')",
+                           " started_at, status, duration_s, start_day, slo_latency_p95_ms,"
+                           " slo_latency_p99_ms, slo_error_rate_pct)"
+                           " VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
                            -1, &s, NULL) != SQLITE_OK ||
         sqlite3_bind_int64(s, 1, scenario_id) != SQLITE_OK || bind_u64(s, 2, seed) != SQLITE_OK ||
         sqlite3_bind_int(s, 3, replications) != SQLITE_OK ||
         bind_text(s, 4, command) != SQLITE_OK ||
         sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC) != SQLITE_OK ||
+        bind_real(s, 6, sc->duration_s) != SQLITE_OK ||
+        sqlite3_bind_int(s, 7, sc->traffic.start_day) != SQLITE_OK ||
+        bind_real(s, 8, sc->slo.latency_p95_s > 0 ? 1000.0 * sc->slo.latency_p95_s : NAN) != SQLITE_OK ||
+        bind_real(s, 9, sc->slo.latency_p99_s > 0 ? 1000.0 * sc->slo.latency_p99_s : NAN) != SQLITE_OK ||
+        bind_real(s, 10, sc->slo.error_rate_pct >= 0 ? sc->slo.error_rate_pct : NAN) != SQLITE_OK ||
         sqlite3_step(s) != SQLITE_DONE) {
         rc = st_db_error(st, err, "cannot record the batch");
         sqlite3_finalize(s);

@@ -480,6 +480,57 @@ static void test_compare_runs_and_export_read_the_database(void **state)
     cli_free(&r);
 }
 
+/* Every chart of `headroom plot`, in every format, is a valid non-empty
+ * file of that format. */
+static void test_plot_draws_every_chart_in_every_format(void **state)
+{
+    (void)state;
+    if (system("command -v gnuplot >/dev/null 2>&1") != 0)
+        skip();
+    cli_result r = cli("run %s --replications 2 --duration 1h --db plot.db", SMALL);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    cli_free(&r);
+    const struct {
+        const char *format, *magic;
+    } formats[] = {{"png", "\x89PNG\r\n\x1a\n"}, {"svg", "<?xml"}, {"pdf", "%PDF-"}};
+    /* 3 timelines, latency, errors-cost, cost-slo, the spike's zoom, band */
+    const char *stems[] = {"timeline-fixed-3", "timeline-cpu-50", "timeline-steps", "latency",
+                           "errors-cost", "cost-slo", "event-1-spike", "band"};
+    for (size_t f = 0; f < 3; f++) {
+        r = cli("plot --db plot.db --out charts-%s --format %s", formats[f].format, formats[f].format);
+        if (r.status != 0)
+            fail_msg("plot --format %s: exit %d: %s", formats[f].format, r.status, r.err);
+        for (size_t k = 0; k < sizeof stems / sizeof stems[0]; k++) {
+            char path[512];
+            snprintf(path, sizeof path, "%s/charts-%s/%s.%s", tmpdir, formats[f].format, stems[k],
+                     formats[f].format);
+            FILE *fp = fopen(path, "rb");
+            if (!fp)
+                fail_msg("%s was not drawn; plot printed:\n%s", path, r.out);
+            char head[16] = {0};
+            size_t len = strlen(formats[f].magic);
+            assert_int_equal(fread(head, 1, len, fp), len);
+            assert_memory_equal(head, formats[f].magic, len);
+            fseek(fp, 0, SEEK_END);
+            assert_true(ftell(fp) > 2000);
+            fclose(fp);
+        }
+        cli_free(&r);
+    }
+    r = cli("plot --db plot.db --run 4 --out charts-run");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "charts-run/timeline-fixed-3.png"));
+    cli_free(&r);
+    r = cli("plot --db plot.db");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--out"));
+    cli_free(&r);
+    r = cli("plot --db plot.db --out x --format gif");
+    assert_int_equal(r.status, 2);
+    cli_free(&r);
+}
+
 static void test_tenants_reach_the_table_json_and_database(void **state)
 {
     (void)state;
@@ -652,6 +703,7 @@ int main(void)
         cmocka_unit_test(test_tenants_reach_the_table_json_and_database),
         cmocka_unit_test(test_replication_alone_reproduces_the_batch),
         cmocka_unit_test(test_compare_runs_and_export_read_the_database),
+        cmocka_unit_test(test_plot_draws_every_chart_in_every_format),
         cmocka_unit_test(test_curve_prints_the_knee_and_draws_it),
         cmocka_unit_test(test_plan_projects_months_and_draws_them),
         cmocka_unit_test(test_help_is_the_same_both_ways),

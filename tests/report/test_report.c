@@ -581,7 +581,7 @@ static void test_chart_names_cannot_inject_commands(void **state)
     hr_run_result a, b, c;
     make_run(&a, "`touch INJ2`", 0, 10, true, 30);
     make_run(&b, "p'\nsystem('touch INJ3')\n'", 0, 10, true, 30);
-    make_run(&c, "@x $(touch INJ4) \\", 0, 10, true, 30);
+    make_run(&c, "@x $(touch INJ4) \\ ''''; system('touch INJ8') #", 0, 10, true, 30);
     add_ok(&rep, &a);
     add_ok(&rep, &b);
     add_ok(&rep, &c);
@@ -600,7 +600,7 @@ static void test_chart_names_cannot_inject_commands(void **state)
         assert_memory_equal(head, outs[k].magic, strlen(outs[k].magic));
         unlink(outs[k].name);
     }
-    for (int k = 1; k <= 7; k++) {
+    for (int k = 1; k <= 8; k++) {
         char name[16];
         snprintf(name, sizeof name, "INJ%d", k);
         if (access(name, F_OK) == 0)
