@@ -117,6 +117,30 @@ typedef struct hr_stored_action {
 
 int hr_store_actions(hr_store *st, int64_t run_id, hr_stored_action **out, size_t *n, hr_error *err);
 
+/* A violated SLO window of a run (slo_violations). */
+typedef struct hr_stored_window {
+    double start_s, end_s;
+    char tenant[128];           /* "" for the service's SLO */
+    char broke[32];             /* p95, p99, errors, comma-separated */
+    uint64_t finished, errors;
+    double error_rate_pct, latency_p95_ms, latency_p99_ms; /* NaN when not judged */
+} hr_stored_window;
+
+int hr_store_windows(hr_store *st, int64_t run_id, hr_stored_window **out, size_t *n, hr_error *err);
+
+/* A decision-log line (decisions). */
+typedef struct hr_stored_decision {
+    double time_s;
+    int current, proposed, desired;
+    double metric;              /* NaN when none */
+    char reason[256];
+} hr_stored_decision;
+
+/* The decisions of a run with t0 <= time_s <= t1, at most max of them
+ * (the first), by time. */
+int hr_store_decisions(hr_store *st, int64_t run_id, double t0, double t1, size_t max,
+                       hr_stored_decision **out, size_t *n, hr_error *err);
+
 /* The scenario text a batch ran (malloc'd; free it). */
 int hr_store_batch_scenario(hr_store *st, int64_t batch_id, char **text, hr_error *err);
 

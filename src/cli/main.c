@@ -24,6 +24,7 @@ static const char main_help[] =
     "  plan SCENARIO      capacity plan month by month under a growth projection\n"
     "  compare            policies of a stored batch with confidence intervals\n"
     "  plot               the charts of a stored batch\n"
+    "  report             the capacity review of a stored batch (markdown, HTML)\n"
     "  runs               the batches and runs in a results database\n"
     "  export             stored results as CSV or JSON\n"
     "  help [COMMAND]     show this text, or a command's\n"
@@ -40,6 +41,7 @@ static const hr_command commands[] = {
     {"plan", "capacity plan under growth", hr_cli_plan_help, hr_cli_plan},
     {"compare", "compare a stored batch's policies", hr_cli_compare_help, hr_cli_compare},
     {"plot", "chart a stored batch", hr_cli_plot_help, hr_cli_plot},
+    {"report", "write the capacity review", hr_cli_report_help, hr_cli_report},
     {"runs", "list stored batches and runs", hr_cli_runs_help, hr_cli_runs},
     {"export", "export stored results", hr_cli_export_help, hr_cli_export},
 };

@@ -438,6 +438,100 @@ int hr_store_series(hr_store *st, int64_t run_id, hr_sample **out, size_t *n, hr
     return HR_OK;
 }
 
+static void copy_text(sqlite3_stmt *s, int i, char *buf, size_t size)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+int hr_store_windows(hr_store *st, int64_t run_id, hr_stored_window **out, size_t *n, hr_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = prepare(st,
+                     "SELECT start_s, end_s, tenant, broke, finished, errors, error_rate_pct,"
+                     " latency_p95_ms, latency_p99_ms FROM slo_violations WHERE run_id = ?"
+                     " ORDER BY start_s, tenant IS NOT NULL, tenant",
+                     &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run_id);
+    size_t cap = 0;
+    hr_stored_window *w = NULL;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (grow((void **)&w, &cap, *n + 1, sizeof *w)) {
+            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the SLO windows");
+            break;
+        }
+        hr_stored_window *x = &w[(*n)++];
+        x->start_s = col_real(s, 0);
+        x->end_s = col_real(s, 1);
+        copy_text(s, 2, x->tenant, sizeof x->tenant);
+        copy_text(s, 3, x->broke, sizeof x->broke);
+        x->finished = col_u64(s, 4);
+        x->errors = col_u64(s, 5);
+        x->error_rate_pct = col_real(s, 6);
+        x->latency_p95_ms = col_real(s, 7);
+        x->latency_p99_ms = col_real(s, 8);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_db_error(st, err, "cannot read the SLO windows");
+    sqlite3_finalize(s);
+    if (rc) {
+        free(w);
+        *n = 0;
+        return rc;
+    }
+    *out = w;
+    return HR_OK;
+}
+
+int hr_store_decisions(hr_store *st, int64_t run_id, double t0, double t1, size_t max,
+                       hr_stored_decision **out, size_t *n, hr_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = prepare(st,
+                     "SELECT time_s, current, proposed, desired, metric, reason FROM decisions"
+                     " WHERE run_id = ? AND time_s >= ? AND time_s <= ? ORDER BY seq LIMIT ?",
+                     &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run_id);
+    sqlite3_bind_double(s, 2, t0);
+    sqlite3_bind_double(s, 3, t1);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)max);
+    size_t cap = 0;
+    hr_stored_decision *d = NULL;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (grow((void **)&d, &cap, *n + 1, sizeof *d)) {
+            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the decisions");
+            break;
+        }
+        hr_stored_decision *x = &d[(*n)++];
+        x->time_s = col_real(s, 0);
+        x->current = sqlite3_column_int(s, 1);
+        x->proposed = sqlite3_column_int(s, 2);
+        x->desired = sqlite3_column_int(s, 3);
+        x->metric = col_real(s, 4);
+        copy_text(s, 5, x->reason, sizeof x->reason);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = st_db_error(st, err, "cannot read the decisions");
+    sqlite3_finalize(s);
+    if (rc) {
+        free(d);
+        *n = 0;
+        return rc;
+    }
+    *out = d;
+    return HR_OK;
+}
+
 /* ---- export ------------------------------------------------------------ */
 
 static void csv_field(FILE *out, const char *t)
