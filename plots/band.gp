@@ -1,6 +1,7 @@
 # band.gp - each policy across its replications: the range (min to max)
 # and mean of instances serving, and of p95 latency, row by row.
 load dir.'common.gp'
+set rmargin 3
 set multiplot layout n_policies,2 title scenario_title.': spread across replications (band: min to max, line: mean)' noenhanced font ',12'
 set format x ''
 set xlabel ''

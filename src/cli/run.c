@@ -433,7 +433,10 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
         else if (o->chart_path)
             fprintf(stderr, "headroom: chart written to %s\n", o->chart_path);
         if (!o->json)
-            fprintf(stderr, "headroom: results stored in %s\n", o->db_path);
+            fprintf(stderr,
+                    "headroom: results stored in %s (batch %" PRId64 "); `headroom compare --db %s` "
+                    "gives the intervals, `headroom report --db %s --out DIR` the review\n",
+                    o->db_path, batch, o->db_path, o->db_path);
         if (hr_cli_flush_stdout() != HR_EXIT_OK)
             status = HR_EXIT_FAILED;
     }
