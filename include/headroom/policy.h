@@ -48,6 +48,10 @@ typedef struct hr_observation {
     int counted;           /* instances whose samples make up the datapoint
                               (serving and past the policy's warm-up), as the
                               mean over the datapoint's period, rounded */
+    int serving;           /* instances serving (in service or warming, counted
+                              or not) as the mean over the datapoint's period,
+                              rounded: the fleet that carried the load the
+                              datapoint shows; 0 when unknown */
     bool has_datapoint;    /* false before the first publication or when no
                               instance was counted in the period */
     double datapoint_start_s, datapoint_end_s; /* the period the datapoint covers */

@@ -109,6 +109,7 @@ typedef struct publication {
     double published_s;
     bool has;
     int counted;  /* mean number of counted instances over the period */
+    int serving;  /* mean number of serving instances over the period */
     double metric[HR_METRIC_COUNT]; /* per counted instance */
     double total[HR_METRIC_COUNT];  /* the whole serving fleet */
 } publication;
@@ -1111,6 +1112,7 @@ static void close_period(sim *s)
         .busy_area = pf->busy_area + g->busy_area,
         .queued_area = pf->queued_area + g->queued_area,
     };
+    p->serving = (int)lround(total.instance_area / (p->end_s - p->start_s));
     if (p->has)
         hr_metrics_totals(s->fleet, &total, p->end_s - p->start_s, s->period_offered, p->metric,
                           p->total);
@@ -1236,6 +1238,7 @@ static void evaluate(sim *s, const publication *p)
         .draining = s->count[HR_INSTANCE_DRAINING],
         .failed = s->count[HR_INSTANCE_FAILED],
         .counted = p->counted,
+        .serving = p->serving,
         .has_datapoint = p->has,
         .datapoint_start_s = p->start_s,
         .datapoint_end_s = p->end_s,

@@ -1,6 +1,8 @@
 /* metrics.c - datapoints from integrated gauges. */
 #include "headroom/metrics.h"
 
+#include <math.h>
+
 void hr_gauge_reset(hr_gauge *g, double now)
 {
     g->last_s = now;
@@ -28,7 +30,9 @@ int hr_metrics_datapoint(const hr_fleet_config *fleet, const hr_gauge *g,
     metric[HR_METRIC_REQUEST_RATE] = (double)counts->arrivals / g->instance_area;
     metric[HR_METRIC_CONCURRENCY] = (g->busy_area + g->queued_area) / g->instance_area;
     metric[HR_METRIC_QUEUE_DEPTH] = g->queued_area / g->instance_area;
-    metric[HR_METRIC_LATENCY_P95] = 1000.0 * hr_histogram_quantile(latency, 0.95);
+    /* No request finished in the period: CloudWatch publishes no latency
+     * datapoint, so neither do we (NaN: a policy reads "no data"). */
+    metric[HR_METRIC_LATENCY_P95] = latency->count ? 1000.0 * hr_histogram_quantile(latency, 0.95) : NAN;
     uint64_t finished = counts->completed + counts->errors;
     metric[HR_METRIC_ERROR_RATE] = finished ? 100.0 * (double)counts->errors / (double)finished : 0;
     metric[HR_METRIC_MEMORY] = memory_area(fleet, g) / g->instance_area;

@@ -182,8 +182,9 @@ static void step_decide(hr_policy *p, const hr_observation *obs, hr_decision *ou
 {
     step_state *st = p->state;
     const hr_policy_config *cfg = p->cfg;
-    if (!obs->has_datapoint) {
-        /* A missing datapoint breaks a run of consecutive breaches. */
+    if (!obs->has_datapoint || isnan(obs->input[0])) {
+        /* A missing datapoint (none published, or a latency with nothing
+         * finished) breaks a run of consecutive breaches. */
         st->n_out = st->n_in = 0;
         hr_policy_no_data(p, out);
         return;

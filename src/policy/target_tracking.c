@@ -7,14 +7,19 @@
  * The metric is a per-instance average ("higher is more load": cpu,
  * request_rate, concurrency, queue_depth, latency_p95, error_rate) over the
  * `counted` instances: serving and at least warmup_s old. Instances younger
- * than that are left out of the metric but already count as capacity (they
- * are in the current desired capacity). With C = counted, m the datapoint
- * and T the target, the load the datapoint shows needs
+ * than that are left out of the metric, but those already serving carry
+ * their share of the load all the same. With S the instances that served
+ * during the datapoint's period (counted or not; at least C = counted), m
+ * the datapoint and T the target, the load the datapoint shows needs
  *
- *     needed = ceil(C * m / T)
+ *     needed = ceil(S * m / T)
  *
  * instances to bring the metric back to T (the proportional rule: m scales
- * as 1/capacity for a fixed load).
+ * as 1/capacity for a fixed load; AWS applies the ratio to the group's
+ * capacity). Sizing from C alone undercounts the load while a scale-out
+ * warms: a second load step would wait for the new instances to be counted.
+ * A datapoint without a value (NaN: a latency with nothing completed) is
+ * no datapoint.
  *
  * - Scale out as soon as needed > desired, straight to needed. Instances
  *   still booting or warming are already part of desired, so they are not
@@ -31,7 +36,7 @@
  * - Scale in conservatively, only to a fleet that would run at or below
  *   90% of the target:
  *
- *       needed_in = ceil(C * m / (0.9 * T)),  scale in when needed_in < desired
+ *       needed_in = ceil(S * m / (0.9 * T)),  scale in when needed_in < desired
  *
  *   AWS removes capacity only once the metric is "usually more than 10%"
  *   below the target (how target tracking works, above); applying that
@@ -86,10 +91,10 @@ static int tt_init(hr_policy *p, hr_error *err)
     return HR_OK;
 }
 
-/* ceil(counted * m / target), tolerant of rounding (10 * 70 / 70 is 10). */
-static int tt_needed(int counted, double m, double target)
+/* ceil(serving * m / target), tolerant of rounding (10 * 70 / 70 is 10). */
+static int tt_needed(int serving, double m, double target)
 {
-    double x = ceil((double)counted * (m > 0 ? m : 0) / target - 1e-9);
+    double x = ceil((double)serving * (m > 0 ? m : 0) / target - 1e-9);
     if (!(x < (double)INT_MAX / 2))
         return INT_MAX / 2;
     return x < 0 ? 0 : (int)x;
@@ -184,16 +189,17 @@ static void tt_scale_in(hr_policy *p, const hr_observation *obs, int needed, con
 static void tt_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
 {
     const hr_policy_config *cfg = p->cfg;
-    if (!obs->has_datapoint || obs->counted <= 0) {
+    if (!obs->has_datapoint || obs->counted <= 0 || isnan(obs->input[0])) {
         hr_policy_no_data(p, out);
         return;
     }
     double m = obs->input[0];
-    int needed = tt_needed(obs->counted, m, cfg->target);
+    int serving = obs->serving > obs->counted ? obs->serving : obs->counted;
+    int needed = tt_needed(serving, m, cfg->target);
     char head[HR_REASON_MAX];
     snprintf(head, sizeof head, "%s %.1f vs target %g", hr_metric_name(cfg->metric), m, cfg->target);
 
-    int needed_in = tt_needed(obs->counted, m, TT_SCALE_IN_HEADROOM * cfg->target);
+    int needed_in = tt_needed(serving, m, TT_SCALE_IN_HEADROOM * cfg->target);
     if (needed > obs->desired) {
         tt_scale_out(p, obs, needed, head, out);
     } else if (needed_in < obs->desired) {

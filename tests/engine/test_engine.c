@@ -92,6 +92,56 @@ static void test_policies_of_a_replication_see_the_same_traffic(void **state)
     hr_scenario_free(&sc);
 }
 
+/* Two load steps 10 minutes apart (40, 80, then 160 req/s of 100 ms on
+ * single-worker instances; cpu target 50%): the first scale-out doubles the
+ * fleet to 16, whose new half serves at once but stays uncounted for the
+ * policy's 20-minute warm-up. At the second step the 8 counted instances
+ * read ~100%: the load of the 16 serving needs 32. Sizing from the counted
+ * instances alone asked for 16, already there, and held until the new half
+ * was counted (t >= 31 min). */
+static const char *two_steps_yaml =
+    "scenario: two-steps\n"
+    "duration: 40m\n"
+    "tick: 5s\n"
+    "seed: 5\n"
+    "traffic:\n"
+    "  base_rps: 40\n"
+    "  events:\n"
+    "    - {name: first, start: 10m, duration: 30m, multiplier: 2, ramp: 0s}\n"
+    "    - {name: second, start: 20m, duration: 20m, multiplier: 2, ramp: 0s}\n"
+    "workload:\n"
+    "  classes: [{name: a, share: 1, service: {dist: exponential, mean: 100ms}}]\n"
+    "fleet:\n"
+    "  instance: {concurrency: 1, price_per_hour: 0.1}\n"
+    "  boot: {dist: constant, mean: 20s}\n"
+    "  initial: 8\n  min: 1\n  max: 60\n"
+    "metrics: {period: 30s, delay: 30s}\n"
+    "policies:\n"
+    "  - {name: cpu-50, kind: target_tracking, metric: cpu, target: 50, warmup: 20m, scale_out_cooldown: 0s}\n";
+
+static void test_target_tracking_sizes_for_the_load_warming_instances_carry(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load(two_steps_yaml, &sc);
+    hr_run_result r;
+    run(&sc, 0, 0, &r);
+    int at_19m = -1, by_24m = 0;
+    for (size_t i = 0; i < r.n_series; i++) {
+        const hr_sample *s = &r.series[i];
+        if (s->time_s >= 19 * 60 - 1 && at_19m < 0)
+            at_19m = s->desired;
+        if (s->time_s < 24 * 60)
+            by_24m = s->desired > by_24m ? s->desired : by_24m;
+    }
+    if (at_19m < 14 || at_19m > 18) /* the first step: about 16 */
+        fail_msg("at 19 minutes the fleet asked for %d, not about 16", at_19m);
+    if (by_24m < 30)
+        fail_msg("4 minutes after the second step the fleet asked for %d; the load needs ~32", by_24m);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
 static void test_target_tracking_follows_a_spike_through_the_lifecycle(void **state)
 {
     (void)state;
@@ -828,6 +878,7 @@ int main(void)
         cmocka_unit_test(test_same_inputs_give_bit_identical_results),
         cmocka_unit_test(test_policies_of_a_replication_see_the_same_traffic),
         cmocka_unit_test(test_target_tracking_follows_a_spike_through_the_lifecycle),
+        cmocka_unit_test(test_target_tracking_sizes_for_the_load_warming_instances_carry),
         cmocka_unit_test(test_static_fleet_is_billed_for_every_hour),
         cmocka_unit_test(test_series_rows_add_up_to_the_summary),
         cmocka_unit_test(test_overload_times_requests_out_at_the_deadline),

@@ -112,6 +112,13 @@ static void test_datapoint_is_time_averaged(void **state)
     assert_true(t[HR_METRIC_ERROR_RATE] == m[HR_METRIC_ERROR_RATE]);
     hr_gauge empty = {0};
     assert_int_equal(hr_metrics_datapoint(&fleet, &empty, &n, &h, m), 0);
+    /* nothing finished in the period: no latency datapoint (CloudWatch
+     * publishes none), not 0 ms, which would read as an idle fleet */
+    hr_histogram_reset(&h);
+    hr_period_counts none = {.arrivals = 240};
+    assert_int_equal(hr_metrics_datapoint(&fleet, &g, &none, &h, m), 1);
+    assert_true(isnan(m[HR_METRIC_LATENCY_P95]));
+    assert_true(m[HR_METRIC_CPU] > 0);
 }
 
 static void test_erlang_c_matches_tabulated_values(void **state)

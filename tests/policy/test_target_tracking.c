@@ -1,5 +1,7 @@
 /* test_target_tracking.c - AWS-style target tracking: proportional
  * scale-out, warm-up exclusion, gradual and guarded scale-in, cooldowns. */
+#include <math.h>
+
 #include "policy_fixture.h"
 
 static void tt_fixture(policy_fixture *f, double target)
@@ -82,6 +84,39 @@ static void test_target_tracking_excludes_warming_instances_but_counts_them_as_c
     o.input[0] = 98.0;
     o.time_s = 720;
     assert_int_equal(decide(&f, &o).desired, 14); /* ceil(10 * 98 / 70) */
+    fixture_stop(&f);
+}
+
+/* Warming instances that served during the datapoint's period carried
+ * load: 12 served, the 10 counted read 84% against 70, so the load needs
+ * ceil(12 x 84 / 70) = 15, not the 12 the counted ten alone suggest. */
+static void test_target_tracking_applies_the_ratio_to_every_serving_instance(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    tt_fixture(&f, 70);
+    hr_observation o = obs_settled(600, 12, 84.0);
+    o.counted = 10;
+    o.in_service = 10;
+    o.warming = 2;
+    o.serving = 12;
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, 15);
+    fixture_stop(&f);
+}
+
+/* A datapoint without a value (a latency with nothing finished) is no
+ * datapoint: no opinion, never a scale-in to min. */
+static void test_target_tracking_reads_a_missing_value_as_no_data(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    tt_fixture(&f, 300);
+    f.cfg.metric = HR_METRIC_LATENCY_P95;
+    hr_observation o = obs_settled(3600, 12, NAN);
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, -1);
+    assert_non_null(strstr(d.reason, "insufficient data"));
     fixture_stop(&f);
 }
 
@@ -276,6 +311,8 @@ int main(void)
         cmocka_unit_test(test_target_tracking_scales_out_on_any_load_metric),
         cmocka_unit_test(test_target_tracking_holds_at_the_target),
         cmocka_unit_test(test_target_tracking_excludes_warming_instances_but_counts_them_as_capacity),
+        cmocka_unit_test(test_target_tracking_applies_the_ratio_to_every_serving_instance),
+        cmocka_unit_test(test_target_tracking_reads_a_missing_value_as_no_data),
         cmocka_unit_test(test_target_tracking_scale_out_cooldown_counts_the_last_scale_out),
         cmocka_unit_test(test_target_tracking_scale_in_is_gradual),
         cmocka_unit_test(test_target_tracking_scale_in_leaves_the_fleet_at_most_90_percent_of_target),
