@@ -323,6 +323,15 @@ typedef struct hr_hpa_config {
     double downscale_window_s;     /* --horizontal-pod-autoscaler-downscale-stabilization, 5m */
 } hr_hpa_config;
 
+/* How an alarm reads a period without a datapoint, as CloudWatch's
+ * TreatMissingData (policy key missing_data). */
+typedef enum hr_missing_data {
+    HR_MISSING_MISSING = 0,   /* skipped: the run of breaches neither grows nor breaks (default) */
+    HR_MISSING_IGNORE,        /* the alarm keeps its state: the last value stands */
+    HR_MISSING_BREACHING,     /* a breach of each alarm (step only) */
+    HR_MISSING_NOT_BREACHING  /* within the thresholds: breaks a run of breaches (step only) */
+} hr_missing_data;
+
 typedef struct hr_policy_config {
     char *name;
     hr_policy_kind kind;
@@ -334,6 +343,7 @@ typedef struct hr_policy_config {
 
     /* step and target_tracking */
     hr_metric metric;
+    hr_missing_data missing_data; /* a period without a datapoint (key missing_data) */
 
     /* target_tracking (AWS semantics) */
     double target;              /* > 0 */

@@ -46,6 +46,8 @@ typedef struct step_state {
     double activity_s;        /* time of the last scaling activity */
     int activity_dir;         /* +1 scale-out, -1 scale-in */
     int out_in_progress;      /* the adjustment of the scale-out that started the cooldown */
+    bool has_last;
+    double last_m;            /* the last datapoint's value (missing_data: ignore) */
 } step_state;
 
 /* A step belongs to the scale-out alarm when it has an `above` bound, to the
@@ -182,29 +184,62 @@ static void step_decide(hr_policy *p, const hr_observation *obs, hr_decision *ou
 {
     step_state *st = p->state;
     const hr_policy_config *cfg = p->cfg;
-    if (!obs->has_datapoint || isnan(obs->input[0])) {
-        /* A missing datapoint (none published, or a latency with nothing
-         * finished) breaks a run of consecutive breaches. */
-        st->n_out = st->n_in = 0;
-        hr_policy_no_data(p, out);
-        return;
-    }
     const char *name = hr_metric_name(cfg->metric);
     double m = obs->input[0];
-    bool out_breach = st->has_out && m >= st->out_threshold;
-    bool in_breach = st->has_in && m <= st->in_threshold;
-    st->n_out = out_breach ? st->n_out + 1 : 0;
-    st->n_in = in_breach ? st->n_in + 1 : 0;
+    int n_alarm = st->datapoints_to_alarm;
+    bool out_breach, in_breach;
+    const char *note = "";
+    if (!obs->has_datapoint || isnan(m)) {
+        /* No datapoint (none published, or a latency with nothing
+         * finished): as CloudWatch's TreatMissingData says. */
+        switch (cfg->missing_data) {
+        case HR_MISSING_NOT_BREACHING:
+            st->n_out = st->n_in = 0;
+            hr_policy_no_data(p, out);
+            return;
+        case HR_MISSING_IGNORE:
+            /* the alarms keep their state: one in ALARM acts again on the
+             * last value, the runs of breaches do not move */
+            if (!st->has_last || (st->n_out < n_alarm && st->n_in < n_alarm)) {
+                hr_policy_no_data(p, out);
+                return;
+            }
+            m = st->last_m;
+            out_breach = st->n_out >= n_alarm;
+            in_breach = !out_breach && st->n_in >= n_alarm;
+            note = " (no datapoint: alarm state kept)";
+            break;
+        case HR_MISSING_BREACHING:
+            out_breach = st->has_out;
+            in_breach = st->has_in;
+            st->n_out = out_breach ? st->n_out + 1 : 0;
+            st->n_in = in_breach ? st->n_in + 1 : 0;
+            /* the step taken is the one at the alarm's threshold */
+            m = out_breach && (st->n_out >= n_alarm || !in_breach) ? st->out_threshold
+                                                                   : st->in_threshold;
+            note = " (no datapoint: read as breaching)";
+            break;
+        default: /* HR_MISSING_MISSING: skipped */
+            hr_policy_no_data(p, out);
+            return;
+        }
+    } else {
+        st->has_last = true;
+        st->last_m = m;
+        out_breach = st->has_out && m >= st->out_threshold;
+        in_breach = st->has_in && m <= st->in_threshold;
+        st->n_out = out_breach ? st->n_out + 1 : 0;
+        st->n_in = in_breach ? st->n_in + 1 : 0;
+    }
 
     char held[32], need[32], head[HR_REASON_MAX];
-    int n_alarm = st->datapoints_to_alarm;
     hr_policy_format_duration(n_alarm * st->period_s, need, sizeof need);
 
     if (st->n_out >= n_alarm || st->n_in >= n_alarm) {
         bool up = st->n_out >= n_alarm; /* the scale-out alarm wins a tie */
         const hr_step_adjustment *s = up ? pick_above(cfg, m) : pick_below(cfg, m);
-        snprintf(head, sizeof head, "%s %.1f %s %g for %s: step %+d", name, m, up ? ">=" : "<=",
-                 up ? s->above : s->below, need, s->change);
+        snprintf(head, sizeof head, "%s %.1f %s %g for %s%s: step %+d", name, m, up ? ">=" : "<=",
+                 up ? s->above : s->below, need, note, s->change);
         apply_change(p, obs, s->change, head, out);
         return;
     }

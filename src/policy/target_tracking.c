@@ -74,6 +74,9 @@ typedef struct tt_state {
     int out_desired;    /* what it asked for */
     bool has_any;
     double any_s;       /* last scaling activity, either direction */
+    bool has_last;
+    double last_m;      /* the last datapoint's value (missing_data: ignore) */
+    int last_serving;
 } tt_state;
 
 static int tt_init(hr_policy *p, hr_error *err)
@@ -189,12 +192,23 @@ static void tt_scale_in(hr_policy *p, const hr_observation *obs, int needed, con
 static void tt_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
 {
     const hr_policy_config *cfg = p->cfg;
-    if (!obs->has_datapoint || obs->counted <= 0 || isnan(obs->input[0])) {
-        hr_policy_no_data(p, out);
-        return;
-    }
+    tt_state *st = p->state;
     double m = obs->input[0];
     int serving = obs->serving > obs->counted ? obs->serving : obs->counted;
+    if (!obs->has_datapoint || obs->counted <= 0 || isnan(m)) {
+        /* missing_data: missing (default) skips it; ignore lets the last
+         * datapoint stand, as an alarm keeps its state */
+        if (cfg->missing_data != HR_MISSING_IGNORE || !st->has_last) {
+            hr_policy_no_data(p, out);
+            return;
+        }
+        m = st->last_m;
+        serving = st->last_serving;
+    } else {
+        st->has_last = true;
+        st->last_m = m;
+        st->last_serving = serving;
+    }
     int needed = tt_needed(serving, m, cfg->target);
     char head[HR_REASON_MAX];
     snprintf(head, sizeof head, "%s %.1f vs target %g", hr_metric_name(cfg->metric), m, cfg->target);

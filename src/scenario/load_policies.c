@@ -16,12 +16,14 @@ static const char *const metric_names[] = {
 
 static const char *const static_keys[] = {"name", "kind", "instances", "limits", NULL};
 static const char *const step_keys[] = {
-    "name", "kind", "metric", "breach", "steps", "cooldown", "limits", NULL
+    "name", "kind", "metric", "breach", "steps", "cooldown", "missing_data", "limits", NULL
 };
 static const char *const tt_keys[] = {
     "name", "kind", "metric", "target", "warmup", "scale_in_cooldown", "scale_out_cooldown",
-    "disable_scale_in", "limits", NULL
+    "disable_scale_in", "missing_data", "limits", NULL
 };
+static const char *const missing_data_names[] = {"missing", "ignore", "breaching", "not_breaching",
+                                                 NULL};
 static const char *const hpa_keys[] = {
     "name", "kind", "manifest", "spec", "metric_map", "sync_period", "tolerance",
     "downscale_stabilization", "limits", NULL
@@ -86,6 +88,29 @@ static int parse_metric(loader *L, const yaml_node_t *n, const char *path, hr_me
     return HR_OK;
 }
 
+/* missing_data: as CloudWatch's TreatMissingData. Target tracking sizes
+ * from the value itself, so a missing one can only be skipped or stand in
+ * for by the last one. */
+static int parse_missing_data(loader *L, const yaml_node_t *n, const char *path, bool step,
+                              hr_missing_data *out)
+{
+    int v, rc;
+    if ((rc = ld_f_enum(L, n, path, "missing_data", false, HR_MISSING_MISSING, "missing_data",
+                        missing_data_names, &v)))
+        return rc;
+    if (!step && (v == HR_MISSING_BREACHING || v == HR_MISSING_NOT_BREACHING)) {
+        char kp[KEYPATH_MAX];
+        ld_join(kp, path, "missing_data");
+        return ld_fail(L, ld_get(L, n, "missing_data", NULL), HR_EINVAL, kp,
+                       "target tracking sizes the fleet from the metric's value, so a missing "
+                       "one can be `missing` (no action) or `ignore` (the last value stands), "
+                       "not %s",
+                       missing_data_names[v]);
+    }
+    *out = (hr_missing_data)v;
+    return HR_OK;
+}
+
 static int parse_target_tracking(loader *L, const yaml_node_t *n, const char *path,
                                  hr_policy_config *p)
 {
@@ -102,7 +127,8 @@ static int parse_target_tracking(loader *L, const yaml_node_t *n, const char *pa
                             &p->scale_in_cooldown_s)) ||
         (rc = ld_f_duration(L, n, path, "scale_out_cooldown", false, 60, false,
                             &p->scale_out_cooldown_s)) ||
-        (rc = ld_f_bool(L, n, path, "disable_scale_in", false, &p->disable_scale_in)))
+        (rc = ld_f_bool(L, n, path, "disable_scale_in", false, &p->disable_scale_in)) ||
+        (rc = parse_missing_data(L, n, path, false, &p->missing_data)))
         return rc;
     return HR_OK;
 }
@@ -178,7 +204,8 @@ static int parse_step(loader *L, const yaml_node_t *n, const char *path, hr_poli
     int rc;
     if ((rc = parse_metric(L, n, path, &p->metric)) ||
         (rc = ld_f_duration(L, n, path, "breach", false, L->sc->metrics.period_s, true,
-                            &p->breach_s)))
+                            &p->breach_s)) ||
+        (rc = parse_missing_data(L, n, path, true, &p->missing_data)))
         return rc;
     if (p->breach_s < L->sc->metrics.period_s) {
         yaml_node_t *b = ld_get(L, n, "breach", NULL);

@@ -1,5 +1,8 @@
 /* test_step.c - AWS-style step scaling: alarm breach counting, step
  * selection by metric interval, cooldown and in-progress scale-outs. */
+#include <math.h>
+#include <stdio.h>
+
 #include "policy_fixture.h"
 
 /* The scenario format's example: above 70 +1, above 85 +3, below 30 -1. */
@@ -52,21 +55,75 @@ static void test_step_breach_count_resets_on_a_datapoint_that_does_not_breach(vo
     fixture_stop(&f);
 }
 
-static void test_step_missing_datapoint_is_insufficient_data_and_resets_the_count(void **state)
+/* Two breaching datapoints (91% against the 70/85 steps, 3 needed), then a
+ * period without one (at 180 s), then breaching ones again: what the
+ * missing one does is missing_data's (CloudWatch's TreatMissingData). */
+static int missing_then_breach(hr_missing_data mode, int *at_180, char *reason, size_t n)
+{
+    policy_fixture f;
+    fixture_init(&f, HR_POLICY_STEP);
+    f.cfg.breach_s = 180;
+    f.cfg.cooldown_s = 300;
+    f.cfg.missing_data = mode;
+    fixture_add_above(&f, 70, 1);
+    fixture_add_above(&f, 85, 3);
+    fixture_add_below(&f, 30, -1);
+    fixture_start(&f);
+    assert_int_equal(step_at(&f, 60, 6, 91), -1);
+    assert_int_equal(step_at(&f, 120, 6, 91), -1);
+    hr_observation o = obs_settled(180, 6, NAN);
+    o.has_datapoint = mode == HR_MISSING_MISSING; /* both ways a datapoint can be missing */
+    hr_decision d = decide(&f, &o);
+    *at_180 = d.desired;
+    snprintf(reason, n, "%s", d.reason);
+    /* the first time after it that the alarm acts */
+    int t = 240;
+    while (t <= 600 && step_at(&f, t, 6, 91) < 0)
+        t += 60;
+    fixture_stop(&f);
+    return t;
+}
+
+static void test_step_missing_data_as_cloudwatch_treats_it(void **state)
+{
+    (void)state;
+    int at_180;
+    char reason[HR_REASON_MAX];
+    /* missing (default): skipped; 60, 120 and 240 are three breaches */
+    assert_int_equal(missing_then_breach(HR_MISSING_MISSING, &at_180, reason, sizeof reason), 240);
+    assert_int_equal(at_180, -1);
+    assert_non_null(strstr(reason, "insufficient data"));
+    /* not_breaching: the run breaks, three more are needed */
+    assert_int_equal(missing_then_breach(HR_MISSING_NOT_BREACHING, &at_180, reason, sizeof reason), 360);
+    assert_int_equal(at_180, -1);
+    /* breaching: the missing one is the third breach; the step at the
+     * alarm's threshold (70: +1) is taken at once */
+    assert_int_equal(missing_then_breach(HR_MISSING_BREACHING, &at_180, reason, sizeof reason), 240);
+    assert_int_equal(at_180, 7);
+    assert_non_null(strstr(reason, "read as breaching"));
+    /* ignore: the alarm was not in ALARM, so it stays OK and the run does
+     * not move: like missing here */
+    assert_int_equal(missing_then_breach(HR_MISSING_IGNORE, &at_180, reason, sizeof reason), 240);
+    assert_int_equal(at_180, -1);
+}
+
+/* ignore keeps an alarm in ALARM: it acts again on the last value. */
+static void test_step_missing_data_ignore_keeps_an_alarm_in_alarm(void **state)
 {
     (void)state;
     policy_fixture f;
-    step_fixture(&f, 180, 300);
-    assert_int_equal(step_at(&f, 60, 6, 91), -1);
-    assert_int_equal(step_at(&f, 120, 6, 91), -1);
-    hr_observation o = obs_settled(180, 6, 91);
-    o.has_datapoint = false;
+    fixture_init(&f, HR_POLICY_STEP);
+    f.cfg.breach_s = 60;
+    f.cfg.cooldown_s = 0;
+    f.cfg.missing_data = HR_MISSING_IGNORE;
+    fixture_add_above(&f, 70, 2);
+    fixture_add_below(&f, 30, -1);
+    fixture_start(&f);
+    assert_int_equal(step_at(&f, 60, 6, 91), 8);
+    hr_observation o = obs_settled(120, 8, NAN);
     hr_decision d = decide(&f, &o);
-    assert_int_equal(d.desired, -1);
-    assert_non_null(strstr(d.reason, "insufficient data"));
-    assert_int_equal(step_at(&f, 240, 6, 91), -1);
-    assert_int_equal(step_at(&f, 300, 6, 91), -1);
-    assert_int_equal(step_at(&f, 360, 6, 91), 9);
+    assert_int_equal(d.desired, 10);
+    assert_non_null(strstr(d.reason, "alarm state kept"));
     fixture_stop(&f);
 }
 
@@ -238,7 +295,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_step_waits_for_breach_duration),
         cmocka_unit_test(test_step_breach_count_resets_on_a_datapoint_that_does_not_breach),
-        cmocka_unit_test(test_step_missing_datapoint_is_insufficient_data_and_resets_the_count),
+        cmocka_unit_test(test_step_missing_data_as_cloudwatch_treats_it),
+        cmocka_unit_test(test_step_missing_data_ignore_keeps_an_alarm_in_alarm),
         cmocka_unit_test(test_step_breach_rounds_up_to_whole_datapoints),
         cmocka_unit_test(test_step_picks_step_by_metric_interval),
         cmocka_unit_test(test_step_scale_in_picks_the_lowest_below_that_holds_the_metric),

@@ -120,6 +120,27 @@ static void test_target_tracking_reads_a_missing_value_as_no_data(void **state)
     fixture_stop(&f);
 }
 
+/* missing_data: ignore lets the last datapoint stand. */
+static void test_target_tracking_missing_data_ignore_repeats_the_last_datapoint(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    fixture_init(&f, HR_POLICY_TARGET_TRACKING);
+    f.cfg.target = 70;
+    f.cfg.scale_out_cooldown_s = 0;
+    f.cfg.missing_data = HR_MISSING_IGNORE;
+    fixture_start(&f);
+    hr_observation o = obs_settled(600, 10, 84.0);
+    assert_int_equal(decide(&f, &o).desired, 12);
+    o = obs_settled(660, 12, NAN);
+    o.has_datapoint = false;
+    /* 10 served at 84%: still 12 needed, already there */
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, 12);
+    assert_null(strstr(d.reason, "insufficient"));
+    fixture_stop(&f);
+}
+
 static void test_target_tracking_scale_out_cooldown_counts_the_last_scale_out(void **state)
 {
     (void)state;
@@ -313,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_target_tracking_excludes_warming_instances_but_counts_them_as_capacity),
         cmocka_unit_test(test_target_tracking_applies_the_ratio_to_every_serving_instance),
         cmocka_unit_test(test_target_tracking_reads_a_missing_value_as_no_data),
+        cmocka_unit_test(test_target_tracking_missing_data_ignore_repeats_the_last_datapoint),
         cmocka_unit_test(test_target_tracking_scale_out_cooldown_counts_the_last_scale_out),
         cmocka_unit_test(test_target_tracking_scale_in_is_gradual),
         cmocka_unit_test(test_target_tracking_scale_in_leaves_the_fleet_at_most_90_percent_of_target),

@@ -689,6 +689,30 @@ static void test_duplicate_keys_in_flow_mappings_are_errors(void **state)
                       "x.yaml:3:25: traffic.base_rps: duplicate key; it is already set at line 3");
 }
 
+static void test_missing_data_is_read_per_policy_kind(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load_ok(MINIMAL "policies:\n  - {name: s, kind: step, metric: latency_p95, missing_data: breaching, "
+                    "steps: [{above: 300, add: 2}]}\n  - {name: t, kind: target_tracking, metric: cpu, "
+                    "target: 50}\n",
+            &sc);
+    assert_int_equal(sc.policies[0].missing_data, HR_MISSING_BREACHING);
+    assert_int_equal(sc.policies[1].missing_data, HR_MISSING_MISSING); /* AWS's default */
+    hr_scenario_free(&sc);
+    assert_load_fails(MINIMAL "policies:\n  - {name: t, kind: target_tracking, metric: cpu, "
+                              "target: 50, missing_data: breaching}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:77: policies[0] (t).missing_data: target tracking sizes the fleet "
+                      "from the metric's value, so a missing one can be `missing` (no action) or "
+                      "`ignore` (the last value stands), not breaching");
+    assert_load_fails(MINIMAL "policies:\n  - {name: s, kind: step, metric: cpu, missing_data: skip, "
+                              "steps: [{above: 70, add: 1}]}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:54: policies[0] (s).missing_data: unknown missing_data \"skip\"; "
+                      "expected one of missing, ignore, breaching, not_breaching");
+}
+
 static void test_policy_keys_of_other_kinds_are_named(void **state)
 {
     (void)state;
@@ -697,7 +721,7 @@ static void test_policy_keys_of_other_kinds_are_named(void **state)
                       HR_EINVAL,
                       "x.yaml:10:64: policies[0] (tt).steps: target_tracking policies take no "
                       "steps; valid keys: name, kind, metric, target, warmup, scale_in_cooldown, "
-                      "scale_out_cooldown, disable_scale_in, limits");
+                      "scale_out_cooldown, disable_scale_in, missing_data, limits");
     assert_load_fails(MINIMAL "policies:\n  - {name: tt, kind: target_tracking, metric: cpu, "
                               "traget: 50}\n",
                       HR_EINVAL,
@@ -774,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_purchase_options_and_faults_load),
         cmocka_unit_test(test_duplicate_keys_in_flow_mappings_are_errors),
         cmocka_unit_test(test_policy_keys_of_other_kinds_are_named),
+        cmocka_unit_test(test_missing_data_is_read_per_policy_kind),
         cmocka_unit_test(test_unnamed_policy_is_addressed_by_index),
         cmocka_unit_test(test_yaml_aliases_are_followed),
         cmocka_unit_test(test_tab_indentation_is_a_positioned_syntax_error),
