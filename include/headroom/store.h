@@ -32,14 +32,15 @@ int hr_store_open_existing(const char *path, hr_store **out, hr_error *err);
 void hr_store_close(hr_store *st);
 
 /* Record one invocation of `headroom run` over sc (its name, path and full
- * text, the seed and replications used, a command line for reference) and
- * return its id in *batch_id. */
+ * text, the seed and replications used, a command line for reference, the
+ * run length, start weekday and SLO thresholds, and the scenario's events
+ * that start within the run) and return its id in *batch_id. */
 int hr_store_begin_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int replications,
                          const char *command, int64_t *batch_id, hr_error *err);
 
-/* Write one run (policy config text from sc, summary, series, decisions) in
- * a single transaction under batch_id; *run_id receives its id (may be
- * NULL). */
+/* Write one run (policy config text from sc, summary, series, decisions,
+ * tenants, violated SLO windows) in a single transaction under batch_id;
+ * *run_id receives its id (may be NULL). */
 int hr_store_write_run(hr_store *st, int64_t batch_id, const hr_scenario *sc,
                        const hr_run_result *run, int64_t *run_id, hr_error *err);
 
