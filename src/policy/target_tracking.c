@@ -44,9 +44,11 @@
  *   instance is a large share, from flapping around the target. Never while any instance
  *   is pending, warming or not yet counted (AWS blocks scale-in until new
  *   instances finish warming up); never within scale_in_cooldown_s
- *   (default 300s) of any scaling activity; never below min; and gradually
+ *   (default 300s) of the last scale-in; never below min; and gradually
  *   (AWS: "scales in more gradually"): at most max(1, floor(10% of desired))
  *   instances per datapoint. A metric of 0 thus walks the fleet down to min.
+ *   The scale-in cooldown runs from the last scale-in only (AWS: "after a
+ *   scale-in activity completes"); a scale-out does not start it.
  * - disable_scale_in: never propose less than desired.
  * - A scale-out during the scale-in cooldown happens at once (AWS: "if
  *   another alarm triggers a scale out ... during the cooldown period after
@@ -72,8 +74,8 @@ typedef struct tt_state {
     bool has_out;
     double out_s;       /* last scale-out */
     int out_desired;    /* what it asked for */
-    bool has_any;
-    double any_s;       /* last scaling activity, either direction */
+    bool has_in;
+    double in_s;        /* last scale-in: the scale-in cooldown runs from it */
     bool has_last;
     double last_m;      /* the last datapoint's value (missing_data: ignore) */
     int last_serving;
@@ -124,8 +126,8 @@ static void tt_scale_out(hr_policy *p, const hr_observation *obs, int needed, co
     out->desired = needed;
     hr_policy_reason(out, "%s: %d -> %d", head, cur, needed);
     if (hr_policy_bounded(obs, needed) != cur) {
-        st->has_out = st->has_any = true;
-        st->out_s = st->any_s = obs->time_s;
+        st->has_out = true;
+        st->out_s = obs->time_s;
         st->out_desired = needed;
     }
 }
@@ -139,7 +141,7 @@ static void tt_scale_in(hr_policy *p, const hr_observation *obs, int needed, con
     int unsettled = obs->pending + obs->warming;
     if (cur - obs->counted > unsettled)
         unsettled = cur - obs->counted;
-    double since_s = obs->time_s - st->any_s;
+    double since_s = obs->time_s - st->in_s;
     char left[32];
 
     out->desired = cur;
@@ -159,7 +161,7 @@ static void tt_scale_in(hr_policy *p, const hr_observation *obs, int needed, con
                  head, needed, unsettled, unsettled == 1 ? "" : "s", cur);
         return;
     }
-    if (st->has_any && since_s < cfg->scale_in_cooldown_s) {
+    if (st->has_in && since_s < cfg->scale_in_cooldown_s) {
         hr_policy_reason(out,
                  "%s: needs %d, scale-in cooldown (%s left): hold at %d", head, needed,
                  hr_policy_format_duration(cfg->scale_in_cooldown_s - since_s, left, sizeof left),
@@ -184,8 +186,8 @@ static void tt_scale_in(hr_policy *p, const hr_observation *obs, int needed, con
     else
         hr_policy_reason(out, "%s: %d -> %d", head, cur, target);
     if (hr_policy_bounded(obs, target) != cur) {
-        st->has_any = true;
-        st->any_s = obs->time_s;
+        st->has_in = true;
+        st->in_s = obs->time_s;
     }
 }
 
