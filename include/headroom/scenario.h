@@ -353,6 +353,8 @@ typedef struct hr_policy_config {
     double scale_in_cooldown_s; /* default 300s */
     double scale_out_cooldown_s;/* default 60s */
     bool disable_scale_in;
+    int scale_out_datapoints;   /* the high alarm: consecutive datapoints above target, default 3 */
+    int scale_in_datapoints;    /* the low alarm: consecutive datapoints under the margin, default 15 */
 
     /* step (AWS semantics) */
     double breach_s;            /* alarm must breach this long, default metrics.period */

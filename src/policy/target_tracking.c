@@ -79,6 +79,7 @@ typedef struct tt_state {
     bool has_last;
     double last_m;      /* the last datapoint's value (missing_data: ignore) */
     int last_serving;
+    int n_high, n_low;  /* consecutive datapoints breaching the high and low alarms */
 } tt_state;
 
 static int tt_init(hr_policy *p, hr_error *err)
@@ -197,7 +198,8 @@ static void tt_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
     tt_state *st = p->state;
     double m = obs->input[0];
     int serving = obs->serving > obs->counted ? obs->serving : obs->counted;
-    if (!obs->has_datapoint || obs->counted <= 0 || isnan(m)) {
+    bool fresh = obs->has_datapoint && obs->counted > 0 && !isnan(m);
+    if (!fresh) {
         /* missing_data: missing (default) skips it; ignore lets the last
          * datapoint stand, as an alarm keeps its state */
         if (cfg->missing_data != HR_MISSING_IGNORE || !st->has_last) {
@@ -206,18 +208,33 @@ static void tt_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
         }
         m = st->last_m;
         serving = st->last_serving;
-    } else {
+    }
+    int needed = tt_needed(serving, m, cfg->target);
+    int needed_in = tt_needed(serving, m, TT_SCALE_IN_HEADROOM * cfg->target);
+    if (fresh) {
+        /* a fresh datapoint moves the alarms; a repeated one (ignore)
+         * leaves them as they are */
         st->has_last = true;
         st->last_m = m;
         st->last_serving = serving;
+        st->n_high = m > cfg->target ? st->n_high + 1 : 0;
+        st->n_low = needed_in < obs->desired ? st->n_low + 1 : 0;
     }
-    int needed = tt_needed(serving, m, cfg->target);
     char head[HR_REASON_MAX];
     snprintf(head, sizeof head, "%s %.1f vs target %g", hr_metric_name(cfg->metric), m, cfg->target);
 
-    int needed_in = tt_needed(serving, m, TT_SCALE_IN_HEADROOM * cfg->target);
-    if (needed > obs->desired) {
+    int n_out = cfg->scale_out_datapoints > 1 ? cfg->scale_out_datapoints : 1;
+    int n_in = cfg->scale_in_datapoints > 1 ? cfg->scale_in_datapoints : 1;
+    if (needed > obs->desired && st->n_high < n_out) {
+        out->desired = obs->desired;
+        hr_policy_reason(out, "%s: needs %d, high alarm at %d of %d datapoints: hold at %d", head,
+                         needed, st->n_high, n_out, obs->desired);
+    } else if (needed > obs->desired) {
         tt_scale_out(p, obs, needed, head, out);
+    } else if (needed_in < obs->desired && st->n_low < n_in) {
+        out->desired = obs->desired;
+        hr_policy_reason(out, "%s: needs %d, low alarm at %d of %d datapoints: hold at %d", head,
+                         needed_in, st->n_low, n_in, obs->desired);
     } else if (needed_in < obs->desired) {
         tt_scale_in(p, obs, needed_in, head, out);
     } else if (needed < obs->desired) {

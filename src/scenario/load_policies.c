@@ -20,7 +20,8 @@ static const char *const step_keys[] = {
 };
 static const char *const tt_keys[] = {
     "name", "kind", "metric", "target", "warmup", "scale_in_cooldown", "scale_out_cooldown",
-    "disable_scale_in", "missing_data", "limits", NULL
+    "disable_scale_in", "missing_data", "scale_out_datapoints", "scale_in_datapoints", "limits",
+    NULL
 };
 static const char *const missing_data_names[] = {"missing", "ignore", "breaching", "not_breaching",
                                                  NULL};
@@ -128,7 +129,11 @@ static int parse_target_tracking(loader *L, const yaml_node_t *n, const char *pa
         (rc = ld_f_duration(L, n, path, "scale_out_cooldown", false, 60, false,
                             &p->scale_out_cooldown_s)) ||
         (rc = ld_f_bool(L, n, path, "disable_scale_in", false, &p->disable_scale_in)) ||
-        (rc = parse_missing_data(L, n, path, false, &p->missing_data)))
+        (rc = parse_missing_data(L, n, path, false, &p->missing_data)) ||
+        (rc = ld_f_int(L, n, path, "scale_out_datapoints", false, 3, 1, 1000,
+                       &p->scale_out_datapoints)) ||
+        (rc = ld_f_int(L, n, path, "scale_in_datapoints", false, 15, 1, 1000,
+                       &p->scale_in_datapoints)))
         return rc;
     return HR_OK;
 }

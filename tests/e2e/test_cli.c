@@ -251,7 +251,8 @@ static void test_decide_worked_example_in_the_docs_is_what_it_prints(void **stat
 static void test_decide_runs_any_headroom_policy_mapping(void **state)
 {
     (void)state;
-    write_file("tt.yaml", "{name: cpu-50, kind: target_tracking, metric: cpu, target: 50, scale_out_cooldown: 0s}\n");
+    write_file("tt.yaml", "{name: cpu-50, kind: target_tracking, metric: cpu, target: 50, scale_out_cooldown: 0s, "
+                          "scale_out_datapoints: 1}\n");
     write_file("obs.csv", "time_s,replicas,cpu\n0,4,100\n60,6,50\n");
     cli_result r = cli("decide --policy tt.yaml --observations obs.csv --max 6");
     if (r.status != 0)

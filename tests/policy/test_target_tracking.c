@@ -8,6 +8,10 @@ static void tt_fixture(policy_fixture *f, double target)
 {
     fixture_init(f, HR_POLICY_TARGET_TRACKING);
     f->cfg.target = target;
+    /* the rules below act on one datapoint; the alarms' counts have their
+     * own tests */
+    f->cfg.scale_out_datapoints = 1;
+    f->cfg.scale_in_datapoints = 1;
     f->cfg.warmup_s = 300;
     f->cfg.scale_in_cooldown_s = 300;
     f->cfg.scale_out_cooldown_s = 60;
@@ -117,6 +121,45 @@ static void test_target_tracking_reads_a_missing_value_as_no_data(void **state)
     hr_decision d = decide(&f, &o);
     assert_int_equal(d.desired, -1);
     assert_non_null(strstr(d.reason, "insufficient data"));
+    fixture_stop(&f);
+}
+
+/* AWS's alarms: the high one needs 3 consecutive datapoints above the
+ * target to scale out, the low one 15 under the scale-in margin to scale in;
+ * a datapoint that does not breach breaks the run. */
+static void test_target_tracking_alarms_need_their_datapoints(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    fixture_init(&f, HR_POLICY_TARGET_TRACKING);
+    f.cfg.target = 70;
+    f.cfg.scale_out_datapoints = 3;
+    f.cfg.scale_in_datapoints = 15;
+    f.cfg.scale_in_cooldown_s = 300;
+    fixture_start(&f);
+    hr_observation o = obs_settled(60, 10, 84.0);
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, 10);
+    assert_non_null(strstr(d.reason, "high alarm at 1 of 3 datapoints"));
+    assert_int_equal(decide(&f, &(hr_observation){0}).desired, -1); /* no data: skipped */
+    o.time_s = 120;
+    assert_int_equal(decide(&f, &o).desired, 10);
+    o.time_s = 180;
+    assert_int_equal(decide(&f, &o).desired, 12); /* the third */
+    /* a datapoint at the target breaks the run */
+    o = obs_settled(240, 12, 70.0);
+    assert_int_equal(decide(&f, &o).desired, 12);
+    o = obs_settled(300, 12, 84.0);
+    assert_int_equal(decide(&f, &o).desired, 12);
+    assert_non_null(strstr(decide(&f, &o).reason, "high alarm at 2 of 3"));
+    /* scale-in after 15 low datapoints in a row */
+    int t = 360, first = -1;
+    for (int k = 0; k < 20 && first < 0; k++, t += 60) {
+        o = obs_settled(t, 12, 20.0);
+        if (decide(&f, &o).desired < 12)
+            first = k + 1;
+    }
+    assert_int_equal(first, 15);
     fixture_stop(&f);
 }
 
@@ -337,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_target_tracking_applies_the_ratio_to_every_serving_instance),
         cmocka_unit_test(test_target_tracking_reads_a_missing_value_as_no_data),
         cmocka_unit_test(test_target_tracking_missing_data_ignore_repeats_the_last_datapoint),
+        cmocka_unit_test(test_target_tracking_alarms_need_their_datapoints),
         cmocka_unit_test(test_target_tracking_scale_out_cooldown_counts_the_last_scale_out),
         cmocka_unit_test(test_target_tracking_scale_in_is_gradual),
         cmocka_unit_test(test_target_tracking_scale_in_leaves_the_fleet_at_most_90_percent_of_target),

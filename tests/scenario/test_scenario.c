@@ -721,7 +721,8 @@ static void test_policy_keys_of_other_kinds_are_named(void **state)
                       HR_EINVAL,
                       "x.yaml:10:64: policies[0] (tt).steps: target_tracking policies take no "
                       "steps; valid keys: name, kind, metric, target, warmup, scale_in_cooldown, "
-                      "scale_out_cooldown, disable_scale_in, missing_data, limits");
+                      "scale_out_cooldown, disable_scale_in, missing_data, scale_out_datapoints, "
+                      "scale_in_datapoints, limits");
     assert_load_fails(MINIMAL "policies:\n  - {name: tt, kind: target_tracking, metric: cpu, "
                               "traget: 50}\n",
                       HR_EINVAL,
