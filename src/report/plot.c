@@ -474,7 +474,9 @@ static int chart_events(plot_ctx *c, hr_error *err)
                                         "set mxtics default; set xlabel 'time (%s)'",
                      c->xmode == X_DAYS ? "days" : "hours");
         safe_name(e->name, safe, sizeof safe);
-        snprintf(stem, sizeof stem, "event-%zu-%s", k + 1, safe);
+        /* numbered to sort in time order: event-01 .. event-12 */
+        int width = c->n_events >= 100 ? 3 : c->n_events >= 10 ? 2 : 1;
+        snprintf(stem, sizeof stem, "event-%0*zu-%s", width, k + 1, safe);
         FILE *fp = begin_chart(c, stem, 1200, 900, out, sizeof out, err);
         if (!fp)
             return HR_EIO;
