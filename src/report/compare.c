@@ -9,6 +9,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "headroom/csv.h"
 #include "headroom/json.h"
 
 static const char *const figure_keys[HR_FIG_COUNT] = {
@@ -472,7 +473,11 @@ static void csv_number(FILE *out, double v)
 static void csv_row(FILE *out, const char *kind, const char *policy, const char *other,
                     const hr_estimate *e, int f)
 {
-    fprintf(out, "%s,%s,%s,%s,", kind, policy, other, figure_keys[f]);
+    fprintf(out, "%s,", kind);
+    hr_csv_field(out, policy);
+    fputc(',', out);
+    hr_csv_field(out, other);
+    fprintf(out, ",%s,", figure_keys[f]);
     csv_number(out, e->mean);
     fputc(',', out);
     csv_number(out, e->lo);
@@ -483,7 +488,6 @@ static void csv_row(FILE *out, const char *kind, const char *policy, const char 
 
 void hr_compare_print_csv(const hr_comparison *c, FILE *out)
 {
-    /* Policy names are [A-Za-z0-9._-]: nothing to quote. */
     fputs("kind,policy,other,figure,mean,ci95_low,ci95_high,n\n", out);
     for (size_t i = 0; i < c->n_policies; i++)
         for (int f = 0; f < HR_FIG_COUNT; f++)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "headroom/csv.h"
 #include "headroom/json.h"
 #include "internal.h"
 
@@ -534,21 +535,6 @@ int hr_store_decisions(hr_store *st, int64_t run_id, double t0, double t1, size_
 
 /* ---- export ------------------------------------------------------------ */
 
-static void csv_field(FILE *out, const char *t)
-{
-    if (strpbrk(t, ",\"\r\n") == NULL) {
-        fputs(t, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *t; t++) {
-        if (*t == '"')
-            fputc('"', out);
-        fputc(*t, out);
-    }
-    fputc('"', out);
-}
-
 /* One value of the current row: integers exactly, reals with 17
  * significant digits (they read back to the same double), text quoted. */
 static void write_value(FILE *out, sqlite3_stmt *s, int i, bool json)
@@ -575,7 +561,7 @@ static void write_value(FILE *out, sqlite3_stmt *s, int i, bool json)
         if (json)
             hr_json_string(out, t ? t : "");
         else
-            csv_field(out, t ? t : "");
+            hr_csv_field(out, t ? t : "");
     }
     }
 }
@@ -609,7 +595,7 @@ int hr_store_export(hr_store *st, hr_export_what what, int64_t batch_id, int64_t
     if (!json) {
         for (int i = 0; i < cols; i++) {
             fputs(i ? "," : "", out);
-            csv_field(out, sqlite3_column_name(s, i));
+            hr_csv_field(out, sqlite3_column_name(s, i));
         }
         fputc('\n', out);
     } else {
