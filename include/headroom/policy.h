@@ -126,4 +126,9 @@ void hr_policy_free(hr_policy *p);
 /* The kind's name as written in scenarios ("target_tracking"). */
 const char *hr_policy_kind_name(hr_policy_kind kind);
 
+/* AWS PercentChangeInCapacity: percent of capacity as a change of whole
+ * instances, rounded as AWS rounds (towards 0, but at least 1 in size) and
+ * at least min_magnitude in size. */
+int hr_policy_percent_change(int capacity, double percent, int min_magnitude);
+
 #endif

@@ -224,8 +224,16 @@ typedef enum hr_policy_kind {
     HR_POLICY_STATIC = 0,
     HR_POLICY_STEP,
     HR_POLICY_TARGET_TRACKING,
-    HR_POLICY_HPA
+    HR_POLICY_HPA,
+    HR_POLICY_SIMPLE
 } hr_policy_kind;
+
+/* How a simple scaling policy's adjustment reads (AWS AdjustmentType). */
+typedef enum hr_adjustment_type {
+    HR_ADJUST_CHANGE = 0,     /* ChangeInCapacity: add (or remove) that many */
+    HR_ADJUST_PERCENT,        /* PercentChangeInCapacity: that percent of the capacity */
+    HR_ADJUST_EXACT           /* ExactCapacity: set the capacity to it */
+} hr_adjustment_type;
 
 /* What a policy can measure. Values are per instance averages over the
  * published period unless noted. */
@@ -360,7 +368,14 @@ typedef struct hr_policy_config {
     double breach_s;            /* alarm must breach this long, default metrics.period */
     hr_step_adjustment *steps;
     size_t n_steps;
-    double cooldown_s;          /* default 300s */
+    double cooldown_s;          /* default 300s (simple too) */
+
+    /* simple (AWS simple scaling; breach_s, cooldown_s and missing_data too) */
+    bool simple_above;          /* the alarm: metric >= threshold (else <=) */
+    double simple_threshold;
+    hr_adjustment_type adjustment_type;
+    double adjustment;          /* change and exact: whole; percent: a percentage */
+    int min_adjustment_magnitude; /* percent only: at least this many, default 1 */
 
     /* hpa */
     hr_hpa_config hpa;

@@ -16,6 +16,7 @@ static const hr_policy_ops *const hr_policy_kinds[] = {
     [HR_POLICY_STEP] = &hr_policy_step_ops,
     [HR_POLICY_TARGET_TRACKING] = &hr_policy_target_tracking_ops,
     [HR_POLICY_HPA] = &hr_policy_hpa_ops,
+    [HR_POLICY_SIMPLE] = &hr_policy_simple_ops,
 };
 
 #define HR_POLICY_N_KINDS (sizeof hr_policy_kinds / sizeof hr_policy_kinds[0])

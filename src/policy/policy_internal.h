@@ -13,6 +13,7 @@
 
 extern const hr_policy_ops hr_policy_static_ops;
 extern const hr_policy_ops hr_policy_step_ops;
+extern const hr_policy_ops hr_policy_simple_ops;
 extern const hr_policy_ops hr_policy_target_tracking_ops;
 extern const hr_policy_ops hr_policy_hpa_ops;
 

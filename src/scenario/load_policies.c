@@ -25,6 +25,11 @@ static const char *const tt_keys[] = {
 };
 static const char *const missing_data_names[] = {"missing", "ignore", "breaching", "not_breaching",
                                                  NULL};
+static const char *const simple_keys[] = {
+    "name", "kind", "metric", "above", "below", "breach", "adjustment", "adjustment_type",
+    "min_adjustment_magnitude", "cooldown", "missing_data", "limits", NULL
+};
+static const char *const adjustment_type_names[] = {"change", "percent", "exact", NULL};
 static const char *const hpa_keys[] = {
     "name", "kind", "manifest", "spec", "metric_map", "sync_period", "tolerance",
     "downscale_stabilization", "limits", NULL
@@ -243,6 +248,59 @@ static int parse_step(loader *L, const yaml_node_t *n, const char *path, hr_poli
     return ld_f_duration(L, n, path, "cooldown", false, 300, false, &p->cooldown_s);
 }
 
+/* kind: simple: one alarm (above or below), one adjustment, a cooldown. */
+static int parse_simple(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p)
+{
+    char kp[KEYPATH_MAX], r[64];
+    int rc, type;
+    yaml_node_t *ak = NULL, *bk = NULL;
+    if ((rc = parse_metric(L, n, path, &p->metric)) ||
+        (rc = ld_f_duration(L, n, path, "breach", false, L->sc->metrics.period_s, true,
+                            &p->breach_s)) ||
+        (rc = ld_f_duration(L, n, path, "cooldown", false, 300, false, &p->cooldown_s)) ||
+        (rc = parse_missing_data(L, n, path, true, &p->missing_data)) ||
+        (rc = ld_f_enum(L, n, path, "adjustment_type", false, HR_ADJUST_CHANGE, "adjustment_type",
+                        adjustment_type_names, &type)))
+        return rc;
+    yaml_node_t *above = ld_get(L, n, "above", &ak), *below = ld_get(L, n, "below", &bk);
+    if (above == NULL && below == NULL)
+        return ld_missing(L, n, path, "above or below (the alarm's threshold)");
+    if (above != NULL && below != NULL) {
+        bool later_below = ak->start_mark.index < bk->start_mark.index;
+        ld_join(kp, path, later_below ? "below" : "above");
+        return ld_fail(L, later_below ? bk : ak, HR_EINVAL, kp,
+                       "a simple policy has one alarm: give above or below, not both");
+    }
+    p->simple_above = above != NULL;
+    if ((rc = ld_f_number(L, n, path, p->simple_above ? "above" : "below", true, 0, -NO_HI, false,
+                          NO_HI, false, &p->simple_threshold)))
+        return rc;
+    p->adjustment_type = (hr_adjustment_type)type;
+    if ((rc = ld_f_number(L, n, path, "adjustment", true, 0, -NO_HI, false, NO_HI, false,
+                          &p->adjustment)))
+        return rc;
+    yaml_node_t *adj = ld_get(L, n, "adjustment", NULL);
+    ld_join(kp, path, "adjustment");
+    if (p->adjustment_type != HR_ADJUST_PERCENT && p->adjustment != floor(p->adjustment))
+        return ld_fail(L, adj, HR_EINVAL, kp, "must be a whole number of instances, got %s; "
+                       "for a share of the fleet use adjustment_type: percent",
+                       ld_raw(adj, r, sizeof r));
+    if (p->adjustment_type == HR_ADJUST_EXACT &&
+        (p->adjustment < L->sc->fleet.min || p->adjustment > L->sc->fleet.max))
+        return ld_fail(L, adj, HR_EINVAL, kp, "an exact capacity must be from fleet.min (%d) to "
+                       "fleet.max (%d), got %s", L->sc->fleet.min, L->sc->fleet.max,
+                       ld_raw(adj, r, sizeof r));
+    if (p->adjustment_type != HR_ADJUST_EXACT && p->adjustment == 0)
+        return ld_fail(L, adj, HR_EINVAL, kp, "must not be 0 (a change of nothing)");
+    if (ld_get(L, n, "min_adjustment_magnitude", NULL) && p->adjustment_type != HR_ADJUST_PERCENT) {
+        ld_join(kp, path, "min_adjustment_magnitude");
+        return ld_fail(L, ld_get(L, n, "min_adjustment_magnitude", NULL), HR_EINVAL, kp,
+                       "applies to adjustment_type: percent only");
+    }
+    return ld_f_int(L, n, path, "min_adjustment_magnitude", false, 1, 1, INT_MAX,
+                    &p->min_adjustment_magnitude);
+}
+
 static int parse_static(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p)
 {
     const hr_fleet_config *f = &L->sc->fleet;
@@ -276,6 +334,7 @@ static const policy_kind policy_kinds[] = {
     [HR_POLICY_STEP] = {"step", step_keys, parse_step},
     [HR_POLICY_TARGET_TRACKING] = {"target_tracking", tt_keys, parse_target_tracking},
     [HR_POLICY_HPA] = {"hpa", hpa_keys, ld_parse_hpa},
+    [HR_POLICY_SIMPLE] = {"simple", simple_keys, parse_simple},
     {"scheduled", scheduled_keys, NULL},
     {"predictive", predictive_keys, NULL},
 };

@@ -647,7 +647,7 @@ static void test_replay_reserved_and_scheduled_are_checked(void **state)
     assert_load_fails(MINIMAL "policies:\n  - {name: night, kind: scheduled, schedule: []}\n",
                       HR_ENOTSUP,
                       "x.yaml:10:25: policies[0] (night).kind: kind scheduled is not available "
-                      "yet; available kinds: static, step, target_tracking, hpa");
+                      "yet; available kinds: static, step, target_tracking, hpa, simple");
 }
 
 static void test_purchase_options_and_faults_load(void **state)
@@ -711,6 +711,36 @@ static void test_missing_data_is_read_per_policy_kind(void **state)
                       HR_EINVAL,
                       "x.yaml:10:54: policies[0] (s).missing_data: unknown missing_data \"skip\"; "
                       "expected one of missing, ignore, breaching, not_breaching");
+}
+
+static void test_simple_policies_load_and_bad_ones_are_explained(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load_ok(MINIMAL "policies:\n  - {name: s, kind: simple, metric: cpu, above: 70, adjustment: 20, "
+                    "adjustment_type: percent, min_adjustment_magnitude: 2}\n",
+            &sc);
+    assert_int_equal(sc.policies[0].kind, HR_POLICY_SIMPLE);
+    assert_true(sc.policies[0].simple_above);
+    assert_int_equal(sc.policies[0].adjustment_type, HR_ADJUST_PERCENT);
+    assert_int_equal(sc.policies[0].min_adjustment_magnitude, 2);
+    assert_true(sc.policies[0].cooldown_s == 300); /* AWS's default */
+    hr_scenario_free(&sc);
+    assert_load_fails(MINIMAL "policies:\n  - {name: s, kind: simple, metric: cpu, above: 70, below: 20, "
+                              "adjustment: 1}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:53: policies[0] (s).below: a simple policy has one alarm: give "
+                      "above or below, not both");
+    assert_load_fails(MINIMAL "policies:\n  - {name: s, kind: simple, metric: cpu, above: 70, "
+                              "adjustment: 1.5}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:65: policies[0] (s).adjustment: must be a whole number of "
+                      "instances, got 1.5; for a share of the fleet use adjustment_type: percent");
+    assert_load_fails(MINIMAL "policies:\n  - {name: s, kind: simple, metric: cpu, above: 70, "
+                              "adjustment: 1, min_adjustment_magnitude: 2}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:94: policies[0] (s).min_adjustment_magnitude: applies to "
+                      "adjustment_type: percent only");
 }
 
 static void test_policy_keys_of_other_kinds_are_named(void **state)
@@ -800,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_keys_in_flow_mappings_are_errors),
         cmocka_unit_test(test_policy_keys_of_other_kinds_are_named),
         cmocka_unit_test(test_missing_data_is_read_per_policy_kind),
+        cmocka_unit_test(test_simple_policies_load_and_bad_ones_are_explained),
         cmocka_unit_test(test_unnamed_policy_is_addressed_by_index),
         cmocka_unit_test(test_yaml_aliases_are_followed),
         cmocka_unit_test(test_tab_indentation_is_a_positioned_syntax_error),
