@@ -76,12 +76,13 @@ void hr_report_print_table(const hr_report *rep, FILE *out);
 /* Exactly the results contract of SCENARIO-FORMAT.md, deterministic bytes. */
 void hr_report_print_json(const hr_report *rep, FILE *out);
 
-/* Render a PNG timeline (offered load, instances and p95 latency per policy,
+/* Render a timeline (PNG, SVG or PDF by png_path's extension; offered load, instances and p95 latency per policy,
  * first replication) at png_path with gnuplot. HR_EIO when gnuplot is
  * missing or fails. */
 int hr_report_chart(const hr_report *rep, const char *png_path, hr_error *err);
 
-/* Render the load-test curve c of scenario sc as a PNG at png_path:
+/* Render the load-test curve c of scenario sc at png_path (PNG, SVG or
+ * PDF by its extension):
  * throughput and errors, and latency p50/p95/p99 with the SLO line, over
  * the offered load, the knee marked. HR_EIO when gnuplot is missing or
  * fails. */
@@ -89,8 +90,9 @@ int hr_report_curve_chart(const hr_scenario *sc, const hr_curve *c, const char *
                           hr_error *err);
 
 /* Render a capacity plan (months[0..n)) of scenario `name` under `growth`
- * as a PNG: peak load and instances, and monthly cost on demand against the
- * cheapest mix. HR_EIO when gnuplot is missing or fails. */
+ * at png_path (PNG, SVG or PDF by its extension): peak load and instances,
+ * and monthly cost on demand against the cheapest mix. HR_EIO when gnuplot
+ * is missing or fails. */
 int hr_report_plan_chart(const char *name, const char *growth, const hr_plan_month *months,
                          size_t n, const char *png_path, hr_error *err);
 

@@ -464,4 +464,8 @@ void hr_scenario_free(hr_scenario *sc);
 /* Index of the policy named name, or -1. */
 int hr_scenario_find_policy(const hr_scenario *sc, const char *name);
 
+/* The workload's mean service demand, seconds: its classes' means weighted
+ * by share (tenants' own classes not included). */
+double hr_workload_mean_service_s(const hr_workload_config *wl);
+
 #endif

@@ -92,11 +92,10 @@ typedef struct hr_stored_run {
 int hr_store_runs(hr_store *st, int64_t batch_id, hr_stored_run **out, size_t *n, hr_error *err);
 void hr_stored_runs_free(hr_stored_run *r, size_t n);
 
-/* The batch run run_id belongs to. */
+/* The batch run run_id belongs to; HR_EINVAL with a message when there
+ * is no such run. */
 int hr_store_run_batch(hr_store *st, int64_t run_id, int64_t *batch_id, hr_error *err);
 
-/* HR_OK when run run_id is stored, else HR_EINVAL with a message. */
-int hr_store_run_exists(hr_store *st, int64_t run_id, hr_error *err);
 
 /* One run's time series, by time (malloc'd; free it). */
 int hr_store_series(hr_store *st, int64_t run_id, hr_sample **out, size_t *n, hr_error *err);
@@ -141,9 +140,6 @@ typedef struct hr_stored_decision {
  * (the first), by time. */
 int hr_store_decisions(hr_store *st, int64_t run_id, double t0, double t1, size_t max,
                        hr_stored_decision **out, size_t *n, hr_error *err);
-
-/* The scenario text a batch ran (malloc'd; free it). */
-int hr_store_batch_scenario(hr_store *st, int64_t batch_id, char **text, hr_error *err);
 
 /* What `headroom export` writes: a table's rows for one run, or for every
  * run of a batch when run_id is 0. */

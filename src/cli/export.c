@@ -71,7 +71,7 @@ int hr_cli_export(int argc, char **argv)
     int status = HR_EXIT_OK;
     if (run == 0 && hr_store_pick_batch(st, batch, NULL, &batch, &err))
         status = hr_cli_fail(HR_EXIT_USAGE, "%s", err.msg);
-    else if (run > 0 && hr_store_run_exists(st, run, &err))
+    else if (run > 0 && hr_store_run_batch(st, run, &batch, &err))
         status = hr_cli_fail(HR_EXIT_USAGE, "%s", err.msg);
     else if (hr_store_export(st, what, batch, run, json, stdout, &err))
         status = hr_cli_fail(HR_EXIT_FAILED, "%s", err.msg);

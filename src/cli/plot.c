@@ -74,7 +74,7 @@ int hr_cli_plot(int argc, char **argv)
         return hr_cli_fail(HR_EXIT_FAILED, "%s", err.msg);
     int status = HR_EXIT_OK;
     hr_plot_files files = {0};
-    if (run > 0 && (hr_store_run_exists(st, run, &err) || hr_store_run_batch(st, run, &batch, &err)))
+    if (run > 0 && hr_store_run_batch(st, run, &batch, &err))
         status = hr_cli_fail(HR_EXIT_USAGE, "%s", err.msg);
     else if (run == 0 && hr_store_pick_batch(st, batch, NULL, &batch, &err))
         status = hr_cli_fail(HR_EXIT_USAGE, "%s", err.msg);

@@ -12,9 +12,7 @@
 
 double hr_curve_nominal_rps(const hr_scenario *sc)
 {
-    double mean_s = 0;
-    for (size_t i = 0; i < sc->workload.n_classes; i++)
-        mean_s += sc->workload.classes[i].share * sc->workload.classes[i].service.mean_s;
+    double mean_s = hr_workload_mean_service_s(&sc->workload);
     return mean_s > 0 ? sc->fleet.concurrency / mean_s : INFINITY;
 }
 

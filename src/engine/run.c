@@ -136,6 +136,7 @@ typedef struct tenant_stats {
 typedef struct sim {
     const hr_scenario *sc;
     hr_run_progress *progress;  /* optional */
+    double mean_service_s;      /* the workload's, classes weighted by share (for demand) */
     const hr_fleet_config *fleet;
     const hr_workload_config *wl;
     hr_run_result *out;
@@ -1033,10 +1034,7 @@ static void interval_reset(interval *iv)
  * the fewest that are not overloaded. */
 static int demand_instances(const sim *s, double rate_rps)
 {
-    const hr_workload_config *wl = s->wl;
-    double mean_s = 0;
-    for (size_t i = 0; i < wl->n_classes; i++)
-        mean_s += wl->classes[i].share * wl->classes[i].service.mean_s;
+    double mean_s = s->mean_service_s;
     if (!(rate_rps > 0) || !(mean_s > 0))
         return 0;
     const hr_slo_config *slo = &s->sc->slo;
@@ -1581,6 +1579,7 @@ int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)
     out->duration_s = sc->duration_s;
     sim s = {.sc = sc, .fleet = &sc->fleet, .wl = &sc->workload, .out = out, .err = err,
              .progress = spec->progress};
+    s.mean_service_s = hr_workload_mean_service_s(&sc->workload);
     int rc = out->policy ? setup(&s, spec) : hr_error_set(err, HR_ENOMEM, "out of memory");
     if (rc == HR_OK) {
         /* A static fleet is provisioned before the traffic starts. */

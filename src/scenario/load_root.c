@@ -282,6 +282,14 @@ void hr_scenario_free(hr_scenario *sc)
     memset(sc, 0, sizeof *sc);
 }
 
+double hr_workload_mean_service_s(const hr_workload_config *wl)
+{
+    double mean_s = 0;
+    for (size_t i = 0; i < wl->n_classes; i++)
+        mean_s += wl->classes[i].share * wl->classes[i].service.mean_s;
+    return mean_s;
+}
+
 int hr_scenario_find_policy(const hr_scenario *sc, const char *name)
 {
     for (size_t i = 0; i < sc->n_policies; i++)

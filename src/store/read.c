@@ -16,6 +16,12 @@ static char *dup_text(sqlite3_stmt *s, int i)
     return t ? strdup((const char *)t) : NULL;
 }
 
+static void copy_text(sqlite3_stmt *s, int i, char *buf, size_t size)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
 /* NULL (a non-finite number when stored) reads back as NaN. */
 static double col_real(sqlite3_stmt *s, int i)
 {
@@ -27,24 +33,81 @@ static uint64_t col_u64(sqlite3_stmt *s, int i)
     return (uint64_t)sqlite3_column_int64(s, i);
 }
 
-/* Grow *arr (of *cap elements of size elem) to hold need. */
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return HR_OK;
-    size_t c = *cap ? 2 * *cap : 16;
-    void *p = realloc(*arr, c * elem);
-    if (!p)
-        return HR_ENOMEM;
-    *arr = p;
-    *cap = c;
-    return HR_OK;
-}
-
 static int prepare(hr_store *st, const char *sql, sqlite3_stmt **s, hr_error *err)
 {
     if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
         return st_db_error(st, err, "cannot read the results");
+    return HR_OK;
+}
+
+/* Fills one element from the current row; false when memory ran out. */
+typedef bool (*row_reader)(sqlite3_stmt *s, void *elem);
+
+/* Step s (prepared and bound) to its end, each row read into a new
+ * element of elem bytes, zeroed first. On success *out holds *n elements
+ * (NULL when none); on failure what was read is freed with free_rows
+ * (NULL: a plain free) and *n is 0. Finalizes s. what names the rows in
+ * messages. */
+static int read_rows(hr_store *st, sqlite3_stmt *s, size_t elem, row_reader read_row,
+                     void (*free_rows)(void *, size_t), const char *what, void **out, size_t *n,
+                     hr_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    char *rows = NULL;
+    size_t cap = 0;
+    int rc = HR_OK, step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            size_t c = cap ? 2 * cap : 16;
+            char *grown = realloc(rows, c * elem);
+            if (!grown) {
+                rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the %s", what);
+                break;
+            }
+            rows = grown;
+            cap = c;
+        }
+        void *x = rows + *n * elem;
+        memset(x, 0, elem);
+        (*n)++;
+        if (!read_row(s, x)) {
+            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the %s", what);
+            break;
+        }
+    }
+    if (!rc && step != SQLITE_DONE) {
+        char doing[96];
+        snprintf(doing, sizeof doing, "cannot read the %s", what);
+        rc = st_db_error(st, err, doing);
+    }
+    sqlite3_finalize(s);
+    if (rc) {
+        if (free_rows)
+            free_rows(rows, *n);
+        else
+            free(rows);
+        *n = 0;
+        return rc;
+    }
+    *out = rows;
+    return HR_OK;
+}
+
+/* The single id of a one-row query of an id, or *found false. */
+static int read_id(hr_store *st, sqlite3_stmt *s, int64_t *id, bool *found, const char *what,
+                   hr_error *err)
+{
+    int step = sqlite3_step(s);
+    *found = step == SQLITE_ROW;
+    if (*found)
+        *id = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        char doing[96];
+        snprintf(doing, sizeof doing, "cannot find the %s", what);
+        return st_db_error(st, err, doing);
+    }
     return HR_OK;
 }
 
@@ -63,11 +126,28 @@ void hr_stored_batches_free(hr_stored_batch *b, size_t n)
     free(b);
 }
 
+static void free_batches(void *b, size_t n)
+{
+    hr_stored_batches_free(b, n);
+}
+
+static bool batch_row(sqlite3_stmt *s, void *elem)
+{
+    hr_stored_batch *x = elem;
+    *x = (hr_stored_batch){
+        .id = sqlite3_column_int64(s, 0), .scenario = dup_text(s, 1),
+        .scenario_path = dup_text(s, 2), .seed = col_u64(s, 3),
+        .replications = sqlite3_column_int(s, 4), .command = dup_text(s, 5),
+        .started_at = dup_text(s, 6), .finished_at = dup_text(s, 7), .status = dup_text(s, 8),
+        .runs = sqlite3_column_int(s, 9), .duration_s = col_real(s, 10),
+        .start_day = sqlite3_column_int(s, 11), .slo_latency_p95_ms = col_real(s, 12),
+        .slo_latency_p99_ms = col_real(s, 13), .slo_error_rate_pct = col_real(s, 14)};
+    return x->scenario && x->started_at && x->status;
+}
+
 /* Batches with id (0: all, newest first). */
 static int read_batches(hr_store *st, int64_t id, hr_stored_batch **out, size_t *n, hr_error *err)
 {
-    *out = NULL;
-    *n = 0;
     sqlite3_stmt *s;
     int rc = prepare(st,
                      "SELECT b.id, sc.name, sc.path, b.seed, b.replications, b.command,"
@@ -80,34 +160,7 @@ static int read_batches(hr_store *st, int64_t id, hr_stored_batch **out, size_t 
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
-    size_t cap = 0;
-    hr_stored_batch *b = NULL;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (grow((void **)&b, &cap, *n + 1, sizeof *b)) {
-            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the batches");
-            break;
-        }
-        hr_stored_batch *x = &b[(*n)++];
-        *x = (hr_stored_batch){
-            .id = sqlite3_column_int64(s, 0), .scenario = dup_text(s, 1),
-            .scenario_path = dup_text(s, 2), .seed = col_u64(s, 3),
-            .replications = sqlite3_column_int(s, 4), .command = dup_text(s, 5),
-            .started_at = dup_text(s, 6), .finished_at = dup_text(s, 7), .status = dup_text(s, 8),
-            .runs = sqlite3_column_int(s, 9), .duration_s = col_real(s, 10),
-            .start_day = sqlite3_column_int(s, 11), .slo_latency_p95_ms = col_real(s, 12),
-            .slo_latency_p99_ms = col_real(s, 13), .slo_error_rate_pct = col_real(s, 14)};
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = st_db_error(st, err, "cannot read the batches");
-    sqlite3_finalize(s);
-    if (rc) {
-        hr_stored_batches_free(b, *n);
-        *n = 0;
-        return rc;
-    }
-    *out = b;
-    return HR_OK;
+    return read_rows(st, s, sizeof **out, batch_row, free_batches, "batches", (void **)out, n, err);
 }
 
 int hr_store_batches(hr_store *st, hr_stored_batch **out, size_t *n, hr_error *err)
@@ -127,10 +180,19 @@ int hr_store_batch(hr_store *st, int64_t id, hr_stored_batch **out, hr_error *er
     return rc;
 }
 
+static bool event_row(sqlite3_stmt *s, void *elem)
+{
+    hr_stored_event *x = elem;
+    copy_text(s, 0, x->kind, sizeof x->kind);
+    copy_text(s, 1, x->name, sizeof x->name);
+    x->start_s = col_real(s, 2);
+    x->end_s = col_real(s, 3);
+    x->magnitude = col_real(s, 4);
+    return true;
+}
+
 int hr_store_events(hr_store *st, int64_t batch_id, hr_stored_event **out, size_t *n, hr_error *err)
 {
-    *out = NULL;
-    *n = 0;
     sqlite3_stmt *s;
     int rc = prepare(st,
                      "SELECT kind, name, start_s, end_s, magnitude FROM batch_events"
@@ -139,67 +201,7 @@ int hr_store_events(hr_store *st, int64_t batch_id, hr_stored_event **out, size_
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, batch_id);
-    size_t cap = 0;
-    hr_stored_event *e = NULL;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (grow((void **)&e, &cap, *n + 1, sizeof *e)) {
-            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the events");
-            break;
-        }
-        hr_stored_event *x = &e[(*n)++];
-        const unsigned char *kind = sqlite3_column_text(s, 0), *name = sqlite3_column_text(s, 1);
-        snprintf(x->kind, sizeof x->kind, "%s", kind ? (const char *)kind : "");
-        snprintf(x->name, sizeof x->name, "%s", name ? (const char *)name : "");
-        x->start_s = col_real(s, 2);
-        x->end_s = col_real(s, 3);
-        x->magnitude = col_real(s, 4);
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = st_db_error(st, err, "cannot read the events");
-    sqlite3_finalize(s);
-    if (rc) {
-        free(e);
-        *n = 0;
-        return rc;
-    }
-    *out = e;
-    return HR_OK;
-}
-
-int hr_store_actions(hr_store *st, int64_t run_id, hr_stored_action **out, size_t *n, hr_error *err)
-{
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *s;
-    int rc = prepare(st,
-                     "SELECT time_s, current, desired FROM decisions"
-                     " WHERE run_id = ? AND desired != current ORDER BY seq",
-                     &s, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(s, 1, run_id);
-    size_t cap = 0;
-    hr_stored_action *a = NULL;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (grow((void **)&a, &cap, *n + 1, sizeof *a)) {
-            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the decisions");
-            break;
-        }
-        a[(*n)++] = (hr_stored_action){.time_s = col_real(s, 0), .from = sqlite3_column_int(s, 1),
-                                       .to = sqlite3_column_int(s, 2)};
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = st_db_error(st, err, "cannot read the decisions");
-    sqlite3_finalize(s);
-    if (rc) {
-        free(a);
-        *n = 0;
-        return rc;
-    }
-    *out = a;
-    return HR_OK;
+    return read_rows(st, s, sizeof **out, event_row, NULL, "events", (void **)out, n, err);
 }
 
 int hr_store_pick_batch(hr_store *st, int64_t id_in, const char *scenario, int64_t *id,
@@ -219,14 +221,9 @@ int hr_store_pick_batch(hr_store *st, int64_t id_in, const char *scenario, int64
         sqlite3_bind_int64(s, 1, id_in);
     else if (scenario)
         sqlite3_bind_text(s, 2, scenario, -1, SQLITE_STATIC);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    if (step == SQLITE_ROW)
-        return HR_OK;
-    if (step != SQLITE_DONE)
-        return st_db_error(st, err, "cannot find the batch");
+    bool found;
+    if ((rc = read_id(st, s, id, &found, "batch", err)) || found)
+        return rc;
     if (id_in > 0)
         return hr_error_set(err, HR_EINVAL, "%s: no batch %" PRId64 "; `headroom runs --db %s` lists them",
                             st->path, id_in, st->path);
@@ -238,27 +235,6 @@ int hr_store_pick_batch(hr_store *st, int64_t id_in, const char *scenario, int64
                         st->path, st->path);
 }
 
-int hr_store_batch_scenario(hr_store *st, int64_t batch_id, char **text, hr_error *err)
-{
-    *text = NULL;
-    sqlite3_stmt *s;
-    int rc = prepare(st,
-                     "SELECT sc.text FROM batches b JOIN scenarios sc ON sc.id = b.scenario_id"
-                     " WHERE b.id = ?",
-                     &s, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(s, 1, batch_id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        *text = dup_text(s, 0);
-        rc = *text ? HR_OK : hr_error_set(err, HR_ENOMEM, "out of memory reading the scenario");
-    } else {
-        rc = hr_error_set(err, HR_EINVAL, "%s: no batch %" PRId64, st->path, batch_id);
-    }
-    sqlite3_finalize(s);
-    return rc;
-}
-
 /* ---- runs -------------------------------------------------------------- */
 
 void hr_stored_runs_free(hr_stored_run *r, size_t n)
@@ -268,10 +244,54 @@ void hr_stored_runs_free(hr_stored_run *r, size_t n)
     free(r);
 }
 
+static void free_runs(void *r, size_t n)
+{
+    hr_stored_runs_free(r, n);
+}
+
+static bool run_row(sqlite3_stmt *s, void *elem)
+{
+    hr_stored_run *x = elem;
+    int i = 0;
+    x->id = sqlite3_column_int64(s, i++);
+    x->batch_id = sqlite3_column_int64(s, i++);
+    x->policy = dup_text(s, i++);
+    x->replication = (uint32_t)sqlite3_column_int64(s, i++);
+    x->seed = col_u64(s, i++);
+    x->replication_seed = col_u64(s, i++);
+    x->duration_s = col_real(s, i++);
+    x->series_step_s = col_real(s, i++);
+    hr_summary *m = &x->summary;
+    m->cost = col_real(s, i++);
+    m->cost_per_million_requests = col_real(s, i++);
+    m->requests = col_u64(s, i++);
+    m->completed = col_u64(s, i++);
+    m->errors = col_u64(s, i++);
+    m->rejected = col_u64(s, i++);
+    m->timed_out = col_u64(s, i++);
+    m->failed = col_u64(s, i++);
+    m->error_rate_pct = col_real(s, i++);
+    m->latency_p50_ms = col_real(s, i++);
+    m->latency_p95_ms = col_real(s, i++);
+    m->latency_p99_ms = col_real(s, i++);
+    m->latency_mean_ms = col_real(s, i++);
+    m->mean_wait_ms = col_real(s, i++);
+    m->wait_probability = col_real(s, i++);
+    m->slo_violation_minutes = col_real(s, i++);
+    m->slo_windows = sqlite3_column_int(s, i++);
+    m->slo_windows_violated = sqlite3_column_int(s, i++);
+    m->slo_met = sqlite3_column_int(s, i++) != 0;
+    m->instance_hours = col_real(s, i++);
+    m->scaling_actions = sqlite3_column_int(s, i++);
+    m->peak_instances = sqlite3_column_int(s, i++);
+    m->launches = sqlite3_column_int(s, i++);
+    m->failures = sqlite3_column_int(s, i++);
+    m->events = col_u64(s, i++);
+    return x->policy != NULL;
+}
+
 int hr_store_runs(hr_store *st, int64_t batch_id, hr_stored_run **out, size_t *n, hr_error *err)
 {
-    *out = NULL;
-    *n = 0;
     sqlite3_stmt *s;
     int rc = prepare(
         st,
@@ -288,66 +308,7 @@ int hr_store_runs(hr_store *st, int64_t batch_id, hr_stored_run **out, size_t *n
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, batch_id);
-    size_t cap = 0;
-    hr_stored_run *r = NULL;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (grow((void **)&r, &cap, *n + 1, sizeof *r)) {
-            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the runs");
-            break;
-        }
-        hr_stored_run *x = &r[(*n)++];
-        int i = 0;
-        *x = (hr_stored_run){0};
-        x->id = sqlite3_column_int64(s, i++);
-        x->batch_id = sqlite3_column_int64(s, i++);
-        x->policy = dup_text(s, i++);
-        x->replication = (uint32_t)sqlite3_column_int64(s, i++);
-        x->seed = col_u64(s, i++);
-        x->replication_seed = col_u64(s, i++);
-        x->duration_s = col_real(s, i++);
-        x->series_step_s = col_real(s, i++);
-        hr_summary *m = &x->summary;
-        m->cost = col_real(s, i++);
-        m->cost_per_million_requests = col_real(s, i++);
-        m->requests = col_u64(s, i++);
-        m->completed = col_u64(s, i++);
-        m->errors = col_u64(s, i++);
-        m->rejected = col_u64(s, i++);
-        m->timed_out = col_u64(s, i++);
-        m->failed = col_u64(s, i++);
-        m->error_rate_pct = col_real(s, i++);
-        m->latency_p50_ms = col_real(s, i++);
-        m->latency_p95_ms = col_real(s, i++);
-        m->latency_p99_ms = col_real(s, i++);
-        m->latency_mean_ms = col_real(s, i++);
-        m->mean_wait_ms = col_real(s, i++);
-        m->wait_probability = col_real(s, i++);
-        m->slo_violation_minutes = col_real(s, i++);
-        m->slo_windows = sqlite3_column_int(s, i++);
-        m->slo_windows_violated = sqlite3_column_int(s, i++);
-        m->slo_met = sqlite3_column_int(s, i++) != 0;
-        m->instance_hours = col_real(s, i++);
-        m->scaling_actions = sqlite3_column_int(s, i++);
-        m->peak_instances = sqlite3_column_int(s, i++);
-        m->launches = sqlite3_column_int(s, i++);
-        m->failures = sqlite3_column_int(s, i++);
-        m->events = col_u64(s, i++);
-        if (!x->policy) {
-            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the runs");
-            break;
-        }
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = st_db_error(st, err, "cannot read the runs");
-    sqlite3_finalize(s);
-    if (rc) {
-        hr_stored_runs_free(r, *n);
-        *n = 0;
-        return rc;
-    }
-    *out = r;
-    return HR_OK;
+    return read_rows(st, s, sizeof **out, run_row, free_runs, "runs", (void **)out, n, err);
 }
 
 int hr_store_run_batch(hr_store *st, int64_t run_id, int64_t *batch_id, hr_error *err)
@@ -357,37 +318,40 @@ int hr_store_run_batch(hr_store *st, int64_t run_id, int64_t *batch_id, hr_error
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, run_id);
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        *batch_id = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    if (step == SQLITE_ROW)
-        return HR_OK;
+    bool found;
+    if ((rc = read_id(st, s, batch_id, &found, "run", err)) || found)
+        return rc;
     return hr_error_set(err, HR_EINVAL, "%s: no run %" PRId64 "; `headroom runs --db %s --batch ID` lists them",
                         st->path, run_id, st->path);
 }
 
-int hr_store_run_exists(hr_store *st, int64_t run_id, hr_error *err)
+static bool sample_row(sqlite3_stmt *s, void *elem)
 {
-    sqlite3_stmt *s;
-    int rc = prepare(st, "SELECT 1 FROM runs WHERE id = ?", &s, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(s, 1, run_id);
-    int step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (step == SQLITE_ROW)
-        return HR_OK;
-    if (step != SQLITE_DONE)
-        return st_db_error(st, err, "cannot find the run");
-    return hr_error_set(err, HR_EINVAL, "%s: no run %" PRId64 "; `headroom runs --db %s --batch ID` lists them",
-                        st->path, run_id, st->path);
+    hr_sample *r = elem;
+    int i = 0;
+    r->time_s = col_real(s, i++);
+    r->offered_rps = col_real(s, i++);
+    r->completed_rps = col_real(s, i++);
+    r->error_rps = col_real(s, i++);
+    r->latency_p50_ms = col_real(s, i++);
+    r->latency_p95_ms = col_real(s, i++);
+    r->latency_p99_ms = col_real(s, i++);
+    r->cpu_pct = col_real(s, i++);
+    r->queue_depth = col_real(s, i++);
+    r->desired = sqlite3_column_int(s, i++);
+    r->demand = sqlite3_column_type(s, i) == SQLITE_NULL ? -1 : sqlite3_column_int(s, i);
+    i++;
+    r->pending = sqlite3_column_int(s, i++);
+    r->warming = sqlite3_column_int(s, i++);
+    r->in_service = sqlite3_column_int(s, i++);
+    r->draining = sqlite3_column_int(s, i++);
+    r->failed = sqlite3_column_int(s, i++);
+    r->cost_per_hour = col_real(s, i++);
+    return true;
 }
 
 int hr_store_series(hr_store *st, int64_t run_id, hr_sample **out, size_t *n, hr_error *err)
 {
-    *out = NULL;
-    *n = 0;
     sqlite3_stmt *s;
     int rc = prepare(st,
                      "SELECT time_s, offered_rps, completed_rps, error_rps, latency_p50_ms,"
@@ -398,57 +362,46 @@ int hr_store_series(hr_store *st, int64_t run_id, hr_sample **out, size_t *n, hr
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, run_id);
-    size_t cap = 0;
-    hr_sample *x = NULL;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (grow((void **)&x, &cap, *n + 1, sizeof *x)) {
-            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading a time series");
-            break;
-        }
-        hr_sample *r = &x[(*n)++];
-        int i = 0;
-        r->time_s = col_real(s, i++);
-        r->offered_rps = col_real(s, i++);
-        r->completed_rps = col_real(s, i++);
-        r->error_rps = col_real(s, i++);
-        r->latency_p50_ms = col_real(s, i++);
-        r->latency_p95_ms = col_real(s, i++);
-        r->latency_p99_ms = col_real(s, i++);
-        r->cpu_pct = col_real(s, i++);
-        r->queue_depth = col_real(s, i++);
-        r->desired = sqlite3_column_int(s, i++);
-        r->demand = sqlite3_column_type(s, i) == SQLITE_NULL ? -1 : sqlite3_column_int(s, i);
-        i++;
-        r->pending = sqlite3_column_int(s, i++);
-        r->warming = sqlite3_column_int(s, i++);
-        r->in_service = sqlite3_column_int(s, i++);
-        r->draining = sqlite3_column_int(s, i++);
-        r->failed = sqlite3_column_int(s, i++);
-        r->cost_per_hour = col_real(s, i++);
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = st_db_error(st, err, "cannot read a time series");
-    sqlite3_finalize(s);
-    if (rc) {
-        free(x);
-        *n = 0;
-        return rc;
-    }
-    *out = x;
-    return HR_OK;
+    return read_rows(st, s, sizeof **out, sample_row, NULL, "time series", (void **)out, n, err);
 }
 
-static void copy_text(sqlite3_stmt *s, int i, char *buf, size_t size)
+static bool action_row(sqlite3_stmt *s, void *elem)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
-    snprintf(buf, size, "%s", t ? (const char *)t : "");
+    *(hr_stored_action *)elem = (hr_stored_action){
+        .time_s = col_real(s, 0), .from = sqlite3_column_int(s, 1), .to = sqlite3_column_int(s, 2)};
+    return true;
+}
+
+int hr_store_actions(hr_store *st, int64_t run_id, hr_stored_action **out, size_t *n, hr_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = prepare(st,
+                     "SELECT time_s, current, desired FROM decisions"
+                     " WHERE run_id = ? AND desired != current ORDER BY seq",
+                     &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run_id);
+    return read_rows(st, s, sizeof **out, action_row, NULL, "decisions", (void **)out, n, err);
+}
+
+static bool window_row(sqlite3_stmt *s, void *elem)
+{
+    hr_stored_window *x = elem;
+    x->start_s = col_real(s, 0);
+    x->end_s = col_real(s, 1);
+    copy_text(s, 2, x->tenant, sizeof x->tenant);
+    copy_text(s, 3, x->broke, sizeof x->broke);
+    x->finished = col_u64(s, 4);
+    x->errors = col_u64(s, 5);
+    x->error_rate_pct = col_real(s, 6);
+    x->latency_p95_ms = col_real(s, 7);
+    x->latency_p99_ms = col_real(s, 8);
+    return true;
 }
 
 int hr_store_windows(hr_store *st, int64_t run_id, hr_stored_window **out, size_t *n, hr_error *err)
 {
-    *out = NULL;
-    *n = 0;
     sqlite3_stmt *s;
     int rc = prepare(st,
                      "SELECT start_s, end_s, tenant, broke, finished, errors, error_rate_pct,"
@@ -458,42 +411,24 @@ int hr_store_windows(hr_store *st, int64_t run_id, hr_stored_window **out, size_
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, run_id);
-    size_t cap = 0;
-    hr_stored_window *w = NULL;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (grow((void **)&w, &cap, *n + 1, sizeof *w)) {
-            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the SLO windows");
-            break;
-        }
-        hr_stored_window *x = &w[(*n)++];
-        x->start_s = col_real(s, 0);
-        x->end_s = col_real(s, 1);
-        copy_text(s, 2, x->tenant, sizeof x->tenant);
-        copy_text(s, 3, x->broke, sizeof x->broke);
-        x->finished = col_u64(s, 4);
-        x->errors = col_u64(s, 5);
-        x->error_rate_pct = col_real(s, 6);
-        x->latency_p95_ms = col_real(s, 7);
-        x->latency_p99_ms = col_real(s, 8);
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = st_db_error(st, err, "cannot read the SLO windows");
-    sqlite3_finalize(s);
-    if (rc) {
-        free(w);
-        *n = 0;
-        return rc;
-    }
-    *out = w;
-    return HR_OK;
+    return read_rows(st, s, sizeof **out, window_row, NULL, "SLO windows", (void **)out, n, err);
+}
+
+static bool decision_row(sqlite3_stmt *s, void *elem)
+{
+    hr_stored_decision *x = elem;
+    x->time_s = col_real(s, 0);
+    x->current = sqlite3_column_int(s, 1);
+    x->proposed = sqlite3_column_int(s, 2);
+    x->desired = sqlite3_column_int(s, 3);
+    x->metric = col_real(s, 4);
+    copy_text(s, 5, x->reason, sizeof x->reason);
+    return true;
 }
 
 int hr_store_decisions(hr_store *st, int64_t run_id, double t0, double t1, size_t max,
                        hr_stored_decision **out, size_t *n, hr_error *err)
 {
-    *out = NULL;
-    *n = 0;
     sqlite3_stmt *s;
     int rc = prepare(st,
                      "SELECT time_s, current, proposed, desired, metric, reason FROM decisions"
@@ -505,32 +440,7 @@ int hr_store_decisions(hr_store *st, int64_t run_id, double t0, double t1, size_
     sqlite3_bind_double(s, 2, t0);
     sqlite3_bind_double(s, 3, t1);
     sqlite3_bind_int64(s, 4, (sqlite3_int64)max);
-    size_t cap = 0;
-    hr_stored_decision *d = NULL;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (grow((void **)&d, &cap, *n + 1, sizeof *d)) {
-            rc = hr_error_set(err, HR_ENOMEM, "out of memory reading the decisions");
-            break;
-        }
-        hr_stored_decision *x = &d[(*n)++];
-        x->time_s = col_real(s, 0);
-        x->current = sqlite3_column_int(s, 1);
-        x->proposed = sqlite3_column_int(s, 2);
-        x->desired = sqlite3_column_int(s, 3);
-        x->metric = col_real(s, 4);
-        copy_text(s, 5, x->reason, sizeof x->reason);
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = st_db_error(st, err, "cannot read the decisions");
-    sqlite3_finalize(s);
-    if (rc) {
-        free(d);
-        *n = 0;
-        return rc;
-    }
-    *out = d;
-    return HR_OK;
+    return read_rows(st, s, sizeof **out, decision_row, NULL, "decisions", (void **)out, n, err);
 }
 
 /* ---- export ------------------------------------------------------------ */

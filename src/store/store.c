@@ -662,6 +662,15 @@ static const hr_policy_config *find_policy(const hr_scenario *sc, const char *na
     return NULL;
 }
 
+/* Bind column i with call unless an earlier bind failed, then move to the
+ * next column; the binders below keep rc and i for it. */
+#define BIND(call)                                                                             \
+    do {                                                                                       \
+        if (rc == SQLITE_OK)                                                                   \
+            rc = (call);                                                                       \
+        i++;                                                                                   \
+    } while (0)
+
 /* Bind every column of insert_run (order of insert_run_sql). Returns the
  * first failing SQLite code or SQLITE_OK. */
 static int bind_run(sqlite3_stmt *s, int64_t batch_id, const hr_policy_config *pc,
@@ -669,12 +678,6 @@ static int bind_run(sqlite3_stmt *s, int64_t batch_id, const hr_policy_config *p
 {
     const hr_summary *m = &run->summary;
     int i = 1, rc = SQLITE_OK;
-#define BIND(call)                                                                             \
-    do {                                                                                       \
-        if (rc == SQLITE_OK)                                                                   \
-            rc = (call);                                                                       \
-        i++;                                                                                   \
-    } while (0)
     BIND(sqlite3_bind_int64(s, i, batch_id));
     BIND(bind_text(s, i, run->policy));
     BIND(bind_text(s, i, pc ? hr_policy_kind_name(pc->kind) : NULL));
@@ -720,7 +723,6 @@ static int bind_run(sqlite3_stmt *s, int64_t batch_id, const hr_policy_config *p
     BIND(sqlite3_bind_int(s, i, m->quota_refusals));
     BIND(sqlite3_bind_int(s, i, m->outage_losses));
     BIND(bind_u64(s, i, run->replication_seed));
-#undef BIND
     return rc;
 }
 
@@ -797,12 +799,6 @@ static int bind_decision(sqlite3_stmt *s, int64_t run_id, size_t seq,
 static int bind_tenant(sqlite3_stmt *s, int64_t run_id, const hr_tenant_summary *t)
 {
     int i = 1, rc = SQLITE_OK;
-#define BIND(call)                                                                             \
-    do {                                                                                       \
-        if (rc == SQLITE_OK)                                                                   \
-            rc = (call);                                                                       \
-        i++;                                                                                   \
-    } while (0)
     BIND(sqlite3_bind_int64(s, i, run_id));
     BIND(bind_text(s, i, t->name));
     BIND(bind_u64(s, i, t->requests));
@@ -816,7 +812,6 @@ static int bind_tenant(sqlite3_stmt *s, int64_t run_id, const hr_tenant_summary 
     BIND(sqlite3_bind_int(s, i, t->slo_met ? 1 : 0));
     BIND(bind_real(s, i, t->demand_share));
     BIND(bind_real(s, i, t->cost));
-#undef BIND
     return rc;
 }
 
@@ -839,12 +834,6 @@ static int bind_violation(sqlite3_stmt *s, int64_t run_id, const hr_run_result *
                              ? run->tenants[w->tenant].name
                              : NULL;
     int i = 1, rc = SQLITE_OK;
-#define BIND(call)                                                                             \
-    do {                                                                                       \
-        if (rc == SQLITE_OK)                                                                   \
-            rc = (call);                                                                       \
-        i++;                                                                                   \
-    } while (0)
     BIND(sqlite3_bind_int64(s, i, run_id));
     BIND(bind_real(s, i, w->start_s));
     BIND(bind_real(s, i, w->end_s));
@@ -855,7 +844,6 @@ static int bind_violation(sqlite3_stmt *s, int64_t run_id, const hr_run_result *
     BIND(bind_real(s, i, w->finished ? 100.0 * (double)w->errors / (double)w->finished : NAN));
     BIND(bind_real(s, i, w->latency_p95_ms));
     BIND(bind_real(s, i, w->latency_p99_ms));
-#undef BIND
     return rc;
 }
 
