@@ -251,6 +251,8 @@ typedef enum hr_metric {
 /* Name as written in scenarios ("cpu", "request_rate", ...). */
 const char *hr_metric_name(hr_metric m);
 
+/* A step of the short form (`steps: [{above: 70, add: 1}, ...]`): each
+ * step names one absolute bound and a change of whole instances. */
 typedef struct hr_step_adjustment {
     bool has_above, has_below;
     double above;  /* applies when metric >= above (and < the next step's above) */
@@ -258,6 +260,30 @@ typedef struct hr_step_adjustment {
     int change;    /* instances to add (> 0) or remove (< 0) */
     hr_srcpos pos;
 } hr_step_adjustment;
+
+/* A step of an AWS-shaped alarm (scale_out/scale_in.steps): the interval
+ * of the metric it covers, made absolute from the bounds written relative
+ * to the alarm's threshold (MetricIntervalLowerBound/UpperBound). A
+ * scale-out step holds lower <= metric < upper, a scale-in step
+ * lower < metric <= upper; a missing bound is infinite. */
+typedef struct hr_step_interval {
+    bool has_lower, has_upper;
+    double lower, upper;
+    double adjustment;  /* ScalingAdjustment, read as the alarm's adjustment_type says */
+    hr_srcpos pos;
+} hr_step_interval;
+
+/* One alarm of a step policy and its steps, as one AWS step scaling policy:
+ * scale-out alarms breach at metric >= threshold, scale-in ones at
+ * metric <= threshold. */
+typedef struct hr_step_alarm {
+    bool present;
+    double threshold;
+    hr_adjustment_type adjustment_type;
+    int min_adjustment_magnitude;   /* percent only, >= 1 */
+    hr_step_interval *steps;        /* contiguous, by ascending metric */
+    size_t n_steps;
+} hr_step_alarm;
 
 /* ---- Kubernetes HorizontalPodAutoscaler (autoscaling/v2) -------------- */
 
@@ -364,10 +390,15 @@ typedef struct hr_policy_config {
     int scale_out_datapoints;   /* the high alarm: consecutive datapoints above target, default 3 */
     int scale_in_datapoints;    /* the low alarm: consecutive datapoints under the margin, default 15 */
 
-    /* step (AWS semantics) */
+    /* step (AWS semantics): the short form `steps`, or the AWS-shaped
+     * alarms scale_out/scale_in; warmup_s (EC2 instance warm-up) when
+     * step_warmup, else cooldown_s (Application Auto Scaling) */
     double breach_s;            /* alarm must breach this long, default metrics.period */
     hr_step_adjustment *steps;
     size_t n_steps;
+    hr_step_alarm scale_out, scale_in;
+    bool step_warmup;           /* gated by the instance warm-up (key warmup, or neither
+                                   warmup nor cooldown given), not by a cooldown */
     double cooldown_s;          /* default 300s (simple too) */
 
     /* simple (AWS simple scaling; breach_s, cooldown_s and missing_data too) */

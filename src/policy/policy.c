@@ -152,6 +152,12 @@ void hr_policy_no_data(const hr_policy *p, hr_decision *out)
              hr_metric_name(p->cfg->metric));
 }
 
+int hr_policy_unsettled(const hr_observation *obs)
+{
+    int u = obs->pending + obs->warming;
+    return obs->desired - obs->counted > u ? obs->desired - obs->counted : u;
+}
+
 int hr_policy_bounded(const hr_observation *obs, int v)
 {
     if (v > obs->max)

@@ -32,6 +32,12 @@ void hr_policy_reason(hr_decision *out, const char *fmt, ...) __attribute__((for
  * every metric-driven kind gives when no datapoint was published. */
 void hr_policy_no_data(const hr_policy *p, hr_decision *out);
 
+/* Instances on their way that the datapoint does not show: booting,
+ * warming, or serving but still inside the policy's warm-up (the desired
+ * capacity less the counted instances). AWS counts them as capacity on its
+ * way when scaling out and blocks scale-in until they are done. */
+int hr_policy_unsettled(const hr_observation *obs);
+
 /* v clamped to [obs->min, obs->max]: the capacity a proposal would really
  * give. Kinds use it to tell whether a proposal is a scaling activity (and
  * so starts a cooldown) without clamping the proposal itself, so that the

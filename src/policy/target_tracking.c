@@ -139,9 +139,7 @@ static void tt_scale_in(hr_policy *p, const hr_observation *obs, int needed, con
     tt_state *st = p->state;
     const hr_policy_config *cfg = p->cfg;
     int cur = obs->desired;
-    int unsettled = obs->pending + obs->warming;
-    if (cur - obs->counted > unsettled)
-        unsettled = cur - obs->counted;
+    int unsettled = hr_policy_unsettled(obs);
     double since_s = obs->time_s - st->in_s;
     char left[32];
 

@@ -290,6 +290,164 @@ static void test_step_rejects_a_policy_without_steps(void **state)
     assert_non_null(strstr(err.msg, "steps"));
 }
 
+/* ---- EC2 Auto Scaling: the instance warm-up gates the policy ------------- */
+
+/* The short-form steps gated by a 5-minute instance warm-up, no cooldown. */
+static void warmup_fixture(policy_fixture *f)
+{
+    fixture_init(f, HR_POLICY_STEP);
+    f->cfg.breach_s = 60;
+    f->cfg.step_warmup = true;
+    f->cfg.warmup_s = 300;
+    fixture_add_above(f, 70, 1);
+    fixture_add_above(f, 85, 3);
+    fixture_add_below(f, 30, -1);
+    fixture_start(f);
+}
+
+/* desired instances of which `warming` are still starting or warming up
+ * (not counted in the datapoint). */
+static hr_observation obs_warming(double t, int desired, int warming, double cpu)
+{
+    hr_observation o = obs_settled(t, desired, cpu);
+    o.in_service = desired - warming;
+    o.pending = warming;
+    o.counted = desired - warming;
+    return o;
+}
+
+static void test_step_warmup_leaves_new_instances_out_of_the_metric(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    warmup_fixture(&f);
+    assert_true(hr_policy_metric_warmup_s(f.p) == 300);
+    fixture_stop(&f);
+    step_fixture(&f, 60, 300); /* a cooldown policy reads every serving instance */
+    assert_true(hr_policy_metric_warmup_s(f.p) == 0);
+    fixture_stop(&f);
+}
+
+/* AWS: breaches that fall in the same step while its instances warm make one
+ * scaling activity; a larger step adds only what it exceeds them by. */
+static void test_step_warmup_counts_warming_instances_toward_the_next_scale_out(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    warmup_fixture(&f);
+    hr_observation o = obs_settled(60, 6, 75);
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, 7);
+    assert_string_equal(d.reason, "cpu 75.0 >= 70 for 1m: step +1 (6 -> 7)");
+
+    o = obs_warming(120, 7, 1, 75);
+    d = decide(&f, &o);
+    assert_int_equal(d.desired, 7);
+    assert_string_equal(d.reason, "cpu 75.0 >= 70 for 1m: step +1, covered by 1 instance "
+                                  "warming: hold at 7");
+
+    o = obs_warming(180, 7, 1, 90);
+    d = decide(&f, &o);
+    assert_int_equal(d.desired, 9); /* (7 - 1) + 3 */
+    assert_string_equal(d.reason, "cpu 90.0 >= 85 for 1m: step +3, 1 warming: +2 (7 -> 9)");
+
+    /* once they are counted, a breach adds its whole step again: no cooldown */
+    o = obs_settled(240, 9, 75);
+    assert_int_equal(decide(&f, &o).desired, 10);
+    fixture_stop(&f);
+}
+
+static void test_step_warmup_blocks_scale_in_until_instances_finish_warming(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    warmup_fixture(&f);
+    hr_observation o = obs_warming(60, 8, 2, 20);
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, 8);
+    assert_string_equal(d.reason, "cpu 20.0 <= 30 for 1m: step -1 waits for 2 instances to "
+                                  "finish warming up: hold at 8");
+    o = obs_settled(120, 8, 20);
+    assert_int_equal(decide(&f, &o).desired, 7);
+    /* no cooldown after a scale-in either: the alarm still in ALARM removes again */
+    o = obs_settled(180, 7, 20);
+    assert_int_equal(decide(&f, &o).desired, 6);
+    fixture_stop(&f);
+}
+
+/* ---- AWS's form: step bounds relative to the alarm's threshold ---------- */
+
+/* scale_out at 50: [0, 10) +1, [10, inf) +3; scale_in at 40: (-10, 0] -1,
+ * (-inf, -10] -2; made absolute as the loader makes them. */
+static void aws_fixture(policy_fixture *f, hr_adjustment_type type, double a1, double a2)
+{
+    static hr_step_interval out[2], in[2];
+    fixture_init(f, HR_POLICY_STEP);
+    f->cfg.breach_s = 60;
+    f->cfg.cooldown_s = 0;
+    out[0] = (hr_step_interval){.has_lower = true, .lower = 50, .has_upper = true, .upper = 60,
+                                .adjustment = a1};
+    out[1] = (hr_step_interval){.has_lower = true, .lower = 60, .adjustment = a2};
+    in[0] = (hr_step_interval){.has_upper = true, .upper = 30, .adjustment = -2};
+    in[1] = (hr_step_interval){.has_lower = true, .lower = 30, .has_upper = true, .upper = 40,
+                               .adjustment = -1};
+    f->cfg.scale_out = (hr_step_alarm){.present = true, .threshold = 50, .adjustment_type = type,
+                                       .min_adjustment_magnitude = 1, .steps = out, .n_steps = 2};
+    f->cfg.scale_in = (hr_step_alarm){.present = true, .threshold = 40,
+                                      .adjustment_type = HR_ADJUST_CHANGE,
+                                      .min_adjustment_magnitude = 1, .steps = in, .n_steps = 2};
+    fixture_start(f);
+}
+
+static void test_step_bounds_relative_to_the_threshold_hold_lower_and_upper_as_aws(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    aws_fixture(&f, HR_ADJUST_CHANGE, 1, 3);
+    assert_int_equal(step_at(&f, 60, 10, 49.9), -1);  /* under the threshold: no alarm */
+    assert_int_equal(step_at(&f, 120, 10, 50), 11);   /* lower bound 0 is inclusive */
+    assert_int_equal(step_at(&f, 180, 10, 59.9), 11);
+    assert_int_equal(step_at(&f, 240, 10, 60), 13);   /* upper bound 10 is exclusive */
+    assert_int_equal(step_at(&f, 300, 10, 40), 9);    /* scale-in upper bound 0 is inclusive */
+    assert_int_equal(step_at(&f, 360, 10, 30.1), 9);
+    assert_int_equal(step_at(&f, 420, 10, 30), 8);    /* lower bound -10 is exclusive */
+    fixture_stop(&f);
+}
+
+static void test_step_percent_change_rounds_as_aws_with_a_minimum_magnitude(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    aws_fixture(&f, HR_ADJUST_PERCENT, 10, 50);
+    hr_observation o = obs_settled(60, 13, 55);
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, 14); /* 10% of 13 is 1.3: 1 */
+    assert_string_equal(d.reason, "cpu 55.0 >= 50 for 1m: step +10% (13 -> 14)");
+    assert_int_equal(step_at(&f, 120, 5, 55), 6);   /* 0.5 rounds to 1 */
+    assert_int_equal(step_at(&f, 180, 13, 70), 19); /* 6.5 rounds down to 6 */
+    fixture_stop(&f);
+
+    aws_fixture(&f, HR_ADJUST_PERCENT, 10, 50);
+    f.cfg.scale_out.min_adjustment_magnitude = 3;
+    fixture_stop(&f);
+    fixture_start(&f);
+    assert_int_equal(step_at(&f, 60, 13, 55), 16); /* 1, raised to the minimum 3 */
+    fixture_stop(&f);
+}
+
+static void test_step_exact_capacity_sets_the_capacity(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    aws_fixture(&f, HR_ADJUST_EXACT, 12, 20);
+    hr_observation o = obs_settled(60, 6, 55);
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, 12);
+    assert_string_equal(d.reason, "cpu 55.0 >= 50 for 1m: step exact 12 (6 -> 12)");
+    assert_int_equal(step_at(&f, 120, 12, 75), 20);
+    fixture_stop(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,6 +467,12 @@ int main(void)
         cmocka_unit_test(test_step_scale_out_at_max_starts_no_cooldown),
         cmocka_unit_test(test_step_has_no_opinion_between_the_alarms),
         cmocka_unit_test(test_step_rejects_a_policy_without_steps),
+        cmocka_unit_test(test_step_warmup_leaves_new_instances_out_of_the_metric),
+        cmocka_unit_test(test_step_warmup_counts_warming_instances_toward_the_next_scale_out),
+        cmocka_unit_test(test_step_warmup_blocks_scale_in_until_instances_finish_warming),
+        cmocka_unit_test(test_step_bounds_relative_to_the_threshold_hold_lower_and_upper_as_aws),
+        cmocka_unit_test(test_step_percent_change_rounds_as_aws_with_a_minimum_magnitude),
+        cmocka_unit_test(test_step_exact_capacity_sets_the_capacity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -743,6 +743,76 @@ static void test_simple_policies_load_and_bad_ones_are_explained(void **state)
                       "adjustment_type: percent only");
 }
 
+static void test_step_policies_in_aws_form_load_with_absolute_bounds(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load_ok(MINIMAL "policies:\n"
+                    "  - name: s\n"
+                    "    kind: step\n"
+                    "    metric: cpu\n"
+                    "    scale_out: {threshold: 50, adjustment_type: percent, steps: [{lower: 10, adjustment: 30}, {lower: 0, upper: 10, adjustment: 10}]}\n"
+                    "    scale_in: {threshold: 40, steps: [{upper: 0, adjustment: -1}]}\n"
+                    "  - {name: c, kind: step, metric: cpu, steps: [{above: 70, add: 1}], cooldown: 2m}\n",
+            &sc);
+    const hr_policy_config *p = &sc.policies[0];
+    assert_true(p->scale_out.present && p->scale_in.present);
+    assert_int_equal(p->scale_out.adjustment_type, HR_ADJUST_PERCENT);
+    assert_int_equal(p->scale_out.n_steps, 2);
+    /* sorted by metric, made absolute */
+    assert_true(p->scale_out.steps[0].lower == 50 && p->scale_out.steps[0].upper == 60);
+    assert_true(p->scale_out.steps[1].lower == 60 && !p->scale_out.steps[1].has_upper);
+    assert_true(p->scale_in.steps[0].upper == 40 && !p->scale_in.steps[0].has_lower);
+    /* neither warmup nor cooldown: EC2's warm-up, its default 300s */
+    assert_true(p->step_warmup);
+    assert_true(p->warmup_s == 300);
+    assert_false(sc.policies[1].step_warmup);
+    assert_true(sc.policies[1].cooldown_s == 120);
+    hr_scenario_free(&sc);
+}
+
+static void test_step_alarms_are_checked_as_aws_checks_them(void **state)
+{
+    (void)state;
+#define STEP_POLICY MINIMAL "policies:\n  - {name: s, kind: step, metric: cpu, "
+    assert_load_fails(STEP_POLICY "scale_out: {threshold: 50, steps: [{lower: 0, upper: 10, "
+                                  "adjustment: 1}, {lower: 15, adjustment: 3}]}}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:113: policies[0] (s).scale_out.steps[1]: leaves a gap above the "
+                      "step under it: its lower bound 15 must be that step's upper bound 10 (AWS: "
+                      "step ranges can't overlap or have a gap)");
+    assert_load_fails(STEP_POLICY "scale_out: {threshold: 50, steps: [{lower: 0, upper: 10, "
+                                  "adjustment: 1}, {lower: 5, adjustment: 3}]}}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:113: policies[0] (s).scale_out.steps[1]: overlaps the step under "
+                      "it: its lower bound 5 must be that step's upper bound 10 (AWS: step ranges "
+                      "can't overlap or have a gap)");
+    assert_load_fails(STEP_POLICY "scale_out: {threshold: 50, steps: [{lower: 5, adjustment: 1}]}}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:74: policies[0] (s).scale_out.steps: a scale_out alarm's steps "
+                      "must cover every breach: the lowest from lower: 0 (or no lower), the "
+                      "highest with no upper");
+    assert_load_fails(STEP_POLICY "scale_in: {threshold: 30, steps: [{upper: 0, adjustment: 1}]}}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:97: policies[0] (s).scale_in.steps[0].adjustment: a scale_in step "
+                      "removes capacity: expected a number < 0, got 1");
+    assert_load_fails(STEP_POLICY "steps: [{above: 70, add: 1}], scale_in: {threshold: 30, steps: "
+                                  "[{upper: 0, adjustment: -1}]}}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:70: policies[0] (s).scale_in: give steps (the short form) or "
+                      "scale_out/scale_in (AWS's form), not both");
+    assert_load_fails(STEP_POLICY "steps: [{above: 70, add: 1}], warmup: 2m, cooldown: 2m}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:82: policies[0] (s).cooldown: give warmup (EC2 Auto Scaling: new "
+                      "instances gate the policy) or cooldown (Application Auto Scaling), not both");
+    assert_load_fails(STEP_POLICY "scale_out: {threshold: 50, steps: [{lower: 0, adjustment: 1}]}, "
+                                  "scale_in: {threshold: 60, steps: [{upper: 0, adjustment: -1}]}}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:126: policies[0] (s).scale_in.threshold: must be below "
+                      "scale_out.threshold (50), or both alarms could fire at once");
+#undef STEP_POLICY
+}
+
 static void test_policy_keys_of_other_kinds_are_named(void **state)
 {
     (void)state;
@@ -831,6 +901,8 @@ int main(void)
         cmocka_unit_test(test_policy_keys_of_other_kinds_are_named),
         cmocka_unit_test(test_missing_data_is_read_per_policy_kind),
         cmocka_unit_test(test_simple_policies_load_and_bad_ones_are_explained),
+        cmocka_unit_test(test_step_policies_in_aws_form_load_with_absolute_bounds),
+        cmocka_unit_test(test_step_alarms_are_checked_as_aws_checks_them),
         cmocka_unit_test(test_unnamed_policy_is_addressed_by_index),
         cmocka_unit_test(test_yaml_aliases_are_followed),
         cmocka_unit_test(test_tab_indentation_is_a_positioned_syntax_error),
