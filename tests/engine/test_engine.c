@@ -142,6 +142,62 @@ static void test_target_tracking_sizes_for_the_load_warming_instances_carry(void
     hr_scenario_free(&sc);
 }
 
+/* EC2 step scaling gated by the instance warm-up: the load doubles at 10
+ * minutes (8 busy workers on 8 single-worker instances, 100% cpu), the +2
+ * step fires once (10 instances); while the 2 new ones warm (10 minutes) the
+ * 8 counted ones still read 80%, above the threshold, but the breach falls
+ * in the same step and the warming instances cover it: no second +2 until
+ * they are counted, then 12 (67%) and no more. */
+static const char *step_warmup_yaml =
+    "scenario: step-warmup\n"
+    "duration: 30m\n"
+    "tick: 5s\n"
+    "seed: 3\n"
+    "traffic:\n"
+    "  base_rps: 40\n"
+    "  events: [{name: double, start: 10m, duration: 20m, multiplier: 2, ramp: 0s}]\n"
+    "workload:\n"
+    "  classes: [{name: a, share: 1, service: {dist: exponential, mean: 100ms}}]\n"
+    "fleet:\n"
+    "  instance: {concurrency: 1, price_per_hour: 0.1}\n"
+    "  boot: {dist: constant, mean: 20s}\n"
+    "  initial: 8\n  min: 1\n  max: 60\n"
+    "metrics: {period: 30s, delay: 30s}\n"
+    "policies:\n"
+    "  - name: ec2-steps\n"
+    "    kind: step\n"
+    "    metric: cpu\n"
+    "    warmup: 10m\n"
+    "    scale_out: {threshold: 70, steps: [{lower: 0, adjustment: 2}]}\n"
+    "    scale_in: {threshold: 20, steps: [{upper: 0, adjustment: -1}]}\n";
+
+static int desired_at(const hr_run_result *r, double t)
+{
+    int d = -1;
+    for (size_t i = 0; i < r->n_series && r->series[i].time_s <= t; i++)
+        d = r->series[i].desired;
+    return d;
+}
+
+static void test_step_warmup_adds_once_per_step_while_its_instances_warm(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load(step_warmup_yaml, &sc);
+    hr_run_result r;
+    run(&sc, 0, 0, &r);
+    assert_int_equal(desired_at(&r, 9 * 60), 8);
+    assert_int_equal(desired_at(&r, 12 * 60), 10);
+    assert_int_equal(desired_at(&r, 20 * 60), 10);  /* covered by the 2 warming */
+    assert_int_equal(desired_at(&r, 24 * 60), 12);  /* counted at ~20.5 min: +2 again */
+    int peak = 0;
+    for (size_t i = 0; i < r.n_series; i++)
+        peak = r.series[i].desired > peak ? r.series[i].desired : peak;
+    assert_int_equal(peak, 12);
+    hr_run_result_free(&r);
+    hr_scenario_free(&sc);
+}
+
 static void test_target_tracking_follows_a_spike_through_the_lifecycle(void **state)
 {
     (void)state;
@@ -879,6 +935,7 @@ int main(void)
         cmocka_unit_test(test_policies_of_a_replication_see_the_same_traffic),
         cmocka_unit_test(test_target_tracking_follows_a_spike_through_the_lifecycle),
         cmocka_unit_test(test_target_tracking_sizes_for_the_load_warming_instances_carry),
+        cmocka_unit_test(test_step_warmup_adds_once_per_step_while_its_instances_warm),
         cmocka_unit_test(test_static_fleet_is_billed_for_every_hour),
         cmocka_unit_test(test_series_rows_add_up_to_the_summary),
         cmocka_unit_test(test_overload_times_requests_out_at_the_deadline),
