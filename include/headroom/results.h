@@ -65,7 +65,15 @@ typedef struct hr_summary {
     int spot_unavailable;             /* spot launches refused, launched on demand */
     int launch_failures;              /* launches that failed (retried later) */
     int quota_refusals;               /* launches the quota refused (retried later) */
-    int outage_losses;                /* instances lost to zone outages */
+    int outage_losses;                /* instances lost to zone outages (warm pool's too) */
+    /* fleet.warm_pool (all 0 without one): hours instances spent in the pool
+     * (initializing, then stopped or running), what they cost there (part of
+     * cost, apart from cost_by_option), instances the group took from the
+     * pool, and instances a scale-in returned to it */
+    double warm_pool_hours;
+    double warm_pool_cost;
+    int starts_from_pool;
+    int returns_to_pool;
 } hr_summary;
 
 /* One row of the time series: an interval [time_s, time_s + step). */
@@ -83,7 +91,8 @@ typedef struct hr_sample {
                                -1 when unknown (read from a run stored without it) */
     int pending, warming, in_service, draining; /* at the end of the interval */
     int failed;             /* crashed or lost, not yet detected, at the end */
-    double cost_per_hour;   /* instances not terminated x price, at the end */
+    double cost_per_hour;   /* instances not terminated x price, at the end (warm pool included) */
+    int pool;               /* warm-pool instances (initializing or ready) at the end; 0 without one */
 } hr_sample;
 
 /* One tenant's part of a run (traffic.tenants). */

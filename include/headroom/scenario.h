@@ -135,6 +135,29 @@ typedef struct hr_zone_outage {
     double start_s, duration_s;
 } hr_zone_outage;
 
+/* The state warm-pool instances wait in (fleet.warm_pool.state; AWS's
+ * PoolState). */
+typedef enum hr_pool_state {
+    HR_POOL_STOPPED = 0,   /* billed at stopped_price_per_hour; starts in `start` */
+    HR_POOL_RUNNING,       /* billed at the full price; starts in `start` (default 0s) */
+    HR_POOL_HIBERNATED     /* as stopped, with its own `start` and price (RAM kept on EBS) */
+} hr_pool_state;
+
+/* A warm pool (fleet.warm_pool), as AWS EC2 Auto Scaling's: pre-initialized
+ * instances beside the group, not capacity, which a scale-out takes before
+ * it launches new ones. Its size is max(min_size, max_prepared - desired).
+ * docs/model.md (Warm pool) is the model. */
+typedef struct hr_warm_pool_config {
+    bool enabled;                   /* the key is given */
+    int max_prepared;               /* AWS MaxGroupPreparedCapacity; default fleet.max, >= 0 */
+    int min_size;                   /* AWS MinSize, 0 .. max_prepared */
+    hr_pool_state state;
+    bool reuse_on_scale_in;         /* AWS InstanceReusePolicy.ReuseOnScaleIn */
+    hr_dist start;                  /* pool -> group: time until it takes traffic */
+    bool warmup;                    /* fleet.warmup applies when it enters service (default) */
+    double stopped_price_per_hour;  /* a stopped or hibernated pool instance (its EBS), >= 0 */
+} hr_warm_pool_config;
+
 /* The most workers (max x concurrency) a fleet may have. */
 #define HR_FLEET_MAX_WORKERS 100000000
 
@@ -189,6 +212,8 @@ typedef struct hr_fleet_config {
     int quota;                          /* >= 0, 0 = none */
     double slow_boot_share;             /* [0, 1] */
     double slow_boot_factor;            /* >= 1 */
+
+    hr_warm_pool_config warm_pool;      /* fleet.warm_pool; .enabled false when absent */
 } hr_fleet_config;
 
 /* ---- metrics, SLO, limits ---------------------------------------------- */

@@ -21,6 +21,13 @@
  * load balancer keeps routing to it, and those requests fail, until health
  * checks detect it `detect` later; it is then terminated and replaced).
  *
+ * A warm pool (fleet.warm_pool) keeps instances in a list of its own,
+ * outside the group: not capacity, not routable, in no gauge, billed at the
+ * pool's rate. Launched into the pool they boot (POOL_INIT) and then wait
+ * (POOL_READY, stopped or running); a scale-out takes them before it
+ * launches, and they start in `start` instead of booting. See "warm pool"
+ * below.
+ *
  * Each tick (k * tick) closes, as due, a time-series row, a metrics period
  * (its datapoint is published `delay` later, when the policy is asked) and
  * an SLO window.
@@ -64,8 +71,21 @@ enum event_type {
     EV_SPOT_NOTICE,
     EV_ZONE_DOWN,
     EV_ZONE_UP,
-    EV_RETRY_LAUNCH
+    EV_RETRY_LAUNCH,
+    EV_POOL_READY   /* a pool instance's boot is done: it stops (or keeps running) in the pool */
 };
+
+/* Where an instance is with respect to the warm pool. */
+enum pool_phase {
+    POOL_NONE = 0,  /* in the group (alive[]) */
+    POOL_INIT,      /* in the pool, booting (billed at the full price) */
+    POOL_READY      /* in the pool, initialized, stopped/hibernated or running */
+};
+
+/* Start draws of pool instances come from the boot stream at indices with
+ * the top bit set (launch ordinals, the boot draws' indices, never reach
+ * it): the k-th start of a run draws alike under every policy. */
+#define POOL_START_KEY (UINT64_C(1) << 63)
 
 enum error_kind { ERR_REJECTED, ERR_TIMED_OUT, ERR_FAILED };
 
@@ -98,6 +118,11 @@ struct instance {
     hr_purchase option;
     double option_since_s; /* billed under `option` since */
     int zone;
+    enum pool_phase pool; /* POOL_NONE: in the group */
+    size_t pool_index;    /* in sim.pool while in the pool */
+    bool initialized;     /* has booted once (or was there at t = 0) */
+    bool from_pool;       /* entered the group from the warm pool */
+    bool to_pool;         /* leaving the group at a scale-in, back to the pool */
     bool serving;         /* in the fleet gauge (WARMING or IN_SERVICE) */
     bool counted;         /* in the policy's gauge */
     size_t alive_index;
@@ -168,6 +193,11 @@ typedef struct sim {
     int n_option[HR_PURCHASE_COUNT]; /* instances not terminated, by purchase option */
     int *zone_alive;        /* instances not terminated, by zone */
     int *zone_down;         /* outages in force, by zone */
+    instance **pool;        /* the warm pool (fleet.warm_pool), apart from alive */
+    size_t n_pool, cap_pool;
+    int n_pool_init;        /* of them, still booting */
+    int n_returning;        /* group instances draining back into the pool */
+    uint64_t pool_starts;   /* starts from the pool: keys their start draws */
     uint64_t attempts;      /* launch attempts: keys the launch-failure draws */
     bool retry_pending;     /* an EV_RETRY_LAUNCH is scheduled */
     int desired;
@@ -606,20 +636,25 @@ static void schedule_spot_notice(sim *s, instance *inst)
     inst->ev_spot = schedule(s, at > s->now ? at : s->now, EV_SPOT_NOTICE, inst, 0);
 }
 
-static instance *launch(sim *s, bool at_start)
+static void free_instance(instance *inst)
+{
+    free(inst->slots);
+    free(inst->free_slots);
+    free(inst);
+}
+
+/* A new instance, launched now, with every worker free, in no list yet;
+ * NULL when out of memory (the run fails). */
+static instance *new_instance(sim *s)
 {
     instance *inst = calloc(1, sizeof *inst);
     if (inst) {
         inst->slots = calloc((size_t)s->fleet->concurrency, sizeof *inst->slots);
         inst->free_slots = malloc((size_t)s->fleet->concurrency * sizeof *inst->free_slots);
     }
-    if (!inst || !inst->slots || !inst->free_slots ||
-        ensure_cap((void **)&s->alive, &s->cap_alive, s->n_alive + 1, sizeof *s->alive)) {
-        if (inst) {
-            free(inst->slots);
-            free(inst->free_slots);
-        }
-        free(inst);
+    if (!inst || !inst->slots || !inst->free_slots) {
+        if (inst)
+            free_instance(inst);
         fail(s, HR_ENOMEM, "out of memory for instances");
         return NULL;
     }
@@ -630,31 +665,56 @@ static instance *launch(sim *s, bool at_start)
     inst->ordinal = s->launches++;
     inst->state = HR_INSTANCE_PENDING;
     inst->launched_s = inst->state_since_s = inst->option_since_s = s->now;
-    inst->option = choose_option(s, inst->ordinal);
-    s->n_option[inst->option]++;
-    inst->zone = choose_zone(s);
-    s->zone_alive[inst->zone]++;
     inst->lb_index = SIZE_MAX;
-    inst->alive_index = s->n_alive;
-    s->alive[s->n_alive++] = inst;
-    s->count[HR_INSTANCE_PENDING]++;
     s->out->summary.launches++;
+    return inst;
+}
 
-    int alive = (int)s->n_alive;
-    if (alive > s->out->summary.peak_instances)
-        s->out->summary.peak_instances = alive;
-
-    schedule_spot_notice(s, inst);
-    if (at_start) {
-        become_ready(s, inst, HR_INSTANCE_IN_SERVICE, true);
-        return inst;
-    }
+/* Launch number inst->ordinal's boot time: a draw of fleet.boot, stretched
+ * for a slow boot. */
+static double boot_delay(sim *s, const instance *inst)
+{
     double u = hr_rng_uniform_at(&s->rng, HR_STREAM_BOOT, inst->ordinal);
     double boot_s = hr_dist_quantile(&s->fleet->boot, u);
     if (s->fleet->slow_boot_share > 0 &&
         hr_rng_uniform_at(&s->rng, HR_STREAM_FAULTS, 2 * inst->ordinal) < s->fleet->slow_boot_share)
         boot_s *= s->fleet->slow_boot_factor;
-    inst->ev_state = schedule(s, s->now + boot_s, EV_BOOTED, inst, 0);
+    return boot_s;
+}
+
+/* Put inst (PENDING, its option chosen) into the group's list. */
+static void join_group(sim *s, instance *inst)
+{
+    s->n_option[inst->option]++;
+    inst->alive_index = s->n_alive;
+    s->alive[s->n_alive++] = inst;
+    s->count[HR_INSTANCE_PENDING]++;
+    int alive = (int)s->n_alive;
+    if (alive > s->out->summary.peak_instances)
+        s->out->summary.peak_instances = alive;
+}
+
+static instance *launch(sim *s, bool at_start)
+{
+    if (ensure_cap((void **)&s->alive, &s->cap_alive, s->n_alive + 1, sizeof *s->alive)) {
+        fail(s, HR_ENOMEM, "out of memory for instances");
+        return NULL;
+    }
+    instance *inst = new_instance(s);
+    if (!inst)
+        return NULL;
+    inst->option = choose_option(s, inst->ordinal);
+    inst->zone = choose_zone(s);
+    s->zone_alive[inst->zone]++;
+    join_group(s, inst);
+
+    schedule_spot_notice(s, inst);
+    if (at_start) {
+        inst->initialized = true;
+        become_ready(s, inst, HR_INSTANCE_IN_SERVICE, true);
+        return inst;
+    }
+    inst->ev_state = schedule(s, s->now + boot_delay(s, inst), EV_BOOTED, inst, 0);
     return inst;
 }
 
@@ -676,7 +736,11 @@ static void reassign_reservation(sim *s)
     oldest->option = HR_PURCHASE_RESERVED;
 }
 
-static void terminate(sim *s, instance *inst)
+/* inst leaves the group (terminated, or back into the warm pool): out of
+ * rotation and every gauge, its group time billed, out of alive[]. Returns
+ * whether it freed a reservation (the caller reassigns it once inst is
+ * settled). */
+static bool leave_group(sim *s, instance *inst)
 {
     cancel(s, &inst->ev_state);
     cancel(s, &inst->ev_crash);
@@ -689,17 +753,221 @@ static void terminate(sim *s, instance *inst)
     s->count[HR_INSTANCE_TERMINATED]--; /* terminated instances are not kept */
     bill(s, inst);
     s->n_option[inst->option]--;
-    s->zone_alive[inst->zone]--;
-    bool freed_reservation = inst->option == HR_PURCHASE_RESERVED;
-
+    if (inst->to_pool) {
+        inst->to_pool = false;
+        s->n_returning--;
+    }
     size_t i = inst->alive_index, last = --s->n_alive;
     s->alive[i] = s->alive[last];
     s->alive[i]->alive_index = i;
-    free(inst->slots);
-    free(inst->free_slots);
-    free(inst);
+    return inst->option == HR_PURCHASE_RESERVED;
+}
+
+static void terminate(sim *s, instance *inst)
+{
+    s->zone_alive[inst->zone]--;
+    bool freed_reservation = leave_group(s, inst);
+    free_instance(inst);
     if (freed_reservation)
         reassign_reservation(s);
+}
+
+/* ---- warm pool ----------------------------------------------------------
+ *
+ * As AWS EC2 Auto Scaling warm pools (docs/model.md, Warm pool). The pool's
+ * size is max(min_size, max_prepared - desired); instances a scale-in is
+ * returning count toward it. After every change the pool is brought to its
+ * size: new instances launch into it (on demand, never spot) and boot, then
+ * wait stopped, hibernated or running; extra ones are terminated (those
+ * still booting first, newest first). A scale-out takes ready pool
+ * instances first (the oldest), then booting ones, and only then launches;
+ * an instance taken from the pool starts in `start` (one still booting
+ * enters when its boot ends). With reuse_on_scale_in, a scale-in sends its
+ * instances back into the pool while it has room: a serving one once
+ * drained, a pending one at once. Pool instances count toward the quota,
+ * never crash, and are lost with their zone. */
+
+/* Bill a pool instance's time since option_since_s at the pool's rate:
+ * the full price (its billing granularity and minimum) while it boots or
+ * runs, stopped_price_per_hour by the second while stopped or hibernated. */
+static void bill_pool(sim *s, instance *inst)
+{
+    const hr_warm_pool_config *w = &s->fleet->warm_pool;
+    hr_summary *sum = &s->out->summary;
+    double life_s = s->now - inst->option_since_s;
+    double cost = inst->pool == POOL_INIT || w->state == HR_POOL_RUNNING
+                      ? hr_cost_instance(s->fleet, life_s)
+                      : life_s / 3600.0 * w->stopped_price_per_hour;
+    s->cost += cost;
+    sum->warm_pool_cost += cost;
+    sum->warm_pool_hours += life_s / 3600.0;
+    inst->option_since_s = s->now;
+}
+
+/* The pool's size: max(min_size, max_prepared - desired); 0 without one. */
+static int pool_target(const sim *s)
+{
+    const hr_warm_pool_config *w = &s->fleet->warm_pool;
+    if (!w->enabled)
+        return 0;
+    int t = w->max_prepared - s->desired;
+    return t > w->min_size ? t : w->min_size;
+}
+
+/* Put inst (in no list) into the pool in phase ph; one still booting
+ * becomes ready at ready_s. Frees it and fails the run when out of memory. */
+static void pool_add(sim *s, instance *inst, enum pool_phase ph, double ready_s)
+{
+    if (ensure_cap((void **)&s->pool, &s->cap_pool, s->n_pool + 1, sizeof *s->pool)) {
+        s->zone_alive[inst->zone]--;
+        free_instance(inst);
+        fail(s, HR_ENOMEM, "out of memory for the warm pool");
+        return;
+    }
+    inst->pool = ph;
+    inst->option = HR_PURCHASE_ON_DEMAND;
+    inst->option_since_s = s->now;
+    inst->from_pool = false;
+    inst->pool_index = s->n_pool;
+    s->pool[s->n_pool++] = inst;
+    if (ph == POOL_INIT) {
+        s->n_pool_init++;
+        inst->ev_state = schedule(s, ready_s, EV_POOL_READY, inst, 0);
+    }
+}
+
+/* Take inst out of the pool's list, its pool time billed. */
+static void pool_remove(sim *s, instance *inst)
+{
+    bill_pool(s, inst);
+    cancel(s, &inst->ev_state);
+    if (inst->pool == POOL_INIT)
+        s->n_pool_init--;
+    size_t i = inst->pool_index, last = --s->n_pool;
+    s->pool[i] = s->pool[last];
+    s->pool[i]->pool_index = i;
+    inst->pool = POOL_NONE;
+}
+
+static void pool_discard(sim *s, instance *inst)
+{
+    pool_remove(s, inst);
+    s->zone_alive[inst->zone]--;
+    free_instance(inst);
+}
+
+/* Launch one instance into the pool: at t = 0 it is there ready (as the
+ * initial fleet is in service), else it boots first. */
+static void pool_launch(sim *s, bool at_start)
+{
+    instance *inst = new_instance(s);
+    if (!inst)
+        return;
+    inst->zone = choose_zone(s);
+    s->zone_alive[inst->zone]++;
+    if (at_start) {
+        inst->initialized = true;
+        pool_add(s, inst, POOL_READY, s->now);
+    } else {
+        pool_add(s, inst, POOL_INIT, s->now + boot_delay(s, inst));
+    }
+}
+
+/* A pool instance's boot is done: it stops (or keeps running, one billing
+ * stretch from its launch) and waits. */
+static void on_pool_ready(sim *s, instance *inst)
+{
+    inst->ev_state = NULL;
+    if (s->fleet->warm_pool.state != HR_POOL_RUNNING)
+        bill_pool(s, inst); /* the boot, at the full price */
+    inst->pool = POOL_READY;
+    inst->initialized = true;
+    s->n_pool_init--;
+}
+
+/* The pool instance a scale-out takes: the oldest ready one, else the one
+ * booting that is ready soonest; NULL when the pool is empty. */
+static instance *pool_pick(const sim *s)
+{
+    instance *best = NULL;
+    for (size_t i = 0; i < s->n_pool; i++) {
+        instance *x = s->pool[i];
+        if (!best || (x->pool == POOL_READY && best->pool != POOL_READY))
+            best = x;
+        else if (x->pool == best->pool &&
+                 (x->pool == POOL_READY ? x->ordinal < best->ordinal
+                                        : x->ev_state->time_s < best->ev_state->time_s ||
+                                              (x->ev_state->time_s == best->ev_state->time_s &&
+                                               x->ordinal < best->ordinal)))
+            best = x;
+    }
+    return best;
+}
+
+/* A scale-out takes one instance from the pool into the group, PENDING
+ * until it has started (a draw of `start`) or, still booting, until its
+ * boot ends. On demand, or on a free reservation; never spot. false when
+ * the pool is empty. */
+static bool pool_take(sim *s)
+{
+    instance *inst = pool_pick(s);
+    if (!inst)
+        return false;
+    if (ensure_cap((void **)&s->alive, &s->cap_alive, s->n_alive + 1, sizeof *s->alive)) {
+        fail(s, HR_ENOMEM, "out of memory for instances");
+        return false;
+    }
+    bool booting = inst->pool == POOL_INIT;
+    double ready_s = booting ? inst->ev_state->time_s : s->now;
+    pool_remove(s, inst);
+    if (!booting) {
+        double u = hr_rng_uniform_at(&s->rng, HR_STREAM_BOOT, POOL_START_KEY | s->pool_starts++);
+        ready_s = s->now + hr_dist_quantile(&s->fleet->warm_pool.start, u);
+    }
+    inst->from_pool = true;
+    inst->option = s->n_option[HR_PURCHASE_RESERVED] < s->fleet->reserved_count
+                       ? HR_PURCHASE_RESERVED
+                       : HR_PURCHASE_ON_DEMAND;
+    inst->option_since_s = s->now;
+    inst->state = HR_INSTANCE_PENDING;
+    inst->state_since_s = s->now;
+    join_group(s, inst);
+    s->out->summary.starts_from_pool++;
+    inst->ev_state = schedule(s, ready_s, EV_BOOTED, inst, 0);
+    return true;
+}
+
+/* A group instance leaves for the pool (drained, or pending at a scale-in):
+ * ready when it has booted once, else it goes on booting there. */
+static void return_to_pool(sim *s, instance *inst)
+{
+    bool booting = !inst->initialized;
+    double ready_s = booting && inst->ev_state ? inst->ev_state->time_s : s->now;
+    bool freed_reservation = leave_group(s, inst);
+    s->out->summary.returns_to_pool++;
+    pool_add(s, inst, booting ? POOL_INIT : POOL_READY, ready_s);
+    if (freed_reservation)
+        reassign_reservation(s);
+}
+
+/* May a scale-in send inst back to the pool? With reuse_on_scale_in, when
+ * it is not spot and the pool has room for it. */
+static bool pool_has_room_for(const sim *s, const instance *inst)
+{
+    return s->fleet->warm_pool.reuse_on_scale_in && inst->option != HR_PURCHASE_SPOT &&
+           (int)s->n_pool + s->n_returning < pool_target(s);
+}
+
+/* A drained instance (or one a drain gave up on) is done: back into the
+ * pool when a scale-in meant it so, else terminated. Callers outside
+ * reconcile() then call pool_reconcile() (a termination may free room
+ * under the quota). */
+static void retire(sim *s, instance *inst)
+{
+    if (inst->to_pool)
+        return_to_pool(s, inst);
+    else
+        terminate(s, inst);
 }
 
 /* Take a serving instance out of rotation; it finishes its work within
@@ -713,10 +981,10 @@ static void drain_within(sim *s, instance *inst, double limit_s)
     lb_remove(s, inst);
     set_state(s, inst, HR_INSTANCE_DRAINING);
     if (inst->busy == 0 && inst->queued == 0) {
-        terminate(s, inst);
+        retire(s, inst);
     } else if (limit_s <= 0) {
         fail_in_flight(s, inst);
-        terminate(s, inst);
+        retire(s, inst);
     } else {
         inst->ev_state = schedule(s, s->now + limit_s, EV_DRAIN_DEADLINE, inst, 0);
     }
@@ -765,7 +1033,7 @@ static void schedule_retry(sim *s)
 static bool may_launch(sim *s)
 {
     const hr_fleet_config *f = s->fleet;
-    if (f->quota > 0 && (int)s->n_alive >= f->quota) {
+    if (f->quota > 0 && (int)(s->n_alive + s->n_pool) >= f->quota) {
         int refused = s->desired - capacity(s);
         s->out->summary.quota_refusals += refused;
         log_fault(s, "fault: quota of %d instances reached: %d launch%s refused, retry in %gs",
@@ -789,21 +1057,104 @@ static bool may_launch(sim *s)
     return true;
 }
 
-static void reconcile(sim *s)
+/* The group's side of reconcile(): a scale-out takes from the warm pool
+ * before it launches; a scale-in sends instances back to the pool when
+ * reuse_on_scale_in says so and it has room. */
+static void reconcile_group(sim *s)
 {
     while (s->status == HR_OK && capacity(s) < s->desired)
-        if (!may_launch(s) || !launch(s, false))
+        if (!pool_take(s) && (!may_launch(s) || !launch(s, false)))
             return;
     static const hr_instance_state order[] = {HR_INSTANCE_PENDING, HR_INSTANCE_WARMING,
                                               HR_INSTANCE_IN_SERVICE};
     for (size_t k = 0; k < 3 && capacity(s) > s->desired; k++) {
         instance *inst;
-        while (capacity(s) > s->desired && (inst = newest_in(s, order[k])))
-            if (order[k] == HR_INSTANCE_PENDING)
+        while (capacity(s) > s->desired && (inst = newest_in(s, order[k]))) {
+            bool reuse = pool_has_room_for(s, inst);
+            if (order[k] == HR_INSTANCE_PENDING && reuse) {
+                return_to_pool(s, inst);
+            } else if (order[k] == HR_INSTANCE_PENDING) {
                 terminate(s, inst);
-            else
+            } else {
+                if (reuse) {
+                    inst->to_pool = true;
+                    s->n_returning++;
+                }
                 drain(s, inst);
+            }
+        }
     }
+}
+
+/* May the pool launch one more instance now? Silently not when the quota
+ * (which counts the pool) is reached or every zone is down: a later
+ * reconcile tries again. A failed launch is counted, logged and retried as
+ * the group's are. */
+static bool pool_may_launch(sim *s)
+{
+    const hr_fleet_config *f = s->fleet;
+    if (f->quota > 0 && (int)(s->n_alive + s->n_pool) >= f->quota)
+        return false;
+    if (choose_zone(s) < 0)
+        return false;
+    if (f->launch_failure > 0 &&
+        hr_rng_uniform_at(&s->rng, HR_STREAM_FAULTS, 2 * s->attempts++ + 1) < f->launch_failure) {
+        s->out->summary.launch_failures++;
+        log_fault(s, "fault: warm pool launch failed (insufficient capacity), retry in %gs",
+                  f->launch_retry_s);
+        schedule_retry(s);
+        return false;
+    }
+    return true;
+}
+
+/* The newest pool instance in phase ph, or NULL. */
+static instance *pool_newest(const sim *s, enum pool_phase ph)
+{
+    instance *best = NULL;
+    for (size_t i = 0; i < s->n_pool; i++)
+        if (s->pool[i]->pool == ph && (!best || s->pool[i]->ordinal > best->ordinal))
+            best = s->pool[i];
+    return best;
+}
+
+/* The newest instance draining back into the pool, or NULL. */
+static instance *newest_returning(const sim *s)
+{
+    instance *best = NULL;
+    for (size_t i = 0; i < s->n_alive; i++)
+        if (s->alive[i]->to_pool && (!best || s->alive[i]->ordinal > best->ordinal))
+            best = s->alive[i];
+    return best;
+}
+
+/* Bring the pool (with the instances returning to it) to its size: launch
+ * into it, or shed the surplus (returning instances terminate after their
+ * drain instead; then pool instances still booting, then ready ones, the
+ * newest first). */
+static void pool_reconcile(sim *s)
+{
+    if (!s->fleet->warm_pool.enabled)
+        return;
+    int target = pool_target(s);
+    while (s->status == HR_OK && (int)s->n_pool + s->n_returning > target) {
+        instance *inst = newest_returning(s);
+        if (inst) {
+            inst->to_pool = false;
+            s->n_returning--;
+            continue;
+        }
+        inst = pool_newest(s, POOL_INIT);
+        pool_discard(s, inst ? inst : pool_newest(s, POOL_READY));
+    }
+    while (s->status == HR_OK && (int)s->n_pool + s->n_returning < target && pool_may_launch(s))
+        pool_launch(s, false);
+}
+
+static void reconcile(sim *s)
+{
+    reconcile_group(s);
+    pool_reconcile(s);
 }
 
 /* ---- arrivals ---------------------------------------------------------- */
@@ -923,8 +1274,10 @@ static void on_complete(sim *s, request *req)
         count_completion(s, s->now - req->arrival_s, req->tenant);
     hr_pool_release(&s->requests, req);
     start_next(s, inst);
-    if (inst->state == HR_INSTANCE_DRAINING && inst->busy == 0 && inst->queued == 0)
-        terminate(s, inst);
+    if (inst->state == HR_INSTANCE_DRAINING && inst->busy == 0 && inst->queued == 0) {
+        retire(s, inst);
+        pool_reconcile(s);
+    }
 }
 
 /* ---- lifecycle events -------------------------------------------------- */
@@ -966,12 +1319,28 @@ static void on_zone_down(sim *s, const hr_zone_outage *o)
         if (s->n_alive == before)
             i++;
     }
-    s->out->summary.outage_losses += lost;
+    /* warm-pool instances in the zone are lost too; the pool refills
+     * elsewhere at once (nothing serves from them, so no detection) */
+    int pool_lost = 0;
+    for (size_t i = 0; i < s->n_pool;) {
+        if (s->pool[i]->zone == o->zone) {
+            pool_discard(s, s->pool[i]);
+            pool_lost++;
+        } else {
+            i++;
+        }
+    }
+    s->out->summary.outage_losses += lost + pool_lost;
     s->out->summary.failures -= lost; /* counted as outage losses, not crashes */
     char d[32];
     hr_duration_format(o->duration_s, d, sizeof d);
-    log_fault(s, "fault: zone %d down for %s: %d instance%s lost", o->zone + 1, d, lost,
-              lost == 1 ? "" : "s");
+    if (pool_lost == 0)
+        log_fault(s, "fault: zone %d down for %s: %d instance%s lost", o->zone + 1, d, lost,
+                  lost == 1 ? "" : "s");
+    else
+        log_fault(s, "fault: zone %d down for %s: %d instance%s lost, and %d from the warm pool",
+                  o->zone + 1, d, lost, lost == 1 ? "" : "s", pool_lost);
+    pool_reconcile(s);
 }
 
 static void on_zone_up(sim *s, const hr_zone_outage *o)
@@ -1081,6 +1450,13 @@ static void emit_row(sim *s, double len_s)
     row->cost_per_hour = s->n_option[HR_PURCHASE_ON_DEMAND] * f->price_per_hour +
                          s->n_option[HR_PURCHASE_SPOT] * f->price_per_hour * (1 - f->spot_discount) +
                          f->reserved_count * f->reserved_price_per_hour;
+    if (f->warm_pool.enabled) {
+        int ready = (int)s->n_pool - s->n_pool_init;
+        bool running = f->warm_pool.state == HR_POOL_RUNNING;
+        row->cost_per_hour += (s->n_pool_init + (running ? ready : 0)) * f->price_per_hour +
+                              (running ? 0 : ready) * f->warm_pool.stopped_price_per_hour;
+        row->pool = (int)s->n_pool;
+    }
     s->period_fleet.instance_area += g->instance_area;
     s->period_fleet.worker_area += g->worker_area;
     s->period_fleet.busy_area += g->busy_area;
@@ -1394,6 +1770,9 @@ static void teardown(sim *s)
         free(s->alive[i]);
     }
     free(s->alive);
+    for (size_t i = 0; i < s->n_pool; i++)
+        free_instance(s->pool[i]);
+    free(s->pool);
     free(s->routable);
     free(s->outstanding);
     free(s->class_cdf);
@@ -1431,7 +1810,11 @@ static void dispatch(sim *s, const hr_event *ev)
     case EV_BOOTED: {
         instance *inst = ev->obj;
         inst->ev_state = NULL;
-        become_ready(s, inst, s->fleet->warmup_s > 0 ? HR_INSTANCE_WARMING : HR_INSTANCE_IN_SERVICE, false);
+        inst->initialized = true;
+        /* fleet.warm_pool.warmup: false skips the warm-up of instances
+         * entering service from the pool */
+        bool warm = s->fleet->warmup_s > 0 && (!inst->from_pool || s->fleet->warm_pool.warmup);
+        become_ready(s, inst, warm ? HR_INSTANCE_WARMING : HR_INSTANCE_IN_SERVICE, false);
         break;
     }
     case EV_WARMED: {
@@ -1457,7 +1840,8 @@ static void dispatch(sim *s, const hr_event *ev)
         inst->ev_state = NULL;
         purge_expired(s, inst);
         fail_in_flight(s, inst);
-        terminate(s, inst);
+        retire(s, inst);
+        pool_reconcile(s);
         break;
     }
     case EV_TICK:
@@ -1481,6 +1865,9 @@ static void dispatch(sim *s, const hr_event *ev)
     case EV_RETRY_LAUNCH:
         s->retry_pending = false;
         reconcile(s);
+        break;
+    case EV_POOL_READY:
+        on_pool_ready(s, ev->obj);
         break;
     }
 }
@@ -1535,6 +1922,8 @@ static void finish(sim *s)
         sum->instance_hours_by_state[inst->state] += (s->now - inst->state_since_s) / 3600.0;
         bill(s, inst);
     }
+    for (size_t i = 0; i < s->n_pool; i++)
+        bill_pool(s, s->pool[i]);
     /* the reservation is paid for the whole run, used or not */
     double reserved = s->fleet->reserved_count * s->fleet->reserved_price_per_hour * s->end_s / 3600.0;
     sum->cost_by_option[HR_PURCHASE_RESERVED] += reserved;
@@ -1587,6 +1976,11 @@ int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)
         s.desired = initial;
         for (int i = 0; i < initial && s.status == HR_OK; i++)
             launch(&s, true);
+        /* the warm pool is there at t = 0 too, ready (within the quota) */
+        int pool = pool_target(&s);
+        for (int i = 0; i < pool && s.status == HR_OK; i++)
+            if (sc->fleet.quota == 0 || (int)(s.n_alive + s.n_pool) < sc->fleet.quota)
+                pool_launch(&s, true);
         schedule_arrival(&s);
         schedule(&s, sc->tick_s, EV_TICK, NULL, 1);
         if (s.sync_s > 0)

@@ -86,7 +86,7 @@ static void recompute_means(hr_policy_summary *p)
 {
     double cost = 0, cpm = 0, requests = 0, errors = 0, err_pct = 0, p50 = 0, p95 = 0, p99 = 0;
     double wait = 0, wait_p = 0, viol = 0, inst_h = 0, actions = 0, peak = 0, spot_int = 0;
-    double launch_fail = 0, quota = 0, outage = 0;
+    double launch_fail = 0, quota = 0, outage = 0, pool_h = 0, pool_cost = 0, starts = 0, returns = 0;
     double by_cost[HR_PURCHASE_COUNT] = {0}, by_hours[HR_PURCHASE_COUNT] = {0};
     bool met = true;
     for (int i = 0; i < p->runs; i++) {
@@ -109,6 +109,10 @@ static void recompute_means(hr_policy_summary *p)
         launch_fail += m->launch_failures;
         quota += m->quota_refusals;
         outage += m->outage_losses;
+        pool_h += m->warm_pool_hours;
+        pool_cost += m->warm_pool_cost;
+        starts += m->starts_from_pool;
+        returns += m->returns_to_pool;
         for (int o = 0; o < HR_PURCHASE_COUNT; o++) {
             by_cost[o] += m->cost_by_option[o];
             by_hours[o] += m->instance_hours_by_option[o];
@@ -134,6 +138,10 @@ static void recompute_means(hr_policy_summary *p)
     p->launch_failures = launch_fail / n;
     p->quota_refusals = quota / n;
     p->outage_losses = outage / n;
+    p->warm_pool_hours = pool_h / n;
+    p->warm_pool_cost = pool_cost / n;
+    p->starts_from_pool = starts / n;
+    p->returns_to_pool = returns / n;
     for (int o = 0; o < HR_PURCHASE_COUNT; o++) {
         p->cost_by_option[o] = by_cost[o] / n;
         p->instance_hours_by_option[o] = by_hours[o] / n;
@@ -379,7 +387,15 @@ void hr_report_print_json(const hr_report *rep, FILE *out)
         json_key_number(out, "spot_interruptions", p->spot_interruptions, false);
         json_key_number(out, "launch_failures", p->launch_failures, false);
         json_key_number(out, "quota_refusals", p->quota_refusals, false);
-        json_key_number(out, "outage_losses", p->outage_losses, p->n_tenants == 0);
+        /* the warm pool's figures only when the scenario has one */
+        bool pool = rep->scenario && rep->scenario->fleet.warm_pool.enabled;
+        json_key_number(out, "outage_losses", p->outage_losses, p->n_tenants == 0 && !pool);
+        if (pool) {
+            json_key_number(out, "warm_pool_hours", p->warm_pool_hours, false);
+            json_key_number(out, "warm_pool_cost", p->warm_pool_cost, false);
+            json_key_number(out, "starts_from_pool", p->starts_from_pool, false);
+            json_key_number(out, "returns_to_pool", p->returns_to_pool, p->n_tenants == 0);
+        }
         if (p->n_tenants > 0)
             print_json_tenants(out, p);
         fputs("    }", out);

@@ -10,7 +10,8 @@ static const keyspec fleet_keys[] = {
     {"instance", NULL}, {"boot", NULL}, {"warmup", NULL}, {"drain", NULL}, {"failures", NULL},
     {"billing", NULL}, {"initial", NULL}, {"min", NULL}, {"max", NULL},
     {"load_balancer", NULL}, {"spot", NULL}, {"reserved", NULL}, {"zones", NULL},
-    {"outages", NULL}, {"provisioning", NULL}, {"slow_boots", NULL}, {NULL, NULL}
+    {"outages", NULL}, {"provisioning", NULL}, {"slow_boots", NULL}, {"warm_pool", NULL},
+    {NULL, NULL}
 };
 static const keyspec instance_keys[] = {
     {"type", NULL}, {"vcpu", NULL}, {"memory_gb", NULL}, {"memory_base_gb", NULL},
@@ -30,6 +31,12 @@ static const keyspec provisioning_keys[] = {
     {"failure", NULL}, {"retry", NULL}, {"quota", NULL}, {NULL, NULL}
 };
 static const keyspec slow_boot_keys[] = {{"share", NULL}, {"factor", NULL}, {NULL, NULL}};
+
+static const keyspec warm_pool_keys[] = {
+    {"max_prepared", NULL}, {"min_size", NULL}, {"state", NULL}, {"reuse_on_scale_in", NULL},
+    {"start", NULL}, {"warmup", NULL}, {"stopped_price_per_hour", NULL}, {NULL, NULL}
+};
+static const char *const pool_state_names[] = {"stopped", "running", "hibernated", NULL};
 
 static const char *const lb_names[] = {
     "round_robin", "random", "least_outstanding", "two_choices", NULL
@@ -200,6 +207,87 @@ static int parse_fleet_sizes(loader *L, const yaml_node_t *n, hr_fleet_config *f
     return HR_OK;
 }
 
+/* fleet.warm_pool.start: a duration (constant) or a distribution like
+ * fleet.boot; required unless the pool runs (then 0s). */
+static int parse_pool_start(loader *L, const yaml_node_t *map, hr_warm_pool_config *w)
+{
+    const char *path = "fleet.warm_pool.start";
+    yaml_node_t *n = ld_get(L, map, "start", NULL);
+    memset(&w->start, 0, sizeof w->start);
+    w->start.kind = HR_DIST_CONSTANT;
+    if (n == NULL && w->state != HR_POOL_RUNNING)
+        return ld_fail(L, map, HR_EINVAL, "fleet.warm_pool",
+                       "missing required key start: how long a %s pool instance takes to start "
+                       "and take traffic, like 20s or {dist: normal, mean: 20s, sd: 5s}",
+                       pool_state_names[w->state]);
+    if (n != NULL && n->type == YAML_MAPPING_NODE)
+        return ld_parse_dist(L, n, path, false, &w->start);
+    if (n != NULL) {
+        int rc = ld_f_duration(L, map, "fleet.warm_pool", "start", true, 0, false, &w->start.mean_s);
+        if (rc != HR_OK)
+            return rc;
+    }
+    hr_error e;
+    hr_error_clear(&e);
+    if (hr_dist_prepare(&w->start, &e) != HR_OK)
+        return ld_fail(L, n, HR_EINVAL, path, "%s", e.msg);
+    return HR_OK;
+}
+
+/* fleet.warm_pool (AWS PutWarmPool): needs fleet.max and the instance. */
+static int parse_warm_pool(loader *L, const yaml_node_t *map, hr_fleet_config *f)
+{
+    const char *path = "fleet.warm_pool";
+    hr_warm_pool_config *w = &f->warm_pool;
+    yaml_node_t *n = ld_get(L, map, "warm_pool", NULL), *k;
+    char r[64];
+    int rc, state;
+    if (n == NULL)
+        return HR_OK;
+    w->enabled = true;
+    if ((rc = ld_expect_map(L, n, path, "{state: stopped, start: 20s, stopped_price_per_hour: 0.008}")) ||
+        (rc = ld_check_keys(L, n, path, warm_pool_keys)) ||
+        (rc = ld_f_int(L, n, path, "max_prepared", false, f->max, 0, INT_MAX, &w->max_prepared)) ||
+        (rc = ld_f_int(L, n, path, "min_size", false, 0, 0, INT_MAX, &w->min_size)) ||
+        (rc = ld_f_enum(L, n, path, "state", false, HR_POOL_STOPPED, "pool state",
+                        pool_state_names, &state)) ||
+        (rc = ld_f_bool(L, n, path, "reuse_on_scale_in", false, &w->reuse_on_scale_in)) ||
+        (rc = ld_f_bool(L, n, path, "warmup", true, &w->warmup)) ||
+        (rc = ld_f_number(L, n, path, "stopped_price_per_hour", false, 0, 0, false, NO_HI, false,
+                          &w->stopped_price_per_hour)))
+        return rc;
+    w->state = (hr_pool_state)state;
+    if (w->min_size > w->max_prepared) {
+        k = ld_get(L, n, "min_size", NULL);
+        return ld_fail(L, k, HR_EINVAL, "fleet.warm_pool.min_size",
+                       "must be at most fleet.warm_pool.max_prepared (%d%s), got %s",
+                       w->max_prepared, ld_get(L, n, "max_prepared", NULL) ? "" : ", the default: fleet.max",
+                       ld_raw(k, r, sizeof r));
+    }
+    /* the group and its pool together hold at most max + max_prepared
+     * instances: the same bound on workers as fleet.max */
+    if (((long long)f->max + w->max_prepared) * f->concurrency > HR_FLEET_MAX_WORKERS) {
+        k = ld_get(L, n, "max_prepared", NULL);
+        return ld_fail(L, k ? k : n, HR_EINVAL, k ? "fleet.warm_pool.max_prepared" : path,
+                       "(fleet.max + max_prepared) x concurrency must be at most %d workers, "
+                       "got (%d + %d) x %d; lower max_prepared",
+                       HR_FLEET_MAX_WORKERS, f->max, w->max_prepared, f->concurrency);
+    }
+    if ((rc = parse_pool_start(L, n, w)))
+        return rc;
+    k = ld_get(L, n, "stopped_price_per_hour", NULL);
+    if (w->state == HR_POOL_RUNNING && k != NULL)
+        return ld_warn(L, k, "fleet.warm_pool.stopped_price_per_hour",
+                       "has no effect with state: running (running pool instances are billed at "
+                       "fleet.instance.price_per_hour)");
+    if (w->state != HR_POOL_RUNNING && k == NULL)
+        return ld_warn(L, n, path,
+                       "no stopped_price_per_hour: %s pool instances cost nothing; set what one "
+                       "costs while %s (its EBS volumes and Elastic IPs), like 0.008",
+                       pool_state_names[w->state], pool_state_names[w->state]);
+    return HR_OK;
+}
+
 int ld_parse_fleet(loader *L, const yaml_node_t *n)
 {
     hr_fleet_config *f = &L->sc->fleet;
@@ -255,7 +343,7 @@ int ld_parse_fleet(loader *L, const yaml_node_t *n)
                         "load balancer", lb_names, &lb)))
         return rc;
     f->load_balancer = (hr_lb_kind)lb;
-    if ((rc = parse_purchase(L, n, f)))
+    if ((rc = parse_purchase(L, n, f)) || (rc = parse_faults(L, n, f)))
         return rc;
-    return parse_faults(L, n, f);
+    return parse_warm_pool(L, n, f);
 }

@@ -287,6 +287,11 @@ static bool run_row(sqlite3_stmt *s, void *elem)
     m->launches = sqlite3_column_int(s, i++);
     m->failures = sqlite3_column_int(s, i++);
     m->events = col_u64(s, i++);
+    /* NULL in runs stored before warm pools: 0 */
+    m->warm_pool_hours = sqlite3_column_double(s, i++);
+    m->warm_pool_cost = sqlite3_column_double(s, i++);
+    m->starts_from_pool = sqlite3_column_int(s, i++);
+    m->returns_to_pool = sqlite3_column_int(s, i++);
     return x->policy != NULL;
 }
 
@@ -300,7 +305,8 @@ int hr_store_runs(hr_store *st, int64_t batch_id, hr_stored_run **out, size_t *n
         " timed_out, failed, error_rate_pct, latency_p50_ms, latency_p95_ms, latency_p99_ms,"
         " latency_mean_ms, mean_wait_ms, wait_probability, slo_violation_minutes, slo_windows,"
         " slo_windows_violated, slo_met, instance_hours, scaling_actions, peak_instances,"
-        " launches, failures, events"
+        " launches, failures, events, warm_pool_hours, warm_pool_cost, starts_from_pool,"
+        " returns_to_pool"
         " FROM runs WHERE batch_id = ?"
         " ORDER BY (SELECT min(r2.id) FROM runs r2 WHERE r2.batch_id = runs.batch_id"
         " AND r2.policy = runs.policy), replication",
@@ -347,6 +353,7 @@ static bool sample_row(sqlite3_stmt *s, void *elem)
     r->draining = sqlite3_column_int(s, i++);
     r->failed = sqlite3_column_int(s, i++);
     r->cost_per_hour = col_real(s, i++);
+    r->pool = sqlite3_column_int(s, i++); /* NULL (stored before warm pools): 0 */
     return true;
 }
 
@@ -356,7 +363,7 @@ int hr_store_series(hr_store *st, int64_t run_id, hr_sample **out, size_t *n, hr
     int rc = prepare(st,
                      "SELECT time_s, offered_rps, completed_rps, error_rps, latency_p50_ms,"
                      " latency_p95_ms, latency_p99_ms, cpu_pct, queue_depth, desired, demand,"
-                     " pending, warming, in_service, draining, failed, cost_per_hour"
+                     " pending, warming, in_service, draining, failed, cost_per_hour, pool"
                      " FROM series WHERE run_id = ? ORDER BY time_s",
                      &s, err);
     if (rc)

@@ -180,7 +180,13 @@ static const char *const migrations[] = {
     "  end_s REAL NOT NULL,"
     "  magnitude REAL"
     ");"
-    "CREATE INDEX batch_events_by_batch ON batch_events(batch_id, start_s);",
+    "CREATE INDEX batch_events_by_batch ON batch_events(batch_id, start_s);"
+    /* warm pools (fleet.warm_pool) */
+    "ALTER TABLE runs ADD COLUMN warm_pool_hours REAL;"
+    "ALTER TABLE runs ADD COLUMN warm_pool_cost REAL;"
+    "ALTER TABLE runs ADD COLUMN starts_from_pool INTEGER;"
+    "ALTER TABLE runs ADD COLUMN returns_to_pool INTEGER;"
+    "ALTER TABLE series ADD COLUMN pool INTEGER;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == HR_STORE_SCHEMA_VERSION,
@@ -198,15 +204,15 @@ static const char insert_run_sql[] =
     " launches, failures, events, series_step_s, cost_on_demand, cost_spot, cost_reserved,"
     " instance_hours_on_demand, instance_hours_spot, instance_hours_reserved,"
     " spot_interruptions, spot_unavailable, launch_failures, quota_refusals, outage_losses,"
-    " replication_seed)"
+    " replication_seed, warm_pool_hours, warm_pool_cost, starts_from_pool, returns_to_pool)"
     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-    "?,?,?,?,?,?,?,?,?,?,?,?)";
+    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static const char insert_sample_sql[] =
     "INSERT INTO series (run_id, time_s, offered_rps, completed_rps, error_rps, latency_p95_ms,"
     " cpu_pct, queue_depth, desired, pending, warming, in_service, draining, cost_per_hour,"
-    " failed, latency_p50_ms, latency_p99_ms, demand)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    " failed, latency_p50_ms, latency_p99_ms, demand, pool)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static const char insert_violation_sql[] =
     "INSERT INTO slo_violations (run_id, start_s, end_s, tenant, broke, finished, errors,"
@@ -723,6 +729,10 @@ static int bind_run(sqlite3_stmt *s, int64_t batch_id, const hr_policy_config *p
     BIND(sqlite3_bind_int(s, i, m->quota_refusals));
     BIND(sqlite3_bind_int(s, i, m->outage_losses));
     BIND(bind_u64(s, i, run->replication_seed));
+    BIND(bind_real(s, i, m->warm_pool_hours));
+    BIND(bind_real(s, i, m->warm_pool_cost));
+    BIND(sqlite3_bind_int(s, i, m->starts_from_pool));
+    BIND(sqlite3_bind_int(s, i, m->returns_to_pool));
     return rc;
 }
 
@@ -770,6 +780,8 @@ static int bind_sample(sqlite3_stmt *s, int64_t run_id, const hr_sample *x)
         rc = bind_real(s, 17, x->latency_p99_ms);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int(s, 18, x->demand);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(s, 19, x->pool);
     return rc;
 }
 
