@@ -602,6 +602,33 @@ static void test_tenants_reach_the_table_json_and_database(void **state)
     assert_true(count_rows(db, "SELECT requests FROM run_tenants WHERE tenant = 'globex' LIMIT 1") > 0);
 }
 
+/* A warm pool's figures reach the JSON (only for a scenario with one) and
+ * the database, and its cost is part of the run's cost. */
+static void test_warm_pool_reaches_the_json_and_database(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s/scenarios/warm_pool.yaml --duration 1h --policy cpu-steps "
+                       "--replications 1 --json --db pool.db",
+                       HR_SOURCE_DIR);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "\"warm_pool_hours\": "));
+    assert_non_null(strstr(r.out, "\"warm_pool_cost\": "));
+    assert_non_null(strstr(r.out, "\"starts_from_pool\": "));
+    assert_non_null(strstr(r.out, "\"returns_to_pool\": "));
+    cli_free(&r);
+    char db[512];
+    snprintf(db, sizeof db, "%s/pool.db", tmpdir);
+    assert_int_equal(count_rows(db, "SELECT warm_pool_cost > 0 AND warm_pool_hours > 0 FROM runs"), 1);
+    assert_int_equal(count_rows(db, "SELECT abs(cost_on_demand + cost_spot + cost_reserved + "
+                                    "warm_pool_cost - cost) < 1e-9 FROM runs"), 1);
+    assert_int_equal(count_rows(db, "SELECT min(pool) FROM series"), 10); /* 12 - 2 */
+    r = cli("run %s --json --db nopool.db", SMALL);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, "warm_pool"));
+    cli_free(&r);
+}
+
 static void test_curve_prints_the_knee_and_draws_it(void **state)
 {
     (void)state;
@@ -752,6 +779,7 @@ int main(void)
         cmocka_unit_test(test_compare_runs_and_export_read_the_database),
         cmocka_unit_test(test_plot_draws_every_chart_in_every_format),
         cmocka_unit_test(test_report_writes_markdown_and_self_contained_html),
+        cmocka_unit_test(test_warm_pool_reaches_the_json_and_database),
         cmocka_unit_test(test_curve_prints_the_knee_and_draws_it),
         cmocka_unit_test(test_plan_projects_months_and_draws_them),
         cmocka_unit_test(test_help_is_the_same_both_ways),

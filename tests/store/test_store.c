@@ -463,6 +463,51 @@ static void test_write_run_round_trips_summary_series_and_decisions(void **state
     hr_run_result_free(&run);
 }
 
+/* The warm pool's summary fields and the series' pool count are stored
+ * and read back. */
+static void test_write_run_stores_and_reads_back_the_warm_pool(void **state)
+{
+    fixture *f = *state;
+    hr_store *st = open_ok(f->db_path);
+    int64_t batch = begin_ok(st, &f->sc);
+    hr_run_result run;
+    make_run(&run, "cpu-70", 0, 2, 0);
+    run.summary.warm_pool_hours = 12.25;
+    run.summary.warm_pool_cost = 0.75;
+    run.summary.starts_from_pool = 4;
+    run.summary.returns_to_pool = 3;
+    run.series[1].pool = 6;
+    int64_t run_id = 0;
+    hr_error err = {0};
+    assert_int_equal(hr_store_write_run(st, batch, &f->sc, &run, &run_id, &err), HR_OK);
+
+    hr_stored_run *runs = NULL;
+    size_t n = 0;
+    assert_int_equal(hr_store_runs(st, batch, &runs, &n, &err), HR_OK);
+    assert_int_equal(n, 1);
+    assert_true(runs[0].summary.warm_pool_hours == 12.25);
+    assert_true(runs[0].summary.warm_pool_cost == 0.75);
+    assert_int_equal(runs[0].summary.starts_from_pool, 4);
+    assert_int_equal(runs[0].summary.returns_to_pool, 3);
+    hr_stored_runs_free(runs, n);
+    hr_sample *rows = NULL;
+    assert_int_equal(hr_store_series(st, run_id, &rows, &n, &err), HR_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].pool, 0);
+    assert_int_equal(rows[1].pool, 6);
+    free(rows);
+    hr_store_close(st);
+
+    sqlite3 *db = raw_open(f->db_path);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT warm_pool_cost FROM runs WHERE id = %lld", (long long)run_id);
+    assert_true(query_real(db, sql) == 0.75);
+    snprintf(sql, sizeof sql, "SELECT sum(pool) FROM series WHERE run_id = %lld", (long long)run_id);
+    assert_int_equal(query_int(db, sql), 6);
+    sqlite3_close(db);
+    hr_run_result_free(&run);
+}
+
 static void test_write_run_stores_a_full_size_series(void **state)
 {
     fixture *f = *state;
@@ -577,6 +622,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_write_run_round_trips_summary_series_and_decisions,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_run_stores_and_reads_back_the_warm_pool, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_write_run_stores_a_full_size_series, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_write_run_failure_mid_run_leaves_nothing_behind,
