@@ -51,6 +51,7 @@ int hr_curve_steady(const hr_scenario *sc, int instances, double rps, double dur
     one.fleet.launch_failure = 0;
     one.fleet.spot_share = 0;
     one.fleet.reserved_count = 0;
+    one.fleet.warm_pool.enabled = false; /* a steady fleet never draws on a pool */
     hr_policy_config fixed = {.name = (char *)"steady", .kind = HR_POLICY_STATIC,
                               .instances = instances};
     one.policies = &fixed;

@@ -109,6 +109,27 @@ static void test_scale_out_from_a_stopped_pool_serves_after_start_not_boot(void 
     hr_run_result_free(&r);
 }
 
+/* fleet.warmup applies to an instance entering service from the pool,
+ * unless warm_pool.warmup is false. */
+static void test_pool_instances_warm_up_unless_told_not_to(void **state)
+{
+    (void)state;
+    hr_run_result r;
+    hour_run("  warmup: {duration: 60s, initial_speed: 0.5}\n"
+             "  warm_pool: {max_prepared: 3, start: 30s}\n",
+             EXACT_3, &r);
+    assert_int_equal(row_at(&r, 150)->warming, 2);
+    assert_int_equal(row_at(&r, 150)->in_service, 1);
+    assert_int_equal(row_at(&r, 220)->in_service, 3);
+    hr_run_result_free(&r);
+    hour_run("  warmup: {duration: 60s, initial_speed: 0.5}\n"
+             "  warm_pool: {max_prepared: 3, start: 30s, warmup: false}\n",
+             EXACT_3, &r);
+    assert_int_equal(row_at(&r, 150)->warming, 0);
+    assert_int_equal(row_at(&r, 150)->in_service, 3);
+    hr_run_result_free(&r);
+}
+
 /* The hand calculation behind the next test. 0 s: the group's instance A
  * and the pool's 2 (max(min_size 2, max_prepared 3 - desired 1)), B and C,
  * stopped. 120 s: desired 3 takes B and C; the pool's size is still 2
@@ -274,6 +295,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scale_out_from_a_stopped_pool_serves_after_start_not_boot),
+        cmocka_unit_test(test_pool_instances_warm_up_unless_told_not_to),
         cmocka_unit_test(test_stopped_pool_instances_are_billed_at_their_price_and_boots_at_full),
         cmocka_unit_test(test_running_pool_instances_cost_the_full_price),
         cmocka_unit_test(test_pool_size_is_max_prepared_minus_desired_at_least_min_size),
