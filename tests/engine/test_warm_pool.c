@@ -260,6 +260,53 @@ static void test_reuse_on_scale_in_returns_instances_to_the_pool(void **state)
     hr_run_result_free(&r);
 }
 
+/* A scale-in that comes while instances taken from the pool are still
+ * starting (start 10m): reused, they go straight back, ready; else they
+ * terminate and the pool launches new ones. 4 busy workers for 2 minutes,
+ * then 0.1: +2 at 120 s, -2 at 240 s. */
+static void test_reuse_returns_starting_instances_at_once(void **state)
+{
+    (void)state;
+    char yaml[2048];
+    const char *fmt =
+        "scenario: reuse-pending\n"
+        "duration: 1h\n"
+        "tick: 10s\n"
+        "seed: 7\n"
+        "traffic:\n"
+        "  base_rps: 1\n"
+        "  events: [{name: busy, start: 0s, duration: 2m, multiplier: 40, ramp: 0s}]\n"
+        "workload:\n"
+        "  classes: [{name: a, share: 1, service: {dist: exponential, mean: 100ms}}]\n"
+        "  timeout: 2s\n"
+        "  queue_limit: 10\n"
+        "fleet:\n"
+        "  instance: {concurrency: 1, price_per_hour: 3.6}\n"
+        "  boot: {dist: constant, mean: 600s}\n"
+        "  initial: 1\n  min: 1\n  max: 10\n"
+        "  warm_pool: {max_prepared: 3, start: 10m, reuse_on_scale_in: %s}\n"
+        "metrics: {period: 60s, delay: 60s}\n"
+        "policies:\n"
+        "  - {name: steps, kind: step, metric: cpu, cooldown: 90s, "
+        "steps: [{above: 50, add: 2}, {below: 20, remove: 2}]}\n";
+    hr_run_result r;
+    snprintf(yaml, sizeof yaml, fmt, "true");
+    run_yaml(yaml, &r);
+    assert_int_equal(row_at(&r, 200)->pending, 2);
+    assert_int_equal(row_at(&r, 240)->pending, 0);
+    assert_int_equal(row_at(&r, 240)->pool, 2);
+    assert_int_equal(r.summary.starts_from_pool, 2);
+    assert_int_equal(r.summary.returns_to_pool, 2);
+    assert_int_equal(r.summary.launches, 1 + 2);
+    hr_run_result_free(&r);
+    snprintf(yaml, sizeof yaml, fmt, "false");
+    run_yaml(yaml, &r);
+    assert_int_equal(r.summary.returns_to_pool, 0);
+    assert_int_equal(r.summary.launches, 1 + 2 + 2);
+    assert_int_equal(r.series[r.n_series - 1].pool, 2);
+    hr_run_result_free(&r);
+}
+
 static bool log_has(const hr_run_result *r, const char *text)
 {
     for (size_t i = 0; i < r->n_decisions; i++)
@@ -270,8 +317,9 @@ static bool log_has(const hr_run_result *r, const char *text)
 
 /* Two zones, a group of 2 and a pool of 8 spread over them: zone 1 going
  * down takes its group instance and its 4 pool instances; the pool refills
- * in zone 2 at once. A quota counts the pool too. */
-static void test_pool_instances_are_lost_with_their_zone_and_count_toward_the_quota(void **state)
+ * in zone 2 at once. A quota counts the pool too, and pool launches can
+ * fail. */
+static void test_pool_instances_are_lost_with_their_zone_count_toward_the_quota_and_retry(void **state)
 {
     (void)state;
     hr_run_result r;
@@ -289,6 +337,16 @@ static void test_pool_instances_are_lost_with_their_zone_and_count_toward_the_qu
     hour_run("  provisioning: {quota: 5}\n  warm_pool: {start: 30s}\n", two, &r);
     assert_int_equal(r.series[r.n_series - 1].pool, 3); /* 8 wanted, 5 - 2 allowed */
     hr_run_result_free(&r);
+
+    /* pool launches fail as the group's do, logged and retried: after the
+     * scale-out to 3 the pool (min_size 2) refills despite them */
+    hour_run("  provisioning: {failure: 0.6, retry: 20s}\n"
+             "  warm_pool: {max_prepared: 3, min_size: 2, start: 30s}\n",
+             EXACT_3, &r);
+    assert_true(r.summary.launch_failures > 0);
+    assert_true(log_has(&r, "fault: warm pool launch failed (insufficient capacity), retry in 20s"));
+    assert_int_equal(r.series[r.n_series - 1].pool, 2);
+    hr_run_result_free(&r);
 }
 
 int main(void)
@@ -300,7 +358,8 @@ int main(void)
         cmocka_unit_test(test_running_pool_instances_cost_the_full_price),
         cmocka_unit_test(test_pool_size_is_max_prepared_minus_desired_at_least_min_size),
         cmocka_unit_test(test_reuse_on_scale_in_returns_instances_to_the_pool),
-        cmocka_unit_test(test_pool_instances_are_lost_with_their_zone_and_count_toward_the_quota),
+        cmocka_unit_test(test_reuse_returns_starting_instances_at_once),
+        cmocka_unit_test(test_pool_instances_are_lost_with_their_zone_count_toward_the_quota_and_retry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
