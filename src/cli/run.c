@@ -22,8 +22,11 @@
 #include "headroom/store.h"
 #include "headroom/traffic.h"
 
-/* Above this many requests per run, warn that request mode will be slow. */
+/* Above this many requests per run, warn that request mode will be slow;
+ * above the second, refuse the run (hours per run at several million
+ * requests a second). */
 #define HR_CLI_LARGE_RUN_REQUESTS 2e9
+#define HR_CLI_MAX_RUN_REQUESTS 2e10
 
 const char hr_cli_run_help[] =
     "usage: headroom run SCENARIO [options]\n"
@@ -327,10 +330,9 @@ static int collect(work *w, hr_store *st, int64_t batch, const hr_scenario *sc, 
 }
 
 /* Request mode simulates every request: say up front what a run will
- * take, and warn when it is very large. */
-static void announce(const hr_scenario *sc, size_t runs, bool quiet)
+ * take (about `requests` each), and warn when it is very large. */
+static void announce(double requests, size_t runs, bool quiet)
 {
-    double requests = hr_traffic_expected_requests(&sc->traffic, sc->tenants, sc->n_tenants, sc->duration_s);
     if (requests > HR_CLI_LARGE_RUN_REQUESTS)
         fprintf(stderr,
                 "headroom: warning: each run simulates about %.3g requests one by one "
@@ -353,6 +355,14 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
         first = o->replication;
         reps = 1;
     }
+    double requests = hr_traffic_expected_requests(&sc->traffic, sc->tenants, sc->n_tenants,
+                                                   sc->duration_s);
+    if (!(requests <= HR_CLI_MAX_RUN_REQUESTS))
+        return hr_cli_fail(HR_EXIT_USAGE,
+                           "%s: each run would simulate about %.3g requests one by one, more than "
+                           "the %.0e a run may take (hours per run); shorten the duration, lower "
+                           "the rates, or split the study into shorter scenarios",
+                           sc->path, requests, HR_CLI_MAX_RUN_REQUESTS);
     size_t *idx = malloc(sc->n_policies * sizeof *idx), n_sel;
     if (!idx)
         return hr_cli_fail(HR_EXIT_FAILED, "out of memory");
@@ -390,7 +400,7 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
         return hr_cli_fail(HR_EXIT_FAILED, "%s", err.msg);
     }
 
-    announce(sc, w.n_items, o->quiet);
+    announce(requests, w.n_items, o->quiet);
     hr_report rep;
     hr_report_init(&rep, sc, reps);
     rep.batch_id = batch;

@@ -183,7 +183,7 @@ static int parse_step_adj(loader *L, const yaml_node_t *n, const char *path,
         rc = ld_f_number(L, n, path, "above", true, 0, NO_LO, false, NO_HI, false, &s->above);
     else
         rc = ld_f_number(L, n, path, "below", true, 0, NO_LO, false, NO_HI, false, &s->below);
-    if (rc != HR_OK || (rc = ld_f_int(L, n, path, right, true, 0, 1, INT_MAX, &k)))
+    if (rc != HR_OK || (rc = ld_f_int(L, n, path, right, true, 0, 1, L->sc->fleet.max, &k)))
         return rc;
     s->change = s->has_above ? k : -k;
     return HR_OK;
@@ -231,6 +231,12 @@ static int parse_adjustment(loader *L, const yaml_node_t *map, const char *path,
     if (type != HR_ADJUST_PERCENT && *out != floor(*out))
         return ld_fail(L, adj, HR_EINVAL, kp, "must be a whole number of instances, got %s; "
                        "for a share of the fleet use adjustment_type: percent",
+                       ld_raw(adj, r, sizeof r));
+    if (type == HR_ADJUST_CHANGE && fabs(*out) > L->sc->fleet.max)
+        return ld_fail(L, adj, HR_EINVAL, kp, "a change of at most fleet.max (%d) instances "
+                       "either way, got %s", L->sc->fleet.max, ld_raw(adj, r, sizeof r));
+    if (type == HR_ADJUST_PERCENT && fabs(*out) > 1000)
+        return ld_fail(L, adj, HR_EINVAL, kp, "a percentage from -1000 to 1000, got %s",
                        ld_raw(adj, r, sizeof r));
     if (type == HR_ADJUST_EXACT && (*out < L->sc->fleet.min || *out > L->sc->fleet.max))
         return ld_fail(L, adj, HR_EINVAL, kp, "an exact capacity must be from fleet.min (%d) to "
@@ -437,22 +443,35 @@ static int parse_short_steps(loader *L, const yaml_node_t *seq, const char *path
     return HR_OK;
 }
 
-static int parse_step(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p)
+/* breach: how long an alarm must breach, from one metrics period to
+ * CloudWatch's limit of a day. */
+static int parse_breach(loader *L, const yaml_node_t *n, const char *path, double *out)
 {
     char kp[KEYPATH_MAX], d[32], r[64];
     int rc;
-    if ((rc = parse_metric(L, n, path, &p->metric)) ||
-        (rc = ld_f_duration(L, n, path, "breach", false, L->sc->metrics.period_s, true,
-                            &p->breach_s)) ||
-        (rc = parse_missing_data(L, n, path, true, &p->missing_data)))
+    if ((rc = ld_f_duration(L, n, path, "breach", false, L->sc->metrics.period_s, true, out)))
         return rc;
-    if (p->breach_s < L->sc->metrics.period_s) {
-        yaml_node_t *b = ld_get(L, n, "breach", NULL);
-        ld_join(kp, path, "breach");
+    yaml_node_t *b = ld_get(L, n, "breach", NULL);
+    ld_join(kp, path, "breach");
+    if (*out < L->sc->metrics.period_s) {
         ld_fmt_dur(L->sc->metrics.period_s, d, sizeof d);
         return ld_fail(L, b, HR_EINVAL, kp, "must be at least metrics.period (%s), got %s", d,
                        ld_raw(b, r, sizeof r));
     }
+    if (*out > LD_MAX_BREACH_S)
+        return ld_fail(L, b, HR_EINVAL, kp, "must be at most 1d (CloudWatch evaluates an alarm "
+                       "over at most a day), got %s", ld_raw(b, r, sizeof r));
+    return HR_OK;
+}
+
+static int parse_step(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p)
+{
+    char kp[KEYPATH_MAX];
+    int rc;
+    if ((rc = parse_metric(L, n, path, &p->metric)) ||
+        (rc = parse_breach(L, n, path, &p->breach_s)) ||
+        (rc = parse_missing_data(L, n, path, true, &p->missing_data)))
+        return rc;
     yaml_node_t *seq = ld_get(L, n, "steps", NULL);
     yaml_node_t *sok = NULL, *sik = NULL;
     yaml_node_t *so = ld_get(L, n, "scale_out", &sok), *si = ld_get(L, n, "scale_in", &sik);
@@ -506,8 +525,7 @@ static int parse_simple(loader *L, const yaml_node_t *n, const char *path, hr_po
     int rc;
     yaml_node_t *ak = NULL, *bk = NULL;
     if ((rc = parse_metric(L, n, path, &p->metric)) ||
-        (rc = ld_f_duration(L, n, path, "breach", false, L->sc->metrics.period_s, true,
-                            &p->breach_s)) ||
+        (rc = parse_breach(L, n, path, &p->breach_s)) ||
         (rc = ld_f_duration(L, n, path, "cooldown", false, 300, false, &p->cooldown_s)) ||
         (rc = parse_missing_data(L, n, path, true, &p->missing_data)) ||
         (rc = parse_adjustment_type(L, n, path, &p->adjustment_type,

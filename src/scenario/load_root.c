@@ -59,6 +59,25 @@ static int parse_header(loader *L, const yaml_node_t *root)
         (rc = ld_f_duration(L, root, "", "duration", true, 0, true, &sc->duration_s)) ||
         (rc = ld_f_duration(L, root, "", "tick", false, 1, true, &sc->tick_s)))
         return rc;
+    char r[64];
+    if (sc->duration_s > LD_MAX_RUN_S)
+        return ld_fail(L, ld_get(L, root, "duration", NULL), HR_EINVAL, "duration",
+                       "must be at most 400d, got %s", ld_raw(ld_get(L, root, "duration", NULL), r,
+                                                               sizeof r));
+    if (sc->tick_s < LD_MIN_TICK_S)
+        return ld_fail(L, ld_get(L, root, "tick", NULL), HR_EINVAL, "tick",
+                       "must be at least 1ms, got %s", ld_raw(ld_get(L, root, "tick", NULL), r,
+                                                              sizeof r));
+    if (sc->duration_s / sc->tick_s > LD_MAX_TICKS) {
+        char t[32];
+        ld_fmt_dur(sc->duration_s / LD_MAX_TICKS, t, sizeof t);
+        yaml_node_t *tick = ld_get(L, root, "tick", NULL);
+        return ld_fail(L, tick ? tick : ld_get(L, root, "duration", NULL), HR_EINVAL,
+                       tick ? "tick" : "duration",
+                       "%.3g ticks is more than the 100 million a run may have; use a tick of at "
+                       "least %s for this duration",
+                       sc->duration_s / sc->tick_s, t);
+    }
     if (sc->tick_s > sc->duration_s) {
         char t[32], d[32];
         ld_fmt_dur(sc->tick_s, t, sizeof t);
@@ -103,6 +122,13 @@ static int parse_metrics(loader *L, const yaml_node_t *n)
             (rc = ld_f_duration(L, n, "metrics", "period", false, 60, true, &m->period_s)) ||
             (rc = ld_f_duration(L, n, "metrics", "delay", false, 60, false, &m->delay_s)))
             return rc;
+        if (m->delay_s > LD_MAX_DELAY_PERIODS * m->period_s) {
+            char r[64];
+            yaml_node_t *d = ld_get(L, n, "delay", NULL);
+            return ld_fail(L, d, HR_EINVAL, "metrics.delay",
+                           "must be at most 100 metrics periods (a datapoint published that late "
+                           "is of no use to a policy), got %s", ld_raw(d, r, sizeof r));
+        }
     }
     return ld_check_tick_multiple(L, n, "metrics", "period", m->period_s);
 }

@@ -79,7 +79,7 @@ static int parse_diurnal(loader *L, const yaml_node_t *n, hr_traffic_config *t)
         ld_join_index(kp, path, h, NULL);
         int rc = ld_rd_number(L, item, kp, &t->diurnal[h]);
         if (rc == HR_OK)
-            rc = ld_check_range(L, item, kp, t->diurnal[h], 0, false, NO_HI, false);
+            rc = ld_check_range(L, item, kp, t->diurnal[h], 0, false, LD_MAX_FACTOR, false);
         if (rc != HR_OK)
             return rc;
         sum += t->diurnal[h];
@@ -221,7 +221,7 @@ static int parse_event(loader *L, const yaml_node_t *n, size_t i, hr_traffic_eve
     bool plateau = ev->shape == HR_EVENT_PLATEAU;
     if ((!rec->on && (rc = ld_f_duration(L, n, path, "start", true, 0, false, &ev->start_s))) ||
         (plateau && (rc = ld_f_duration(L, n, path, "duration", true, 0, true, &ev->duration_s))) ||
-        (rc = ld_f_number(L, n, path, "multiplier", true, 0, 0, true, NO_HI, false,
+        (rc = ld_f_number(L, n, path, "multiplier", true, 0, 0, true, LD_MAX_FACTOR, false,
                           &ev->multiplier)) ||
         (rc = ld_f_duration(L, n, path, "ramp", false, 0, false, &ev->ramp_s)) ||
         (!plateau && (rc = ld_f_duration(L, n, path, "decay", true, 0, true, &ev->decay_s))))
@@ -427,7 +427,8 @@ static int parse_tenant(loader *L, const yaml_node_t *n, size_t i, hr_tenant *t)
         (rc = ld_f_string(L, n, path, "tier", false, "", &t->tier)) ||
         (rc = ld_f_duration(L, n, path, "onboard", false, 0, false, &t->onboard_s)) ||
         (rc = ld_f_duration(L, n, path, "ramp", false, 0, false, &t->ramp_s)) ||
-        (rc = ld_f_number(L, n, path, "base_rps", true, 0, 0, true, 1e9, false, &t->base_rps)))
+        (rc = ld_f_number(L, n, path, "base_rps", true, 0, 0, true, LD_MAX_RATE, false,
+                          &t->base_rps)))
         return rc;
     yaml_node_t *classes = ld_get(L, n, "classes", NULL);
     ld_join(kp, path, "classes");
@@ -537,7 +538,7 @@ int ld_parse_traffic(loader *L, const yaml_node_t *n)
         if ((rc = ld_parse_replay(L, replay, "traffic.replay")))
             return rc;
         t->base_rps = 1;
-    } else if ((rc = ld_f_number(L, n, path, "base_rps", true, 0, 0, true, NO_HI, false,
+    } else if ((rc = ld_f_number(L, n, path, "base_rps", true, 0, 0, true, LD_MAX_RATE, false,
                                  &t->base_rps))) {
         return rc;
     }
@@ -552,8 +553,8 @@ int ld_parse_traffic(loader *L, const yaml_node_t *n)
             (rc = ld_check_keys(L, sub, "traffic.weekly", weekly_keys)))
             return rc;
         for (int d = 0; d < 7; d++)
-            if ((rc = ld_f_number(L, sub, "traffic.weekly", day_names[d], false, 1, 0, false, NO_HI,
-                                  false, &t->weekly[d])))
+            if ((rc = ld_f_number(L, sub, "traffic.weekly", day_names[d], false, 1, 0, false,
+                                  LD_MAX_FACTOR, false, &t->weekly[d])))
                 return rc;
     }
     if ((rc = ld_f_enum(L, n, path, "start_day", false, 0, "day", day_names, &t->start_day)))
@@ -564,7 +565,7 @@ int ld_parse_traffic(loader *L, const yaml_node_t *n)
     if ((sub = ld_get(L, n, "noise", NULL))) {
         if ((rc = ld_expect_map(L, sub, "traffic.noise", "{sigma: 0.08, correlation: 5m}")) ||
             (rc = ld_check_keys(L, sub, "traffic.noise", noise_keys)) ||
-            (rc = ld_f_number(L, sub, "traffic.noise", "sigma", true, 0, 0, false, NO_HI, false,
+            (rc = ld_f_number(L, sub, "traffic.noise", "sigma", true, 0, 0, false, 3, false,
                               &t->noise_sigma)) ||
             (rc = ld_f_duration(L, sub, "traffic.noise", "correlation", false, 300, true,
                                 &t->noise_correlation_s)))

@@ -40,6 +40,18 @@
 #define NO_LO (-INFINITY)
 #define NO_HI INFINITY
 
+/* The bounds every scenario is held to (docs/scenario.md, Limits): large
+ * enough for any real study, small enough that no arithmetic in the engine
+ * can overflow and no run can take forever. */
+#define LD_MAX_DURATION_S (36500.0 * 86400) /* any duration: a hundred years */
+#define LD_MAX_RUN_S (400.0 * 86400)        /* the scenario's duration */
+#define LD_MIN_TICK_S 0.001                 /* 1ms */
+#define LD_MAX_TICKS 1e8                    /* duration / tick */
+#define LD_MAX_DELAY_PERIODS 100            /* metrics.delay / metrics.period */
+#define LD_MAX_BREACH_S 86400.0             /* an alarm's evaluation range, CloudWatch's day */
+#define LD_MAX_RATE 1e8                     /* requests per second of a base rate */
+#define LD_MAX_FACTOR 1000.0                /* a multiplier of the rate (event, hour, day) */
+
 /* One YAML file being read. file and text name and hold the input; doc and
  * root are set by ld_load_document while the walk runs; err and sc are the
  * caller's. A second file (one a policy refers to) gets a loader of its own

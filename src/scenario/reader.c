@@ -493,6 +493,11 @@ int ld_f_duration(loader *L, const yaml_node_t *map, const char *base, const cha
     rc = rd_duration(L, n, kp, out);
     if (rc == HR_OK && positive)
         rc = ld_check_range(L, n, kp, *out, 0, true, NO_HI, false);
+    if (rc == HR_OK && *out > LD_MAX_DURATION_S) {
+        char r[64];
+        return ld_fail(L, n, HR_EINVAL, kp, "must be at most 36500d (a hundred years), got %s",
+                       ld_raw(n, r, sizeof r));
+    }
     return rc;
 }
 

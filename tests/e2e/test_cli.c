@@ -734,6 +734,33 @@ static void test_bad_usage_exits_2(void **state)
     cli_free(&r);
 }
 
+/* A scenario that validates but whose runs would take hours each is refused
+ * before anything is stored (a rate lifted by stacked events). */
+static void test_run_beyond_reason_is_refused_before_it_starts(void **state)
+{
+    (void)state;
+    write_file("huge.yaml",
+               "scenario: huge\nduration: 30d\n"
+               "traffic:\n  base_rps: 100000\n"
+               "  events:\n"
+               "    - {name: a, start: 1d, duration: 20d, multiplier: 1000}\n"
+               "    - {name: b, start: 2d, duration: 20d, multiplier: 1000}\n"
+               "workload:\n  classes: [{name: api, share: 1, service: {dist: exponential, mean: 50ms}}]\n"
+               "fleet:\n  instance: {concurrency: 4, price_per_hour: 0.1}\n  max: 10\n"
+               "policies:\n  - {name: fixed, kind: static, instances: 2}\n");
+    cli_result r = cli("validate huge.yaml");
+    assert_int_equal(r.status, 0);
+    cli_free(&r);
+    r = cli("run huge.yaml --db huge.db");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "huge.yaml: each run would simulate about"));
+    assert_non_null(strstr(r.err, "shorten the duration, lower the rates"));
+    cli_free(&r);
+    char path[512];
+    snprintf(path, sizeof path, "%s/huge.db", tmpdir);
+    assert_int_equal(access(path, F_OK), -1); /* nothing stored, not even a database */
+}
+
 static void test_unwritable_database_exits_1(void **state)
 {
     (void)state;
@@ -783,6 +810,7 @@ int main(void)
         cmocka_unit_test(test_curve_prints_the_knee_and_draws_it),
         cmocka_unit_test(test_plan_projects_months_and_draws_them),
         cmocka_unit_test(test_help_is_the_same_both_ways),
+        cmocka_unit_test(test_run_beyond_reason_is_refused_before_it_starts),
         cmocka_unit_test(test_bad_usage_exits_2),
         cmocka_unit_test(test_unwritable_database_exits_1),
         cmocka_unit_test(test_unwritable_stdout_exits_1),

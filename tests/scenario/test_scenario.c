@@ -67,6 +67,33 @@ static const struct bad_case {
     int code;
     const char *msg;
 } bad_cases[] = {
+    {"breach_two_million_days", HR_EINVAL,
+     "10:52: policies[0] (steps).breach: must be at most 36500d (a hundred years), got 2000000d"},
+    {"breach_over_a_day", HR_EINVAL,
+     "10:52: policies[0] (steps).breach: must be at most 1d (CloudWatch evaluates an alarm "
+     "over at most a day), got 2d"},
+    {"step_add_near_int_max", HR_EINVAL,
+     "10:69: policies[0] (steps).steps[0].add: must be an integer from 1 to 10, got 2147483000"},
+    {"simple_adjustment_huge", HR_EINVAL,
+     "10:65: policies[0] (s).adjustment: a change of at most fleet.max (10) instances either "
+     "way, got 2147483000"},
+    {"duration_1e11_days", HR_EINVAL,
+     "2:11: duration: must be at most 36500d (a hundred years), got 100000000000d"},
+    {"tick_one_nanosecond", HR_EINVAL,
+     "3:7: tick: must be at least 1ms, got 0.000000001"},
+    {"ticks_beyond_a_run", HR_EINVAL,
+     "3:7: tick: 3.46e+10 ticks is more than the 100 million a run may have; use a tick of at "
+     "least 0.3456s for this duration"},
+    {"metrics_delay_huge", HR_EINVAL,
+     "9:31: metrics.delay: must be at most 100 metrics periods (a datapoint published that "
+     "late is of no use to a policy), got 1000d"},
+    {"event_multiplier_1e300", HR_EINVAL,
+     "3:86: traffic.events[0] (boom).multiplier: must be greater than 0 and at most 1000, got "
+     "1e300"},
+    {"weekly_factor_1e308", HR_EINVAL,
+     "3:39: traffic.weekly.mon: must be from 0 to 1000, got 1e308"},
+    {"noise_sigma_huge", HR_EINVAL,
+     "3:40: traffic.noise.sigma: must be from 0 to 3, got 1000"},
     {"bad_scenario_name", HR_EINVAL,
      "1:11: scenario: must contain only letters, digits, '.', '_' and '-', got \"black friday\""},
     {"bool_yes", HR_EINVAL,
@@ -105,7 +132,8 @@ static const struct bad_case {
      "fleet.instance.memory_base_gb (GiB in use when idle) and memory_per_request_mb (MiB per "
      "request in flight)"},
     {"fleet_too_many_workers", HR_EINVAL,
-     "9:8: fleet.max: max x concurrency must be at most 100000000 workers, got 50000000 x 4; lower fleet.max"},
+     "9:8: fleet.max: max x concurrency must be at most 100000000 workers, got 50000000 x 4; "
+     "lower fleet.max"},
     {"min_above_max", HR_EINVAL, "9:8: fleet.max: must be at least fleet.min (5), got 3"},
     {"missing_base_rps", HR_EINVAL, "4:3: traffic: missing required key base_rps"},
     {"missing_policies", HR_EINVAL, "1:1: missing required key policies"},
