@@ -133,21 +133,39 @@ typedef struct obs_reader {
 static int next_row(obs_reader *r)
 {
     for (;;) {
+        /* a bounded line: never more than DECIDE_LINE_MAX bytes in memory,
+         * whatever the input (a file without newlines, /dev/zero) */
+        if (r->line == NULL) {
+            r->cap = DECIDE_LINE_MAX + 2;
+            if ((r->line = malloc(r->cap)) == NULL) {
+                hr_cli_fail(HR_EXIT_FAILED, "out of memory");
+                return -1;
+            }
+        }
         errno = 0;
-        ssize_t n = getline(&r->line, &r->cap, r->f);
-        if (n < 0) {
-            if (!ferror(r->f))
-                return 0;
+        size_t n = 0;
+        int ch = EOF;
+        while (n <= DECIDE_LINE_MAX && (ch = getc(r->f)) != EOF && ch != '\n' && ch != '\0')
+            r->line[n++] = (char)ch;
+        if (ch == EOF && ferror(r->f)) {
             hr_cli_fail(HR_EXIT_FAILED, "cannot read %s: %s", r->path, strerror(errno ? errno : EIO));
             return -1;
         }
+        if (ch == EOF && n == 0)
+            return 0;
+        r->line[n] = '\0';
         r->lineno++;
+        if (ch == '\0') {
+            fprintf(stderr, "%s:%ld: a NUL byte; is this a CSV of observations?\n", r->path,
+                    r->lineno);
+            return -1;
+        }
         if (n > DECIDE_LINE_MAX) {
             fprintf(stderr, "%s:%ld: line longer than %d bytes; is this a CSV of observations?\n",
                     r->path, r->lineno, DECIDE_LINE_MAX);
             return -1;
         }
-        while (n > 0 && (r->line[n - 1] == '\n' || r->line[n - 1] == '\r'))
+        while (n > 0 && r->line[n - 1] == '\r')
             r->line[--n] = '\0';
         if (strspn(r->line, " \t") == (size_t)n)
             continue;

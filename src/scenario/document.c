@@ -89,7 +89,8 @@ int ld_load_document(loader *L, const char *what, const char *empty_hint,
     return rc;
 }
 
-int ld_read_file(const char *path, const char *what, char **text, size_t *len, hr_error *err)
+int ld_read_file(const char *path, const char *what, size_t max, char **text, size_t *len,
+                 hr_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
@@ -101,14 +102,23 @@ int ld_read_file(const char *path, const char *what, char **text, size_t *len, h
         n += got_n;
         if (n < cap)
             break;
-        char *bigger = realloc(buf, cap * 2);
+        if (n > max) {
+            free(buf);
+            fclose(f);
+            return hr_error_set(err, HR_EINVAL,
+                                "%s: larger than %zu MiB; is this the %s file you meant?", path,
+                                max >> 20, what);
+        }
+        /* grow to at most max + 1: a file that fills that is too large */
+        size_t next = cap > max / 2 ? max + 1 : cap * 2;
+        char *bigger = realloc(buf, next);
         if (bigger == NULL) {
             free(buf);
             buf = NULL;
             break;
         }
         buf = bigger;
-        cap *= 2;
+        cap = next;
     }
     if (buf == NULL) {
         fclose(f);

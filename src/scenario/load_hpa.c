@@ -608,7 +608,7 @@ static int read_manifest_file(hpa_reader *R, const char *file)
 {
     char *text;
     size_t len;
-    int rc = ld_read_file(file, "manifest", &text, &len, R->P->err);
+    int rc = ld_read_file(file, "manifest", LD_MAX_TEXT_BYTES, &text, &len, R->P->err);
     if (rc != HR_OK)
         return rc;
     loader M = {.file = file, .text = text, .len = len, .err = R->P->err, .sc = R->P->sc,

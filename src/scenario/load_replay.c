@@ -138,7 +138,7 @@ int hr_trace_load(const char *path, hr_replay_config *out, hr_error *err)
     *out = (hr_replay_config){.scale = 1, .speed = 1};
     char *text;
     size_t len;
-    int rc = ld_read_file(path, "trace", &text, &len, err);
+    int rc = ld_read_file(path, "trace", LD_MAX_TRACE_BYTES, &text, &len, err);
     if (rc != HR_OK)
         return rc;
     if ((out->file = strdup(path)) == NULL)
@@ -186,7 +186,7 @@ int ld_parse_replay(loader *L, const yaml_node_t *n, const char *path)
 
     char *text;
     size_t len;
-    rc = ld_read_file(r->file, "trace", &text, &len, L->err);
+    rc = ld_read_file(r->file, "trace", LD_MAX_TRACE_BYTES, &text, &len, L->err);
     if (rc == HR_EIO)
         return ld_fail(L, file, HR_EINVAL, kp, "%s (a trace path is relative to the scenario file)",
                        L->err->msg);

@@ -222,7 +222,7 @@ int hr_scenario_load(const char *path, hr_scenario *out, hr_error *err)
     char *buf;
     size_t len;
     memset(out, 0, sizeof *out);
-    int rc = ld_read_file(path, "scenario", &buf, &len, err);
+    int rc = ld_read_file(path, "scenario", LD_MAX_TEXT_BYTES, &buf, &len, err);
     if (rc != HR_OK)
         return rc;
     rc = hr_scenario_load_string(path, buf, len, out, err);
@@ -234,7 +234,7 @@ int hr_scenario_load_policy_file(const char *path, hr_scenario *sc, hr_error *er
 {
     char *buf;
     size_t len;
-    int rc = ld_read_file(path, "policy", &buf, &len, err);
+    int rc = ld_read_file(path, "policy", LD_MAX_TEXT_BYTES, &buf, &len, err);
     if (rc != HR_OK)
         return rc;
     loader L = {.file = path, .text = buf, .len = len, .err = err, .sc = sc, .standalone = true};

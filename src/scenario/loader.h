@@ -76,11 +76,20 @@ typedef struct keyspec {
 
 /* ---- documents (document.c) ---------------------------------------------- */
 
-/* Read the whole file at path into *text (malloc'd, NUL-terminated, the
- * caller frees it) and its length into *len. Fails with HR_EIO "cannot read
- * PATH: <system error>" or HR_ENOMEM "PATH: out of memory while reading the
- * WHAT" (what is "scenario" for a scenario file). */
-int ld_read_file(const char *path, const char *what, char **text, size_t *len, hr_error *err);
+/* The largest file each reader takes: a scenario, a policy file or a
+ * manifest is a few kilobytes, a trace a few megabytes per month of
+ * seconds. */
+#define LD_MAX_TEXT_BYTES ((size_t)16 << 20)
+#define LD_MAX_TRACE_BYTES ((size_t)1 << 30)
+
+/* Read the whole file at path, at most max bytes, into *text (malloc'd,
+ * NUL-terminated, the caller frees it) and its length into *len. Fails with
+ * HR_EIO "cannot read PATH: <system error>", HR_EINVAL "PATH: larger than
+ * N MiB, ..." or HR_ENOMEM "PATH: out of memory while reading the WHAT"
+ * (what is "scenario" for a scenario file). Reads special files (a pipe,
+ * /dev/zero) the same way: never more than max. */
+int ld_read_file(const char *path, const char *what, size_t max, char **text, size_t *len,
+                 hr_error *err);
 
 /* Parse L->text (L->len bytes) as a single YAML document and call walk on
  * its root with L->doc and L->root set; the document is freed and both reset

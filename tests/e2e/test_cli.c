@@ -761,6 +761,33 @@ static void test_run_beyond_reason_is_refused_before_it_starts(void **state)
     assert_int_equal(access(path, F_OK), -1); /* nothing stored, not even a database */
 }
 
+/* No input is read without bound: an endless file, a line without end. */
+static void test_endless_inputs_are_refused_without_reading_them_whole(void **state)
+{
+    (void)state;
+    cli_result r = cli("validate /dev/zero");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "/dev/zero: larger than 16 MiB; is this the scenario file you meant?"));
+    cli_free(&r);
+    r = cli("decide --policy %s/scenarios/k8s/checkout-hpa.yaml --observations /dev/zero",
+            HR_SOURCE_DIR);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "/dev/zero:1: a NUL byte; is this a CSV of observations?"));
+    cli_free(&r);
+    char path[512];
+    snprintf(path, sizeof path, "%s/long.csv", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 3000000; i++)
+        fputc('a', f);
+    fclose(f);
+    r = cli("decide --policy %s/scenarios/k8s/checkout-hpa.yaml --observations long.csv",
+            HR_SOURCE_DIR);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "long.csv:1: line longer than 1048576 bytes"));
+    cli_free(&r);
+}
+
 static void test_unwritable_database_exits_1(void **state)
 {
     (void)state;
@@ -811,6 +838,7 @@ int main(void)
         cmocka_unit_test(test_plan_projects_months_and_draws_them),
         cmocka_unit_test(test_help_is_the_same_both_ways),
         cmocka_unit_test(test_run_beyond_reason_is_refused_before_it_starts),
+        cmocka_unit_test(test_endless_inputs_are_refused_without_reading_them_whole),
         cmocka_unit_test(test_bad_usage_exits_2),
         cmocka_unit_test(test_unwritable_database_exits_1),
         cmocka_unit_test(test_unwritable_stdout_exits_1),
