@@ -4,6 +4,7 @@
 #include "loader.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,12 +46,53 @@ int ld_syntax_error(loader *L, const yaml_parser_t *p)
                         p->problem ? p->problem : "invalid YAML");
 }
 
+/* Before libyaml builds the document, one pass over its events (linear):
+ * refuse nesting deeper than LD_MAX_DEPTH (libyaml's loader is quadratic in
+ * depth) and scalars holding a NUL character (a double-quoted "\0"), which
+ * every reader would cut short. A syntax error ends the pass quietly; the
+ * load reports it. */
+static int check_events(loader *L)
+{
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    if (!yaml_parser_initialize(&parser))
+        return ld_nomem(L);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)L->text, L->len);
+    int depth = 0, rc = HR_OK;
+    while (rc == HR_OK && yaml_parser_parse(&parser, &ev)) {
+        yaml_event_type_t type = ev.type;
+        if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+            if (++depth > LD_MAX_DEPTH)
+                rc = hr_error_set(L->err, HR_EINVAL,
+                                  "%s:%d:%d: nested more than %d levels deep; a scenario needs "
+                                  "about 10",
+                                  L->file, (int)ev.start_mark.line + 1,
+                                  (int)ev.start_mark.column + 1, LD_MAX_DEPTH);
+        } else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+            depth--;
+        } else if (type == YAML_SCALAR_EVENT &&
+                   memchr(ev.data.scalar.value, '\0', ev.data.scalar.length) != NULL) {
+            rc = hr_error_set(L->err, HR_EINVAL,
+                              "%s:%d:%d: a NUL character (\\0) in a value; names, words and "
+                              "numbers are text",
+                              L->file, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1);
+        }
+        yaml_event_delete(&ev);
+        if (type == YAML_STREAM_END_EVENT)
+            break;
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 int ld_load_document(loader *L, const char *what, const char *empty_hint,
                      int (*walk)(loader *L, yaml_node_t *root, void *arg), void *arg)
 {
     yaml_parser_t parser;
     yaml_document_t doc, extra;
     int rc;
+    if ((rc = check_events(L)))
+        return rc;
     if (!yaml_parser_initialize(&parser))
         return ld_nomem(L);
     yaml_parser_set_input_string(&parser, (const unsigned char *)L->text, L->len);
@@ -87,6 +129,67 @@ int ld_load_document(loader *L, const char *what, const char *empty_hint,
     L->doc = NULL;
     L->root = NULL;
     return rc;
+}
+
+/* The encoding a byte-order mark names (iconv's name), or NULL; *skip is
+ * the mark's length. UTF-32 first: its little-endian mark starts like
+ * UTF-16's. */
+static const char *bom_encoding(const char *b, size_t n, size_t *skip)
+{
+    static const struct { const char *mark; size_t len; const char *name; } boms[] = {
+        {"\xFF\xFE\x00\x00", 4, "UTF-32LE"}, {"\x00\x00\xFE\xFF", 4, "UTF-32BE"},
+        {"\xFF\xFE", 2, "UTF-16LE"}, {"\xFE\xFF", 2, "UTF-16BE"},
+    };
+    for (size_t i = 0; i < sizeof boms / sizeof boms[0]; i++)
+        if (n >= boms[i].len && memcmp(b, boms[i].mark, boms[i].len) == 0) {
+            *skip = boms[i].len;
+            return boms[i].name;
+        }
+    return NULL;
+}
+
+/* Text in UTF-16 or UTF-32 (with a byte-order mark) as UTF-8, in place of
+ * *buf; UTF-8 text (with or without its mark) as it is. A NUL byte in what
+ * should be UTF-8 means another encoding, or not text at all. */
+static int as_utf8(const char *path, const char *what, char **buf, size_t *n, hr_error *err)
+{
+    size_t skip = 0;
+    const char *enc = bom_encoding(*buf, *n, &skip);
+    if (enc == NULL) {
+        const char *nul = memchr(*buf, '\0', *n);
+        if (nul == NULL)
+            return HR_OK;
+        int line = 1;
+        for (const char *c = *buf; c < nul; c++)
+            line += *c == '\n';
+        return hr_error_set(err, HR_EINVAL,
+                            "%s:%d: a NUL byte: a %s file is UTF-8 text (or UTF-16/32 with a "
+                            "byte-order mark)", path, line, what);
+    }
+    iconv_t cd = iconv_open("UTF-8", enc);
+    if (cd == (iconv_t)-1)
+        return hr_error_set(err, HR_EIO, "%s: cannot convert %s to UTF-8: %s", path, enc,
+                            strerror(errno));
+    size_t cap = 2 * (*n) + 16, left_in = *n - skip, left_out = cap - 1;
+    char *out = malloc(cap), *in = *buf + skip, *o = out;
+    int rc = HR_OK;
+    if (out == NULL)
+        rc = hr_error_set(err, HR_ENOMEM, "%s: out of memory while reading the %s", path, what);
+    else if (iconv(cd, &in, &left_in, &o, &left_out) == (size_t)-1)
+        rc = hr_error_set(err, HR_EINVAL, "%s: not valid %s at byte %zu (its byte-order mark "
+                          "says %s)", path, enc, (size_t)(in - *buf), enc);
+    iconv_close(cd);
+    if (rc == HR_OK && memchr(out, '\0', (size_t)(o - out)) != NULL)
+        rc = hr_error_set(err, HR_EINVAL, "%s: a NUL character; a %s file is text", path, what);
+    if (rc != HR_OK) {
+        free(out);
+        return rc;
+    }
+    *o = '\0';
+    free(*buf);
+    *buf = out;
+    *n = (size_t)(o - out);
+    return HR_OK;
 }
 
 int ld_read_file(const char *path, const char *what, size_t max, char **text, size_t *len,
@@ -132,6 +235,11 @@ int ld_read_file(const char *path, const char *what, size_t max, char **text, si
     }
     fclose(f);
     buf[n] = '\0'; /* the loop ends with n < cap */
+    int rc = as_utf8(path, what, &buf, &n, err);
+    if (rc != HR_OK) {
+        free(buf);
+        return rc;
+    }
     *text = buf;
     *len = n;
     return HR_OK;

@@ -5,6 +5,7 @@
 #include "loader.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -624,19 +625,27 @@ static int check_policy_keys(loader *L, const yaml_node_t *n, const char *path, 
     return HR_OK;
 }
 
-/* Byte offset of libyaml's mark index, which counts characters. */
-static size_t byte_offset(const loader *L, size_t char_index)
+/* Byte offset of libyaml's mark index, which counts characters. The scan
+ * resumes from the last offset asked for when it lies before, so the
+ * policies, asked for in file order, cost one pass over the file. */
+static size_t byte_offset(loader *L, size_t char_index)
 {
-    size_t b = 0;
-    if (L->len >= 3 && memcmp(L->text, "\xEF\xBB\xBF", 3) == 0)
+    size_t b = 0, c = 0;
+    if (L->mark_byte > 0 && L->mark_char <= char_index) {
+        b = L->mark_byte;
+        c = L->mark_char;
+    } else if (L->len >= 3 && memcmp(L->text, "\xEF\xBB\xBF", 3) == 0) {
         b = 3; /* libyaml does not count the BOM */
-    for (size_t c = 0; b < L->len; b++) {
+    }
+    for (; b < L->len; b++) {
         if (((unsigned char)L->text[b] & 0xC0) == 0x80)
             continue;
         if (c == char_index)
             break;
         c++;
     }
+    L->mark_char = c;
+    L->mark_byte = b;
     return b;
 }
 
@@ -696,6 +705,21 @@ static size_t list_kinds(const char *all[N_KINDS + 1], const char *built[N_KINDS
 
 /* Policy i of the list (or, when L->standalone, the one policy of a file
  * of its own, whose key paths start at "policy"). */
+/* The slot of name in L->names: where it is, or the empty one where it
+ * would go (FNV-1a, linear probing; the set is at most half full). */
+static size_t name_slot(const loader *L, const char *name)
+{
+    if (L->names == NULL)
+        return 0;
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = (h ^ *c) * 1099511628211ULL;
+    size_t mask = L->n_names - 1, k = (size_t)h & mask;
+    while (L->names[k] != SIZE_MAX && strcmp(L->sc->policies[L->names[k]].name, name) != 0)
+        k = (k + 1) & mask;
+    return k;
+}
+
 static int parse_policy(loader *L, const yaml_node_t *n, size_t i, hr_policy_config *p)
 {
     char path[KEYPATH_MAX], kp[KEYPATH_MAX], list[LIST_MAX];
@@ -715,14 +739,15 @@ static int parse_policy(loader *L, const yaml_node_t *n, size_t i, hr_policy_con
     if ((rc = ld_f_string(L, n, path, "name", true, NULL, &p->name)) ||
         (rc = ld_check_name(L, n, path, "name", p->name)))
         return rc;
-    for (size_t j = 0; j < i; j++) {
-        if (strcmp(L->sc->policies[j].name, p->name) == 0) {
-            ld_join(kp, path, "name");
-            return ld_fail(L, name, HR_EINVAL, kp,
-                           "duplicate policy name; policies[%zu] is already called %s",
-                           j, p->name);
-        }
+    size_t j = name_slot(L, p->name);
+    if (L->names != NULL && L->names[j] != SIZE_MAX) {
+        ld_join(kp, path, "name");
+        return ld_fail(L, name, HR_EINVAL, kp,
+                       "duplicate policy name; policies[%zu] is already called %s", L->names[j],
+                       p->name);
     }
+    if (L->names != NULL)
+        L->names[j] = i;
     if ((rc = ld_f_enum(L, n, path, "kind", true, 0, "kind", kind_names, &kind)))
         return rc;
     if (policy_kinds[kind].parse == NULL) {
@@ -761,14 +786,21 @@ int ld_parse_policies(loader *L, const yaml_node_t *root)
     L->sc->policies = calloc(count, sizeof *L->sc->policies);
     if (L->sc->policies == NULL)
         return ld_nomem(L);
-    for (size_t i = 0; i < count; i++) {
+    for (L->n_names = 16; L->n_names < 2 * count; L->n_names *= 2)
+        ;
+    if ((L->names = malloc(L->n_names * sizeof *L->names)) == NULL)
+        return ld_nomem(L);
+    for (size_t k = 0; k < L->n_names; k++)
+        L->names[k] = SIZE_MAX;
+    int rc = HR_OK;
+    for (size_t i = 0; i < count && rc == HR_OK; i++) {
         /* n_policies counts the entries to free; bump it first. */
         L->sc->n_policies = i + 1;
-        int rc = parse_policy(L, ld_seq_item(L, n, i), i, &L->sc->policies[i]);
-        if (rc != HR_OK)
-            return rc;
+        rc = parse_policy(L, ld_seq_item(L, n, i), i, &L->sc->policies[i]);
     }
-    return HR_OK;
+    free(L->names);
+    L->names = NULL;
+    return rc;
 }
 
 int ld_parse_one_policy(loader *L, yaml_node_t *root, void *arg)

@@ -65,6 +65,11 @@ typedef struct loader {
     hr_scenario *sc;
     yaml_node_t *root;
     bool standalone;       /* a policy file of its own (decide): nothing is simulated */
+    size_t mark_char, mark_byte; /* the last character index turned into a byte offset, so
+                                    offsets asked for in file order cost linear time */
+    size_t *names;         /* while policies are read: a hash set of their indices by name
+                              (SIZE_MAX: empty slot), n_names slots, a power of 2 */
+    size_t n_names;
 } loader;
 
 /* A key valid in some mapping. notsup, when set, is the HR_ENOTSUP message
@@ -81,6 +86,8 @@ typedef struct keyspec {
  * seconds. */
 #define LD_MAX_TEXT_BYTES ((size_t)16 << 20)
 #define LD_MAX_TRACE_BYTES ((size_t)1 << 30)
+/* The deepest nesting of mappings and lists a YAML file may have. */
+#define LD_MAX_DEPTH 64
 
 /* Read the whole file at path, at most max bytes, into *text (malloc'd,
  * NUL-terminated, the caller frees it) and its length into *len. Fails with

@@ -94,6 +94,11 @@ static const struct bad_case {
      "3:39: traffic.weekly.mon: must be from 0 to 1000, got 1e308"},
     {"noise_sigma_huge", HR_EINVAL,
      "3:40: traffic.noise.sigma: must be from 0 to 3, got 1000"},
+    {"nesting_70_deep", HR_EINVAL, "4:77: nested more than 64 levels deep; a scenario needs about 10"},
+    {"nul_in_name", HR_EINVAL,
+     "10:12: a NUL character (\\0) in a value; names, words and numbers are text"},
+    {"utf16_without_bom", HR_EINVAL,
+     "1: a NUL byte: a scenario file is UTF-8 text (or UTF-16/32 with a byte-order mark)"},
     {"bad_scenario_name", HR_EINVAL,
      "1:11: scenario: must contain only letters, digits, '.', '_' and '-', got \"black friday\""},
     {"bool_yes", HR_EINVAL,
@@ -242,6 +247,33 @@ static void test_distribution_errors_are_prefixed_with_position(void **state)
     assert_int_equal(hr_scenario_load(path, &sc, &err), HR_EINVAL);
     assert_memory_equal(err.msg, prefix, strlen(prefix));
     assert_non_null(strstr(err.msg, "p99"));
+}
+
+/* A scenario saved as UTF-16 or UTF-32 (with its byte-order mark) reads
+ * as the same scenario, its text kept whole as UTF-8 for the store. */
+static void test_utf16_and_utf32_scenarios_read_as_their_utf8_text(void **state)
+{
+    (void)state;
+    hr_scenario want, got;
+    hr_error err;
+    assert_int_equal(hr_scenario_load("tests/data/e2e/small.yaml", &want, &err), HR_OK);
+    const char *encodings[] = {"UTF-16", "UTF-32"};
+    for (size_t e = 0; e < 2; e++) {
+        char cmd[512], path[64];
+        snprintf(path, sizeof path, "/tmp/headroom-%s-%d.yaml", encodings[e], (int)getpid());
+        snprintf(cmd, sizeof cmd, "iconv -f UTF-8 -t %s tests/data/e2e/small.yaml > %s",
+                 encodings[e], path);
+        assert_int_equal(system(cmd), 0);
+        int rc = hr_scenario_load(path, &got, &err);
+        remove(path);
+        if (rc != HR_OK)
+            fail_msg("%s: %s", encodings[e], err.msg);
+        assert_string_equal(got.text, want.text);
+        assert_int_equal(got.n_policies, want.n_policies);
+        assert_string_equal(got.policies[2].source, want.policies[2].source);
+        hr_scenario_free(&got);
+    }
+    hr_scenario_free(&want);
 }
 
 static void test_missing_file_is_an_io_error(void **state)
@@ -904,6 +936,7 @@ int main(void)
         cmocka_unit_test(test_each_broken_scenario_reports_exact_position_and_message),
         cmocka_unit_test(test_every_bad_fixture_is_checked),
         cmocka_unit_test(test_distribution_errors_are_prefixed_with_position),
+        cmocka_unit_test(test_utf16_and_utf32_scenarios_read_as_their_utf8_text),
         cmocka_unit_test(test_missing_file_is_an_io_error),
         cmocka_unit_test(test_directory_is_an_io_error),
         cmocka_unit_test(test_full_example_loads_every_field),
