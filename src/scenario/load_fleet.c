@@ -52,15 +52,15 @@ static int parse_instance(loader *L, const yaml_node_t *map, hr_fleet_config *f)
     if ((rc = ld_expect_map(L, n, path, "{concurrency: 16, price_per_hour: 0.085}")) ||
         (rc = ld_check_keys(L, n, path, instance_keys)) ||
         (rc = ld_f_string(L, n, path, "type", false, "instance", &f->instance_type)) ||
-        (rc = ld_f_number(L, n, path, "vcpu", false, 1, 0, true, NO_HI, false, &f->vcpu)) ||
-        (rc = ld_f_number(L, n, path, "memory_gb", false, 1, 0, true, NO_HI, false,
+        (rc = ld_f_number(L, n, path, "vcpu", false, 1, 0, true, 1e6, false, &f->vcpu)) ||
+        (rc = ld_f_number(L, n, path, "memory_gb", false, 1, 0, true, 1e9, false,
                           &f->memory_gb)) ||
         (rc = ld_f_number(L, n, path, "memory_base_gb", false, 0, 0, false, f->memory_gb, true,
                           &f->memory_base_gb)) ||
         (rc = ld_f_number(L, n, path, "memory_per_request_mb", false, 0, 0, false,
                           f->memory_gb * 1024, false, &f->memory_per_request_gb)) ||
         (rc = ld_f_int(L, n, path, "concurrency", true, 0, 1, 100000, &f->concurrency)) ||
-        (rc = ld_f_number(L, n, path, "price_per_hour", true, 0, 0, false, NO_HI, false,
+        (rc = ld_f_number(L, n, path, "price_per_hour", true, 0, 0, false, LD_MAX_PRICE, false,
                           &f->price_per_hour)))
         return rc;
     f->memory_per_request_gb /= 1024;
@@ -92,8 +92,8 @@ static int parse_purchase(loader *L, const yaml_node_t *map, hr_fleet_config *f)
         if ((rc = ld_expect_map(L, n, path, "{count: 4, price_per_hour: 0.055}")) ||
             (rc = ld_check_keys(L, n, path, reserved_keys)) ||
             (rc = ld_f_int(L, n, path, "count", true, 0, 0, f->max, &f->reserved_count)) ||
-            (rc = ld_f_number(L, n, path, "price_per_hour", true, 0, 0, false, 1e6, false,
-                              &f->reserved_price_per_hour)))
+            (rc = ld_f_number(L, n, path, "price_per_hour", true, 0, 0, false, LD_MAX_PRICE,
+                              false, &f->reserved_price_per_hour)))
             return rc;
     }
     return HR_OK;
@@ -253,8 +253,8 @@ static int parse_warm_pool(loader *L, const yaml_node_t *map, hr_fleet_config *f
                         pool_state_names, &state)) ||
         (rc = ld_f_bool(L, n, path, "reuse_on_scale_in", false, &w->reuse_on_scale_in)) ||
         (rc = ld_f_bool(L, n, path, "warmup", true, &w->warmup)) ||
-        (rc = ld_f_number(L, n, path, "stopped_price_per_hour", false, 0, 0, false, NO_HI, false,
-                          &w->stopped_price_per_hour)))
+        (rc = ld_f_number(L, n, path, "stopped_price_per_hour", false, 0, 0, false, LD_MAX_PRICE,
+                          false, &w->stopped_price_per_hour)))
         return rc;
     w->state = (hr_pool_state)state;
     if (w->min_size > w->max_prepared) {

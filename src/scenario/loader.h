@@ -51,6 +51,7 @@
 #define LD_MAX_BREACH_S 86400.0             /* an alarm's evaluation range, CloudWatch's day */
 #define LD_MAX_RATE 1e8                     /* requests per second of a base rate */
 #define LD_MAX_FACTOR 1000.0                /* a multiplier of the rate (event, hour, day) */
+#define LD_MAX_PRICE 1e6                    /* an instance's price per hour */
 
 /* One YAML file being read. file and text name and hold the input; doc and
  * root are set by ld_load_document while the walk runs; err and sc are the

@@ -99,6 +99,8 @@ static const struct bad_case {
      "10:12: a NUL character (\\0) in a value; names, words and numbers are text"},
     {"utf16_without_bom", HR_EINVAL,
      "1: a NUL byte: a scenario file is UTF-8 text (or UTF-16/32 with a byte-order mark)"},
+    {"price_1e308", HR_EINVAL,
+     "7:46: fleet.instance.price_per_hour: must be from 0 to 1e+06, got 1e308"},
     {"bad_scenario_name", HR_EINVAL,
      "1:11: scenario: must contain only letters, digits, '.', '_' and '-', got \"black friday\""},
     {"bool_yes", HR_EINVAL,

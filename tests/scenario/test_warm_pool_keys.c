@@ -131,7 +131,7 @@ static void test_warm_pool_state_start_price_and_keys_are_checked(void **state)
     expect_error("{start: {dist: normal, mean: 20s}}",
                  "x.yaml:9:22: fleet.warm_pool.start: missing required key sd");
     expect_error("{start: 20s, stopped_price_per_hour: -0.1}",
-                 "x.yaml:9:51: fleet.warm_pool.stopped_price_per_hour: must be at least 0, got -0.1");
+                 "x.yaml:9:51: fleet.warm_pool.stopped_price_per_hour: must be from 0 to 1e+06, got -0.1");
     expect_error("{min_sise: 1, start: 20s}",
                  "x.yaml:9:15: fleet.warm_pool.min_sise: unknown key; did you mean min_size?");
     expect_error("{start: 20s, reuse_on_scale_in: maybe}",
