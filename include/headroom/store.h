@@ -21,8 +21,16 @@
 /* One connection; use an hr_store from one thread at a time. */
 typedef struct hr_store hr_store;
 
+/* How long a writer waits for a lock another process holds (saying so on
+ * stderr once) before it gives up. */
+#define HR_STORE_LOCK_WAIT_S 60
+
 /* Open (creating if needed) the database at path and bring its schema to
- * the current version. On success *out must be closed with hr_store_close. */
+ * the current version. path is a plain file path: ":memory:" and "file:..."
+ * name files of that name, never an in-memory database or a URI. An
+ * existing file must pass SQLite's quick_check (a damaged database is
+ * refused before anything is appended) and be writable. On success *out
+ * must be closed with hr_store_close. */
 int hr_store_open(const char *path, hr_store **out, hr_error *err);
 
 /* As hr_store_open, for reading what runs stored: a missing file is

@@ -3,12 +3,14 @@
 #define HEADROOM_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "headroom/store.h"
 
 struct hr_store {
     sqlite3 *db;
     char *path;                 /* for messages */
+    bool told_wait;             /* said on stderr that it waits for a lock */
     sqlite3_stmt *insert_run;
     sqlite3_stmt *insert_sample;
     sqlite3_stmt *insert_decision;

@@ -237,10 +237,24 @@ int st_db_error(hr_store *st, hr_error *err, const char *doing)
                         sqlite3_errmsg(st->db), sqlite3_extended_errcode(st->db));
 }
 
+static int wait_for_lock(void *arg, int calls);
+
 static int exec_sql(hr_store *st, const char *sql, const char *doing, hr_error *err)
 {
     char *msg = NULL;
-    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    int rc;
+    /* SQLite returns BUSY without calling the busy handler where waiting
+     * could deadlock (a read lock to upgrade while another process writes);
+     * no transaction of ours is open there, so wait the same way here */
+    for (int calls = 0; (rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg)) == SQLITE_BUSY ||
+                        (rc & 0xff) == SQLITE_BUSY;
+         calls++) {
+        sqlite3_free(msg);
+        msg = NULL;
+        if (sqlite3_get_autocommit(st->db) == 0 || !wait_for_lock(st, calls))
+            break;
+    }
+    if (rc != SQLITE_OK) {
         int code = hr_error_set(err, HR_EDB, "%s: %s: %s", st->path, doing,
                                 msg ? msg : sqlite3_errmsg(st->db));
         sqlite3_free(msg);
@@ -385,6 +399,48 @@ int hr_store_open_existing(const char *path, hr_store **out, hr_error *err)
     return hr_store_open(path, out, err);
 }
 
+/* The busy handler: wait for another process's lock, saying so once, for
+ * up to HR_STORE_LOCK_WAIT_S. */
+static int wait_for_lock(void *arg, int calls)
+{
+    hr_store *st = arg;
+    enum { STEP_MS = 20 };
+    if (calls == 0 && !st->told_wait) {
+        fprintf(stderr, "headroom: %s is locked by another process; waiting up to %d s\n",
+                st->path, HR_STORE_LOCK_WAIT_S);
+        st->told_wait = true;
+    }
+    if ((long)calls * STEP_MS >= HR_STORE_LOCK_WAIT_S * 1000L)
+        return 0;
+    sqlite3_sleep(STEP_MS);
+    return 1;
+}
+
+/* An existing database must be whole: PRAGMA quick_check (O(size), no
+ * index cross-checks) before anything is appended to it. */
+static int check_whole(hr_store *st, hr_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &q, NULL) != SQLITE_OK)
+        return st_db_error(st, err, "cannot check the database (is this a SQLite database? "
+                                    "if not, pass another --db)");
+    int rc = sqlite3_step(q);
+    const char *res = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+    if (rc != SQLITE_ROW || res == NULL || strcmp(res, "ok") != 0) {
+        char what[160];
+        snprintf(what, sizeof what, "%s", res ? res : sqlite3_errmsg(st->db));
+        for (char *c = what; *c; c++)
+            *c = *c == '\n' ? ' ' : *c;
+        sqlite3_finalize(q);
+        return hr_error_set(err, HR_EDB,
+                            "%s: the database is damaged (SQLite's quick_check: %s); nothing was "
+                            "written to it: restore it from a copy or pass another --db",
+                            st->path, what);
+    }
+    sqlite3_finalize(q);
+    return HR_OK;
+}
+
 int hr_store_open(const char *path, hr_store **out, hr_error *err)
 {
     *out = NULL;
@@ -400,7 +456,16 @@ int hr_store_open(const char *path, hr_store **out, hr_error *err)
         return hr_error_set(err, HR_ENOMEM, "%s: out of memory opening the results database",
                             path);
     }
-    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* a plain path: "./" before a name SQLite would read as an in-memory
+     * database or a URI */
+    bool existed = access(path, F_OK) == 0;
+    char *file = NULL;
+    if ((path[0] == ':' || strncmp(path, "file:", 5) == 0) &&
+        (file = malloc(strlen(path) + 3)) != NULL)
+        sprintf(file, "./%s", path);
+    int rc = sqlite3_open_v2(file ? file : path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                             NULL);
+    free(file);
     if (rc != SQLITE_OK) {
         int code = (rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_PERM ||
                            (rc & 0xff) == SQLITE_READONLY
@@ -414,12 +479,20 @@ int hr_store_open(const char *path, hr_store **out, hr_error *err)
         return code;
     }
     sqlite3_extended_result_codes(st->db, 1);
-    /* Another headroom writing the same file waits up to 10 s for the lock
-     * instead of failing at once. */
-    if (sqlite3_busy_timeout(st->db, 10000) != SQLITE_OK) {
-        rc = st_db_error(st, err, "cannot set the busy timeout");
+    /* Another process writing the same file: wait for its lock instead of
+     * failing at once. */
+    if (sqlite3_busy_handler(st->db, wait_for_lock, st) != SQLITE_OK) {
+        rc = st_db_error(st, err, "cannot set the busy handler");
         goto fail;
     }
+    if (sqlite3_db_readonly(st->db, "main") == 1) {
+        rc = hr_error_set(err, HR_EIO,
+                          "%s: the results database is read-only; make it writable "
+                          "(chmod u+w) or pass another --db", path);
+        goto fail;
+    }
+    if (existed && (rc = check_whole(st, err)))
+        goto fail;
     rc = exec_sql(st, "PRAGMA foreign_keys = ON", "cannot enable foreign keys", err);
     if (rc)
         goto fail;

@@ -788,6 +788,80 @@ static void test_endless_inputs_are_refused_without_reading_them_whole(void **st
     cli_free(&r);
 }
 
+/* --db is a file path: ":memory:" and "file:..." are files of that name,
+ * and what `run` says it stored is there. */
+static void test_db_names_sqlite_would_read_specially_are_plain_files(void **state)
+{
+    (void)state;
+    const char *names[] = {":memory:", "file:x.db?mode=memory"};
+    for (size_t i = 0; i < 2; i++) {
+        cli_result r = cli("run %s --replications 1 --policy fixed-3 --db '%s'", SMALL, names[i]);
+        assert_int_equal(r.status, 0);
+        cli_free(&r);
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", tmpdir, names[i]);
+        assert_int_equal(count_rows(path, "SELECT count(*) FROM runs"), 1);
+    }
+}
+
+/* A damaged database is refused before a run is appended to it. */
+static void test_damaged_database_is_refused_before_anything_is_written(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s --replications 1 --db d.db", SMALL);
+    assert_int_equal(r.status, 0);
+    cli_free(&r);
+    char path[512];
+    snprintf(path, sizeof path, "%s/d.db", tmpdir);
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    fseek(f, 4096 * 20 + 100, SEEK_SET);
+    for (int i = 0; i < 3000; i++)
+        fputc(0xff, f);
+    fclose(f);
+    r = cli("run %s --replications 1 --db d.db", SMALL);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "d.db: the database is damaged (SQLite's quick_check:"));
+    assert_non_null(strstr(r.err, "nothing was written to it"));
+    cli_free(&r);
+}
+
+/* Another process holding the write lock for a while: run waits, says so,
+ * and stores its results when the lock is released. */
+static void test_a_locked_database_is_waited_for(void **state)
+{
+    (void)state;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && (sqlite3 l.db 'BEGIN IMMEDIATE; CREATE TABLE hold(x);' '.shell sleep 3' "
+             "'COMMIT;' >/dev/null 2>&1 &) && sleep 1",
+             tmpdir);
+    assert_int_equal(system(cmd), 0);
+    cli_result r = cli("run %s --replications 1 --policy fixed-3 --db l.db", SMALL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "l.db is locked by another process; waiting up to 60 s"));
+    cli_free(&r);
+    char path[512];
+    snprintf(path, sizeof path, "%s/l.db", tmpdir);
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM runs"), 1);
+}
+
+/* Two headroom processes writing one database at once lose nothing. */
+static void test_two_writers_on_one_database_lose_nothing(void **state)
+{
+    (void)state;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && (%s run %s --replications 2 --db w.db -q >/dev/null 2>&1 & "
+             "%s run %s --replications 2 --db w.db -q >/dev/null 2>&1 & wait)",
+             tmpdir, HR_CLI, SMALL, HR_CLI, SMALL);
+    assert_int_equal(system(cmd), 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/w.db", tmpdir);
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM batches"), 2);
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM runs"), 2 * 2 * 3);
+}
+
 static void test_unwritable_database_exits_1(void **state)
 {
     (void)state;
@@ -840,6 +914,10 @@ int main(void)
         cmocka_unit_test(test_run_beyond_reason_is_refused_before_it_starts),
         cmocka_unit_test(test_endless_inputs_are_refused_without_reading_them_whole),
         cmocka_unit_test(test_bad_usage_exits_2),
+        cmocka_unit_test(test_db_names_sqlite_would_read_specially_are_plain_files),
+        cmocka_unit_test(test_damaged_database_is_refused_before_anything_is_written),
+        cmocka_unit_test(test_a_locked_database_is_waited_for),
+        cmocka_unit_test(test_two_writers_on_one_database_lose_nothing),
         cmocka_unit_test(test_unwritable_database_exits_1),
         cmocka_unit_test(test_unwritable_stdout_exits_1),
     };
