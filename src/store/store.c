@@ -186,7 +186,32 @@ static const char *const migrations[] = {
     "ALTER TABLE runs ADD COLUMN warm_pool_cost REAL;"
     "ALTER TABLE runs ADD COLUMN starts_from_pool INTEGER;"
     "ALTER TABLE runs ADD COLUMN returns_to_pool INTEGER;"
-    "ALTER TABLE series ADD COLUMN pool INTEGER;",
+    "ALTER TABLE series ADD COLUMN pool INTEGER;"
+    /* a batch stopped by Ctrl-C or SIGTERM is 'interrupted': the batches
+     * table rebuilt with that status allowed (SQLite cannot alter a CHECK;
+     * migrate() runs with foreign keys off, so nothing cascades) */
+    "CREATE TABLE batches_v2 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  scenario_id INTEGER NOT NULL REFERENCES scenarios(id),"
+    "  seed INTEGER NOT NULL,"
+    "  replications INTEGER NOT NULL,"
+    "  command TEXT,"
+    "  started_at TEXT NOT NULL,"
+    "  finished_at TEXT,"
+    "  status TEXT NOT NULL DEFAULT 'running'"
+    "    CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),"
+    "  duration_s REAL,"
+    "  start_day INTEGER,"
+    "  slo_latency_p95_ms REAL,"
+    "  slo_latency_p99_ms REAL,"
+    "  slo_error_rate_pct REAL"
+    ");"
+    "INSERT INTO batches_v2 SELECT id, scenario_id, seed, replications, command, started_at,"
+    " finished_at, status, duration_s, start_day, slo_latency_p95_ms, slo_latency_p99_ms,"
+    " slo_error_rate_pct FROM batches;"
+    "DROP TABLE batches;"
+    "ALTER TABLE batches_v2 RENAME TO batches;"
+    "CREATE INDEX batches_by_scenario ON batches(scenario_id);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == HR_STORE_SCHEMA_VERSION,
@@ -493,9 +518,6 @@ int hr_store_open(const char *path, hr_store **out, hr_error *err)
     }
     if (existed && (rc = check_whole(st, err)))
         goto fail;
-    rc = exec_sql(st, "PRAGMA foreign_keys = ON", "cannot enable foreign keys", err);
-    if (rc)
-        goto fail;
     /* The first statement that reads the file: a file that is not a
      * database fails here. WAL lets readers (scripts, sqlite3) work while a
      * run writes; the returned mode is not checked because some files
@@ -508,7 +530,11 @@ int hr_store_open(const char *path, hr_store **out, hr_error *err)
                   err);
     if (rc)
         goto fail;
+    /* foreign keys on after the migrations: a table they rebuild must not
+     * cascade (the pragma cannot change inside their transaction) */
     rc = migrate(st, err);
+    if (!rc)
+        rc = exec_sql(st, "PRAGMA foreign_keys = ON", "cannot enable foreign keys", err);
     if (rc)
         goto fail;
     rc = prepare(st, insert_run_sql, &st->insert_run, err);
@@ -708,9 +734,11 @@ fail:
 
 int hr_store_end_batch(hr_store *st, int64_t batch_id, const char *status, hr_error *err)
 {
-    if (!status || (strcmp(status, "ok") != 0 && strcmp(status, "failed") != 0))
+    if (!status || (strcmp(status, "ok") != 0 && strcmp(status, "failed") != 0 &&
+                    strcmp(status, "interrupted") != 0))
         return hr_error_set(err, HR_EINVAL,
-                            "%s: batch %lld: status must be \"ok\" or \"failed\", got \"%s\"",
+                            "%s: batch %lld: status must be \"ok\", \"failed\" or "
+                            "\"interrupted\", got \"%s\"",
                             st->path, (long long)batch_id, status ? status : "(null)");
     char now[32];
     now_iso8601(now);
