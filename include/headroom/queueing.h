@@ -14,6 +14,8 @@
 #ifndef HEADROOM_QUEUEING_H
 #define HEADROOM_QUEUEING_H
 
+#include <stddef.h>
+
 /* Probability that an arrival waits in M/M/c with offered load a (Erlangs);
  * 1 when a >= c (unstable). */
 double hr_erlang_c(int c, double a);
@@ -28,6 +30,28 @@ double hr_mmc_mean_wait_s(int c, double lambda_rps, double mean_service_s);
  * a + 3 sqrt(a) (Halfin and Whitt) stands in for the search. */
 #define HR_MMC_SEARCH_MAX_ERLANGS 1e6
 int hr_mmc_servers_for_wait(double lambda_rps, double mean_service_s, double wait_s, double tail);
+
+/* The fewest servers c, a multiple of step (>= 1), for which an M/G/c
+ * queue at lambda_rps keeps the share of response times (wait + service)
+ * above latency_s at or below tail; 0 when lambda is 0. The service time
+ * is given by its mean, its squared coefficient of variation scv and a
+ * weighted sample service_s[i], weight[i] (weights summing to 1; a
+ * quantile grid) for its tail. The approximation (Allen and Cunneen for
+ * the wait, the wait independent of the service time):
+ *
+ *   P(wait > 0) = C(c, a),  a = lambda E[S]        (Erlang C, as M/M/c)
+ *   wait | wait > 0 ~ exponential of rate theta = (c mu - lambda) 2 / (1 + scv)
+ *   P(T > x) = P(S > x) + C(c, a) E[exp(-theta (x - S)); S <= x]
+ *
+ * exact for exponential service (scv 1, whose P(T > x) is M/M/c's). When
+ * P(S > x) alone is at or above tail, no number of servers holds it: the
+ * answer is then the fewest that keep P(wait > 0) at or below tail. Above
+ * HR_MMC_SEARCH_MAX_ERLANGS, a + 3 sqrt(a) rounded up to a multiple of
+ * step. Source: Allen, Probability, Statistics and Queueing Theory (1990),
+ * section 6.4; Gross and Harris, section 7.3 on M/G/c. */
+int hr_mgc_servers_for_response(double lambda_rps, double mean_service_s, double scv,
+                                const double *service_s, const double *weight, size_t n,
+                                double latency_s, double tail, int step);
 
 /* Mean time in queue of M/G/1 by Pollaczek-Khinchine, given E[S] and
  * Var[S]; INFINITY when unstable. */
