@@ -63,7 +63,8 @@ typedef struct hr_observation {
      * oracle; docs/policies.md). future_need[k] is the fewest instances at
      * full speed that hold the latency SLO for the true load over
      * [time_s + k step, time_s + (k + 1) step), step = future_step_s, for
-     * k < n_future (0 past the end of the run). Borrowed for the call only;
+     * k < n_future (past the end of the run, the last
+     * step's). Borrowed for the call only;
      * NULL and 0 for every other policy. */
     const int *future_need;
     size_t n_future;

@@ -72,9 +72,13 @@ int hr_foresight_need_at(const hr_foresight *fs, double rate_rps)
 
 int hr_foresight_need(hr_foresight *fs, size_t k)
 {
+    /* The run ends, the load does not: past the end, the last cell's need
+     * (no scale-in because the simulation stops). */
+    size_t last = (size_t)ceil(fs->end_s / fs->step_s - 1e-9);
+    last = last > 0 ? last - 1 : 0;
+    if (k > last)
+        k = last;
     double t0 = (double)k * fs->step_s;
-    if (k >= fs->n_cells || t0 >= fs->end_s)
-        return 0;
     if (fs->need[k] < 0) {
         double t1 = fmin(t0 + fs->step_s, fs->end_s);
         fs->need[k] = hr_foresight_need_at(fs, hr_traffic_bound(fs->traffic, t0, t1));

@@ -36,7 +36,8 @@ typedef struct hr_foresight {
 int hr_foresight_init(hr_foresight *fs, const hr_scenario *sc, const hr_traffic *tr,
                       double step_s, hr_error *err);
 
-/* The need of cell k ([k step, (k + 1) step)); 0 past the end of the run. */
+/* The need of cell k ([k step, (k + 1) step)); past the end of the run,
+ * the last cell's (the run ends, the load does not). */
 int hr_foresight_need(hr_foresight *fs, size_t k);
 
 /* The fewest instances that hold the latency SLO at rate_rps (as a cell's
