@@ -308,6 +308,15 @@ static void test_run_prices_policies_against_the_oracle(void **state)
     assert_non_null(strstr(r.out, "      1.00x  "));
     assert_null(strstr(r.out, "best: best-possible"));
     cli_free(&r);
+    /* the review names the bound next to its recommendation */
+    r = cli("report --db fs.db --out review");
+    assert_int_equal(r.status, 0);
+    char md[512];
+    snprintf(md, sizeof md, "%s/review/report.md", tmpdir);
+    char *text = slurp(md);
+    assert_non_null(strstr(text, "Against the perfect-foresight bound (best-possible, kind oracle"));
+    free(text);
+    cli_free(&r);
     r = cli("run %s/scenarios/flash_sale.yaml --duration 1h --replications 1 --json "
             "--db fs.db --policy best-possible --policy prescaled-16", HR_SOURCE_DIR);
     assert_int_equal(r.status, 0);
