@@ -134,17 +134,19 @@ static void oracle_decide(hr_policy *p, const hr_observation *obs, hr_decision *
             peak = k;
     int need = obs->future_need[peak];
     out->desired = need;
-    hr_policy_format_duration(st->lead_s, lead, sizeof lead);
+    hr_policy_format_duration(ceil(st->lead_s - 1e-9), lead, sizeof lead);
     hr_policy_format_duration((double)cells * obs->future_step_s, ahead, sizeof ahead);
     hr_policy_format_duration((double)peak * obs->future_step_s, at, sizeof at);
     if (need > obs->desired)
-        hr_policy_reason(out, "oracle: the true load needs %d instances in %s; launched now, "
-                         "they are at full speed within %s", need, at, lead);
+        hr_policy_reason(out, "oracle: the true load needs %d instance%s in %s; launched now, "
+                         "they are at full speed within %s", need, need == 1 ? "" : "s", at, lead);
     else if (need < obs->desired)
-        hr_policy_reason(out, "oracle: the true load needs at most %d instances over the next %s "
-                         "(an instance removed now takes %s to come back)", need, ahead, lead);
+        hr_policy_reason(out, "oracle: the true load needs at most %d instance%s over the next %s "
+                         "(an instance removed now takes %s to come back)", need,
+                         need == 1 ? "" : "s", ahead, lead);
     else
-        hr_policy_reason(out, "oracle: %d instances hold the SLO over the next %s", need, ahead);
+        hr_policy_reason(out, "oracle: %d instance%s hold%s the SLO over the next %s", need,
+                         need == 1 ? "" : "s", need == 1 ? "s" : "", ahead);
 }
 
 static void oracle_free(hr_policy *p)
