@@ -61,8 +61,9 @@ typedef struct hr_observation {
     /* Foresight: the one documented exception to "policies never read the
      * truth", filled only for a policy whose init set foresight_s > 0 (the
      * oracle; docs/policies.md). future_need[k] is the fewest instances at
-     * full speed that hold the latency SLO for the true load over
-     * [time_s + k step, time_s + (k + 1) step), step = future_step_s, for
+     * full speed that hold the latency SLO for the true load in the SLO
+     * window holding [time_s + k step, time_s + (k + 1) step),
+     * step = future_step_s, for
      * k < n_future (past the end of the run, the last
      * step's). Borrowed for the call only;
      * NULL and 0 for every other policy. */

@@ -3,8 +3,9 @@
  *
  * It is the one policy that reads the truth (DESIGN.md): the engine fills
  * its observation's future_need[] with the fewest instances at full speed
- * that hold the latency SLO for the true load of each step ahead (the
- * engine's foresight, src/engine/foresight.c). It reads no metric.
+ * that hold the latency SLO for the true load in the SLO window of each
+ * step ahead (the engine's foresight, src/engine/foresight.c). It reads
+ * no metric.
  *
  * Rule. A launch at t is at full speed by t + lead, where
  *

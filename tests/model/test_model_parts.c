@@ -201,6 +201,49 @@ static void test_mgc_servers_hold_the_response_time_tail(void **state)
     assert_true(hr_erlang_c(c, 4.0) <= 0.05 && hr_erlang_c(c - 1, 4.0) > 0.05);
 }
 
+/* A window of 30 steps of 10 s (exponential service of 100 ms, SLO
+ * 400 ms, 4 workers per instance). */
+static void test_mgc_window_need_models_bursts_queues_and_scatter(void **state)
+{
+    (void)state;
+    static double s[GRID], w[GRID];
+    exponential_grid(0.1, s, w);
+    hr_mgc_model m = {.mean_service_s = 0.1, .scv = 1, .service_s = s, .weight = w,
+                      .n_service = GRID, .step = 4, .sharing = HR_QUEUES_POOLED};
+    double rates[30], scratch[30];
+    for (int j = 0; j < 30; j++)
+        rates[j] = 100;
+    /* a steady window needs what one steady rate needs */
+    int steady = hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 0, scratch);
+    assert_int_equal(steady, hr_mgc_servers_for_response(100, 0.1, 1, s, w, GRID, 0.4, 0.05, 4));
+    /* one 10 s burst to 1.5x borrows from the window: fewer than it alone
+     * needs, more than the quiet rest */
+    rates[10] = 150;
+    int burst = hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 0, scratch);
+    int alone = hr_mgc_servers_for_response(150, 0.1, 1, s, w, GRID, 0.4, 0.05, 4);
+    assert_true(burst >= steady && burst < alone);
+    /* with no period length (steady steps), an overloaded step is all slow */
+    rates[10] = 1000;
+    int steady_steps = hr_mgc_servers_for_response_mix(&m, rates, 30, 0, 0.4, 0.05, 0, scratch);
+    assert_true(steady_steps >= 100);
+    rates[10] = 100;
+    /* per-instance queues wait longer: join-the-least-loaded needs at least
+     * the pool, independent instances more still */
+    m.sharing = HR_QUEUES_JSQ;
+    int jsq = hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 0, scratch);
+    m.sharing = HR_QUEUES_SPLIT;
+    int split = hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 0, scratch);
+    assert_true(steady <= jsq && jsq < split);
+    assert_int_equal(split % 4, 0);
+    /* the window's scatter: a margin at z, none at 0 */
+    m.sharing = HR_QUEUES_JSQ;
+    int sure = hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 3.09, scratch);
+    assert_true(sure >= jsq);
+    for (int j = 0; j < 30; j++)
+        rates[j] = 0;
+    assert_int_equal(hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 3, scratch), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_erlang_c_matches_tabulated_values),
         cmocka_unit_test(test_servers_for_a_wait_quantile),
         cmocka_unit_test(test_mgc_servers_hold_the_response_time_tail),
+        cmocka_unit_test(test_mgc_window_need_models_bursts_queues_and_scatter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
