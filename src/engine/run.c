@@ -1714,7 +1714,9 @@ static int foreseen_initial(sim *s, int fallback)
     hr_policy_decide(s->policy, &obs, &d);
     if (d.desired < 0)
         return fallback;
-    return d.desired < s->fleet->min ? s->fleet->min : d.desired > s->fleet->max ? s->fleet->max : d.desired;
+    if (d.desired < s->fleet->min)
+        return s->fleet->min;
+    return d.desired > s->fleet->max ? s->fleet->max : d.desired;
 }
 
 static int setup(sim *s, const hr_run_spec *spec)
