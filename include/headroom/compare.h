@@ -78,6 +78,8 @@ typedef struct hr_compare_policy {
     hr_estimate fig[HR_FIG_COUNT];
     int rank;               /* 1 = best (see hr_compare_batch) */
     bool pareto;            /* on the cost / SLO-violation front */
+    bool oracle;            /* kind: oracle, the perfect-foresight bound: ranked after
+                               every real policy, never on their front */
 } hr_compare_policy;
 
 /* Policy b minus policy a, replication by replication. */

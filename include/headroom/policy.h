@@ -58,6 +58,18 @@ typedef struct hr_observation {
     double input[HR_POLICY_MAX_INPUTS];        /* the datapoint's values, in the order of
                                                   hr_policy_inputs; NaN when missing */
     int min, max;          /* the fleet's bounds, for reasons and clamping */
+    /* Foresight: the one documented exception to "policies never read the
+     * truth", filled only for a policy whose init set foresight_s > 0 (the
+     * oracle; docs/policies.md). future_need[k] is the fewest instances at
+     * full speed that hold the latency SLO for the true load in the SLO
+     * window holding [time_s + k step, time_s + (k + 1) step),
+     * step = future_step_s, for
+     * k < n_future (past the end of the run, the last
+     * step's). Borrowed for the call only;
+     * NULL and 0 for every other policy. */
+    const int *future_need;
+    size_t n_future;
+    double future_step_s;
 } hr_observation;
 
 /* A proposal. desired < 0 means "no opinion, keep the current desired". */
@@ -92,6 +104,7 @@ struct hr_policy {
     size_t n_inputs;
     double metric_warmup_s; /* see hr_policy_metric_warmup_s */
     double sync_period_s;   /* see hr_policy_sync_period_s */
+    double foresight_s;     /* see hr_policy_foresight_s */
 };
 
 /* Create the policy cfg describes (cfg and sc must outlive it). On success
@@ -120,6 +133,12 @@ size_t hr_policy_inputs(const hr_policy *p, const hr_policy_input **out);
  * (the HPA's sync period), or 0 when the policy is evaluated at each
  * publication (CloudWatch alarms). */
 double hr_policy_sync_period_s(const hr_policy *p);
+
+/* How far ahead the policy reads the true future load (the observation's
+ * future_need), seconds; 0 for every real policy. Only the oracle sets it:
+ * it needs a sync period (hr_policy_sync_period_s), the step of its
+ * foresight. */
+double hr_policy_foresight_s(const hr_policy *p);
 
 void hr_policy_free(hr_policy *p);
 

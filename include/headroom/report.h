@@ -67,8 +67,16 @@ void hr_report_free(hr_report *rep);
  * already added, HR_ENOMEM; the report is unchanged on failure. */
 int hr_report_add(hr_report *rep, const hr_run_result *run, int64_t run_id, hr_error *err);
 
-/* The cheapest policy that met the SLO in every run, or NULL. */
+/* The cheapest policy that met the SLO in every run, or NULL. Oracles
+ * (kind: oracle) are bounds, never recommended. */
 const hr_policy_summary *hr_report_recommended(const hr_report *rep);
+
+/* The first policy of the report that is an oracle of its scenario and
+ * has a cost above 0, or NULL. */
+const hr_policy_summary *hr_report_oracle(const hr_report *rep);
+
+/* p's mean cost over the oracle's (hr_report_oracle), or NaN without one. */
+double hr_report_cost_vs_oracle(const hr_report *rep, const hr_policy_summary *p);
 
 /* The comparison table, one row per policy, for people, then a line naming
  * the cheapest policy that met the SLO in every run (docs/results.md). */

@@ -250,7 +250,8 @@ typedef enum hr_policy_kind {
     HR_POLICY_STEP,
     HR_POLICY_TARGET_TRACKING,
     HR_POLICY_HPA,
-    HR_POLICY_SIMPLE
+    HR_POLICY_SIMPLE,
+    HR_POLICY_ORACLE          /* perfect foresight: the bound, not a real policy */
 } hr_policy_kind;
 
 /* How a simple scaling policy's adjustment reads (AWS AdjustmentType). */

@@ -93,6 +93,7 @@ typedef struct hr_stored_run {
     uint64_t seed, replication_seed;
     double duration_s, series_step_s;
     hr_summary summary;
+    bool oracle;                /* the policy is an oracle (kind: oracle): a bound */
 } hr_stored_run;
 
 /* The runs of a batch, policies in the order they were first stored, each

@@ -411,6 +411,13 @@ int hr_cli_decide(int argc, char **argv)
     if ((rc = hr_policy_new(cfg, &sc, &p, &err)) != HR_OK ||
         (rc = hr_controller_init(&ctl, &sc.fleet, &cfg->limits, &err)) != HR_OK) {
         status = hr_cli_fail(hr_error_exit_status(rc), "%s", err.msg);
+    } else if (hr_policy_foresight_s(p) > 0) {
+        /* the oracle's input is the true future load, which only a run has */
+        has_ctl = true;
+        status = hr_cli_fail(HR_EXIT_USAGE,
+                             "%s:%d:%d: policy.kind: an oracle reads the true future load, which "
+                             "only `headroom run` simulates; decide dry-runs real policies",
+                             o.policy_path, cfg->pos.line, cfg->pos.column);
     } else {
         has_ctl = true;
         obs_reader r = {.path = o.obs_path};

@@ -56,6 +56,8 @@
 #include "headroom/rng.h"
 #include "headroom/traffic.h"
 
+#include "foresight.h"
+
 enum event_type {
     EV_ARRIVAL,
     EV_COMPLETE,
@@ -206,6 +208,10 @@ typedef struct sim {
     const hr_policy_input *inputs;
     size_t n_inputs;
     double sync_s;          /* > 0: the policy is evaluated every sync_s */
+    bool has_foresight;     /* the oracle: it reads the true future load */
+    hr_foresight foresight;
+    int *future;            /* its observation's future_need */
+    size_t n_future;
 
     hr_gauge fleet_gauge;   /* serving instances: the time series */
     hr_gauge policy_gauge;  /* counted instances: the policy's datapoints */
@@ -1596,6 +1602,21 @@ static void on_tick(sim *s, uint64_t k)
         schedule(s, next, EV_TICK, NULL, k + 1);
 }
 
+/* The oracle's foresight at now (a sync time, so a whole number of its
+ * steps): the need of each step ahead over its horizon. Every other policy
+ * gets none. */
+static void foresee(sim *s, hr_observation *obs)
+{
+    if (!s->has_foresight)
+        return;
+    size_t k0 = (size_t)lround(s->now / s->foresight.step_s);
+    for (size_t k = 0; k < s->n_future; k++)
+        s->future[k] = hr_foresight_need(&s->foresight, k0 + k);
+    obs->future_need = s->future;
+    obs->n_future = s->n_future;
+    obs->future_step_s = s->foresight.step_s;
+}
+
 /* Ask the policy about datapoint p (NULL: none published yet) and apply
  * what the controller allows. */
 static void evaluate(sim *s, const publication *p)
@@ -1626,6 +1647,7 @@ static void evaluate(sim *s, const publication *p)
             v = in->scale * (in->scope == HR_SCOPE_TOTAL ? p->total : p->metric)[in->metric];
         obs.input[i] = v;
     }
+    foresee(s, &obs);
     hr_decision proposal = {.desired = -1};
     hr_policy_decide(s->policy, &obs, &proposal);
 
@@ -1681,6 +1703,22 @@ static void on_sync(sim *s, uint64_t k)
 
 /* ---- setup, loop, teardown --------------------------------------------- */
 
+/* The oracle's fleet at t = 0: its decision then, within the fleet's
+ * bounds (fallback when it has no opinion). */
+static int foreseen_initial(sim *s, int fallback)
+{
+    hr_observation obs = {.time_s = 0, .desired = fallback, .min = s->fleet->min,
+                          .max = s->fleet->max};
+    foresee(s, &obs);
+    hr_decision d = {.desired = -1};
+    hr_policy_decide(s->policy, &obs, &d);
+    if (d.desired < 0)
+        return fallback;
+    if (d.desired < s->fleet->min)
+        return s->fleet->min;
+    return d.desired > s->fleet->max ? s->fleet->max : d.desired;
+}
+
 static int setup(sim *s, const hr_run_spec *spec)
 {
     const hr_scenario *sc = spec->scenario;
@@ -1719,6 +1757,19 @@ static int setup(sim *s, const hr_run_spec *spec)
     s->metric_warmup_s = hr_policy_metric_warmup_s(s->policy);
     s->n_inputs = hr_policy_inputs(s->policy, &s->inputs);
     s->sync_s = hr_policy_sync_period_s(s->policy);
+    double foresight_s = hr_policy_foresight_s(s->policy);
+    if (foresight_s > 0) {
+        if (!(s->sync_s > 0))
+            return hr_error_set(err, HR_EINTERNAL, "policy %s reads the future but has no sync period",
+                                pc->name);
+        if ((rc = hr_foresight_init(&s->foresight, sc, &s->traffic, s->sync_s, err)))
+            return rc;
+        s->has_foresight = true;
+        s->n_future = (size_t)ceil(foresight_s / s->sync_s - 1e-9);
+        s->future = calloc(s->n_future, sizeof *s->future);
+        if (!s->future)
+            return hr_error_set(err, HR_ENOMEM, "out of memory setting up the run");
+    }
 
     s->zone_alive = calloc((size_t)(s->fleet->zones > 0 ? s->fleet->zones : 1), sizeof *s->zone_alive);
     s->zone_down = calloc((size_t)(s->fleet->zones > 0 ? s->fleet->zones : 1), sizeof *s->zone_down);
@@ -1788,6 +1839,9 @@ static void teardown(sim *s)
     free(s->period.latency);
     free(s->window.latency);
     free(s->pubs);
+    free(s->future);
+    if (s->has_foresight)
+        hr_foresight_free(&s->foresight);
     if (s->has_ctl)
         hr_controller_free(&s->ctl);
     if (s->policy)
@@ -1971,8 +2025,11 @@ int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)
     s.mean_service_s = hr_workload_mean_service_s(&sc->workload);
     int rc = out->policy ? setup(&s, spec) : hr_error_set(err, HR_ENOMEM, "out of memory");
     if (rc == HR_OK) {
-        /* A static fleet is provisioned before the traffic starts. */
+        /* A static fleet is provisioned before the traffic starts, and so
+         * is the oracle's first decision (it knows the load from t = 0). */
         int initial = pc->kind == HR_POLICY_STATIC ? pc->instances : sc->fleet.initial;
+        if (s.has_foresight)
+            initial = foreseen_initial(&s, initial);
         s.desired = initial;
         for (int i = 0; i < initial && s.status == HR_OK; i++)
             launch(&s, true);

@@ -17,6 +17,7 @@ static const hr_policy_ops *const hr_policy_kinds[] = {
     [HR_POLICY_TARGET_TRACKING] = &hr_policy_target_tracking_ops,
     [HR_POLICY_HPA] = &hr_policy_hpa_ops,
     [HR_POLICY_SIMPLE] = &hr_policy_simple_ops,
+    [HR_POLICY_ORACLE] = &hr_policy_oracle_ops,
 };
 
 #define HR_POLICY_N_KINDS (sizeof hr_policy_kinds / sizeof hr_policy_kinds[0])
@@ -94,6 +95,11 @@ size_t hr_policy_inputs(const hr_policy *p, const hr_policy_input **out)
 double hr_policy_sync_period_s(const hr_policy *p)
 {
     return p->sync_period_s;
+}
+
+double hr_policy_foresight_s(const hr_policy *p)
+{
+    return p->foresight_s;
 }
 
 void hr_policy_read_metric(hr_policy *p)

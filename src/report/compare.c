@@ -143,9 +143,12 @@ void hr_comparison_free(hr_comparison *c)
 }
 
 /* Ranking order: every run met the SLO first (by cost), then by SLO
- * violation minutes and cost; the order run breaks ties. */
+ * violation minutes and cost; the order run breaks ties. An oracle is a
+ * bound, not a candidate: after every real policy. */
 static bool ranks_before(const hr_compare_policy *a, const hr_compare_policy *b)
 {
+    if (a->oracle != b->oracle)
+        return b->oracle;
     bool am = a->slo_met_runs == a->runs, bm = b->slo_met_runs == b->runs;
     if (am != bm)
         return am;
@@ -172,14 +175,14 @@ static void rank_and_front(hr_comparison *c)
                 p->rank++;
             double pc = p->fig[HR_FIG_COST].mean, qc = q->fig[HR_FIG_COST].mean;
             double pv = p->fig[HR_FIG_SLO_VIOLATION].mean, qv = q->fig[HR_FIG_SLO_VIOLATION].mean;
-            if (qc <= pc && qv <= pv && (qc < pc || qv < pv))
+            if (!q->oracle && qc <= pc && qv <= pv && (qc < pc || qv < pv))
                 p->pareto = false;
         }
     }
     c->recommended = c->runner_up = -1;
     for (size_t i = 0; i < c->n_policies; i++) {
         const hr_compare_policy *p = &c->policies[i];
-        if (p->rank == 1 && p->slo_met_runs == p->runs)
+        if (p->rank == 1 && p->slo_met_runs == p->runs && !p->oracle)
             c->recommended = (int)i;
         if (p->rank == 2)
             c->runner_up = (int)i;
@@ -234,6 +237,7 @@ int hr_compare_batch(hr_store *st, int64_t batch_id, hr_comparison *out, hr_erro
             out->n_policies++;
         }
         policy_of[i] = p;
+        out->policies[p].oracle = runs[i].oracle;
         out->policies[p].runs++;
         out->policies[p].slo_met_runs += runs[i].summary.slo_met;
         if (out->policies[p].runs > out->replications)

@@ -279,6 +279,36 @@ int hr_report_add(hr_report *rep, const hr_run_result *run, int64_t run_id, hr_e
     return HR_OK;
 }
 
+/* ---- the oracle -------------------------------------------------------- */
+
+/* Whether p is an oracle of the report's scenario (kind: oracle): the
+ * perfect-foresight bound, not a candidate. */
+static bool is_oracle(const hr_report *rep, const hr_policy_summary *p)
+{
+    if (!rep->scenario || !p->name)
+        return false;
+    int i = hr_scenario_find_policy(rep->scenario, p->name);
+    return i >= 0 && rep->scenario->policies[i].kind == HR_POLICY_ORACLE;
+}
+
+const hr_policy_summary *hr_report_oracle(const hr_report *rep)
+{
+    for (size_t i = 0; i < rep->n_policies; i++) {
+        const hr_policy_summary *p = &rep->policies[i];
+        if (is_oracle(rep, p) && isfinite(p->cost) && p->cost > 0)
+            return p;
+    }
+    return NULL;
+}
+
+double hr_report_cost_vs_oracle(const hr_report *rep, const hr_policy_summary *p)
+{
+    const hr_policy_summary *o = hr_report_oracle(rep);
+    if (!o || !isfinite(p->cost))
+        return NAN;
+    return p->cost / o->cost;
+}
+
 /* ---- JSON -------------------------------------------------------------- */
 
 static void json_key_number(FILE *out, const char *key, double v, bool last)
@@ -361,6 +391,7 @@ void hr_report_print_json(const hr_report *rep, FILE *out)
         print_json_replications(out, p);
         json_key_number(out, "cost", p->cost, false);
         json_key_number(out, "cost_per_million_requests", p->cost_per_million_requests, false);
+        json_key_number(out, "cost_vs_oracle", hr_report_cost_vs_oracle(rep, p), false);
         json_key_number(out, "requests", p->requests, false);
         json_key_number(out, "errors", p->errors, false);
         json_key_number(out, "error_rate_pct", p->error_rate_pct, false);
@@ -408,16 +439,17 @@ void hr_report_print_json(const hr_report *rep, FILE *out)
 
 /* ---- table ------------------------------------------------------------- */
 
-enum { TABLE_COLS = 11, CELL_MAX = 64 };
+enum { TABLE_COLS = 12, CELL_MAX = 64, COL_VS_ORACLE = 2 };
 
+/* "vs oracle" shows only when the scenario has an oracle. */
 static const char *const table_heads[TABLE_COLS] = {
-    "policy", "cost", "$/Mreq", "p95 ms", "p99 ms", "err %", "SLO viol min", "SLO", "inst-h",
-    "actions", "peak"};
+    "policy", "cost", "vs oracle", "$/Mreq", "p95 ms", "p99 ms", "err %", "SLO viol min", "SLO",
+    "inst-h", "actions", "peak"};
 
 /* Text columns (policy, SLO) are left-aligned, numbers right-aligned. */
 static bool col_left(int c)
 {
-    return c == 0 || c == 7;
+    return c == 0 || c == 8;
 }
 
 static void cell_fixed(char *cell, double v, int decimals)
@@ -434,24 +466,34 @@ static void cell_count(char *cell, double v)
     cell_fixed(cell, v, isfinite(v) && v == floor(v) ? 0 : 1);
 }
 
-static void table_row(const hr_policy_summary *p, char cells[TABLE_COLS][CELL_MAX])
+static void table_row(const hr_report *rep, const hr_policy_summary *p,
+                      char cells[TABLE_COLS][CELL_MAX])
 {
     snprintf(cells[0], CELL_MAX, "%s", p->name);
     cell_fixed(cells[1], p->cost, 2);
-    cell_fixed(cells[2], p->cost_per_million_requests, 3);
-    cell_fixed(cells[3], p->latency_p95_ms, 1);
-    cell_fixed(cells[4], p->latency_p99_ms, 1);
-    cell_fixed(cells[5], p->error_rate_pct, 3);
-    cell_fixed(cells[6], p->slo_violation_minutes, 1);
-    snprintf(cells[7], CELL_MAX, "%s", p->slo_met ? "met" : "MISSED");
-    cell_fixed(cells[8], p->instance_hours, 1);
-    cell_count(cells[9], p->scaling_actions);
-    cell_count(cells[10], p->peak_instances);
+    double vs = hr_report_cost_vs_oracle(rep, p);
+    if (isfinite(vs))
+        snprintf(cells[2], CELL_MAX, "%.2fx", vs);
+    else
+        snprintf(cells[2], CELL_MAX, "-");
+    cell_fixed(cells[3], p->cost_per_million_requests, 3);
+    cell_fixed(cells[4], p->latency_p95_ms, 1);
+    cell_fixed(cells[5], p->latency_p99_ms, 1);
+    cell_fixed(cells[6], p->error_rate_pct, 3);
+    cell_fixed(cells[7], p->slo_violation_minutes, 1);
+    snprintf(cells[8], CELL_MAX, "%s", p->slo_met ? "met" : "MISSED");
+    cell_fixed(cells[9], p->instance_hours, 1);
+    cell_count(cells[10], p->scaling_actions);
+    cell_count(cells[11], p->peak_instances);
 }
 
-static void print_cells(FILE *out, char cells[TABLE_COLS][CELL_MAX], const int width[TABLE_COLS])
+/* One line of the table; the "vs oracle" column only when with_oracle. */
+static void print_cells(FILE *out, char cells[TABLE_COLS][CELL_MAX], const int width[TABLE_COLS],
+                        bool with_oracle)
 {
     for (int c = 0; c < TABLE_COLS; c++) {
+        if (c == COL_VS_ORACLE && !with_oracle)
+            continue;
         const char *sep = c ? "  " : "";
         if (c == TABLE_COLS - 1 && col_left(c))
             fprintf(out, "%s%s", sep, cells[c]);
@@ -462,12 +504,14 @@ static void print_cells(FILE *out, char cells[TABLE_COLS][CELL_MAX], const int w
 }
 
 /* The cheapest policy that met the SLO in every run; the first added wins
- * a tie. NULL when none did. */
+ * a tie. NULL when none did. An oracle is a bound, not a candidate. */
 const hr_policy_summary *hr_report_recommended(const hr_report *rep)
 {
     const hr_policy_summary *best = NULL;
     for (size_t i = 0; i < rep->n_policies; i++) {
         const hr_policy_summary *p = &rep->policies[i];
+        if (is_oracle(rep, p))
+            continue;
         if (p->slo_met && isfinite(p->cost) && (!best || p->cost < best->cost))
             best = p;
     }
@@ -513,13 +557,14 @@ void hr_report_print_table(const hr_report *rep, FILE *out)
         fputs("no runs to compare\n", out);
         return;
     }
+    bool with_oracle = hr_report_oracle(rep) != NULL;
     char(*rows)[TABLE_COLS][CELL_MAX] = malloc(rep->n_policies * sizeof *rows);
     int width[TABLE_COLS];
     for (int c = 0; c < TABLE_COLS; c++)
         width[c] = (int)strlen(table_heads[c]);
     if (rows) {
         for (size_t i = 0; i < rep->n_policies; i++) {
-            table_row(&rep->policies[i], rows[i]);
+            table_row(rep, &rep->policies[i], rows[i]);
             for (int c = 0; c < TABLE_COLS; c++) {
                 int w = (int)strlen(rows[i][c]);
                 if (w > width[c])
@@ -530,22 +575,25 @@ void hr_report_print_table(const hr_report *rep, FILE *out)
     char head[TABLE_COLS][CELL_MAX];
     for (int c = 0; c < TABLE_COLS; c++)
         snprintf(head[c], CELL_MAX, "%s", table_heads[c]);
-    print_cells(out, head, width);
+    print_cells(out, head, width, with_oracle);
     for (size_t i = 0; i < rep->n_policies; i++) {
         if (rows) {
-            print_cells(out, rows[i], width);
+            print_cells(out, rows[i], width, with_oracle);
         } else {
             /* Out of memory for the aligned layout: still print every row,
              * unaligned, rather than nothing. */
             char one[TABLE_COLS][CELL_MAX];
-            table_row(&rep->policies[i], one);
-            print_cells(out, one, width);
+            table_row(rep, &rep->policies[i], one);
+            print_cells(out, one, width, with_oracle);
         }
     }
     free(rows);
 
     const hr_policy_summary *best = hr_report_recommended(rep);
-    if (best)
+    if (best && with_oracle)
+        fprintf(out, "best: %s (cheapest policy that meets the SLO in every run), %.2fx the "
+                "oracle's cost\n", best->name, hr_report_cost_vs_oracle(rep, best));
+    else if (best)
         fprintf(out, "best: %s (cheapest policy that meets the SLO in every run)\n", best->name);
     else
         fprintf(out, "best: none; no policy meets the SLO in every run\n");

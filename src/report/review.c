@@ -192,6 +192,18 @@ static int recommendation(doc *d, const hr_comparison *c)
     para(d, "%s is the cheapest policy that met the SLO in all %d runs: mean cost %.2f%s, p95 %.1f ms, "
             "%.1f minutes of SLO violation.",
          p->name, p->runs, cost->mean, ci, p->fig[HR_FIG_P95].mean, p->fig[HR_FIG_SLO_VIOLATION].mean);
+    for (size_t i = 0; i < c->n_policies; i++) {
+        const hr_compare_policy *o = &c->policies[i];
+        double oc = o->fig[HR_FIG_COST].mean;
+        if (!o->oracle || !(oc > 0))
+            continue;
+        para(d, "Against the perfect-foresight bound (%s, kind oracle: the least capacity that "
+                "holds the SLO for the true load, launched a boot and a warm-up ahead; mean cost "
+                "%.2f), it costs %.2fx: no policy could save more than %.2f here, and the bound "
+                "itself is approximate (docs/policies.md).",
+             o->name, oc, cost->mean / oc, cost->mean - oc);
+        break;
+    }
     if (c->runner_up < 0)
         return HR_OK;
     const hr_compare_policy *q = &c->policies[c->runner_up];

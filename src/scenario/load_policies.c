@@ -36,6 +36,7 @@ static const char *const hpa_keys[] = {
     "name", "kind", "manifest", "spec", "metric_map", "sync_period", "tolerance",
     "downscale_stabilization", "limits", NULL
 };
+static const char *const oracle_keys[] = {"name", "kind", "limits", NULL};
 /* The keys the scenario format gives the kinds not built yet, so that they
  * read as another kind's keys; settle them when the kind is built. */
 static const char *const scheduled_keys[] = {"name", "kind", "schedule", "limits", NULL};
@@ -564,6 +565,17 @@ static int parse_static(loader *L, const yaml_node_t *n, const char *path, hr_po
     return HR_OK;
 }
 
+/* The oracle takes no key of its own: its foresight, lead and interval
+ * follow from the scenario (src/policy/oracle.c). */
+static int parse_oracle(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p)
+{
+    (void)L;
+    (void)n;
+    (void)path;
+    (void)p;
+    return HR_OK;
+}
+
 /* The policy kinds, in the order of the contract: the name a policy's kind
  * takes, the keys its mapping takes and its parser, which fills the kind's
  * fields of the hr_policy_config (name, kind, pos, source and limits are
@@ -582,6 +594,7 @@ static const policy_kind policy_kinds[] = {
     [HR_POLICY_TARGET_TRACKING] = {"target_tracking", tt_keys, parse_target_tracking},
     [HR_POLICY_HPA] = {"hpa", hpa_keys, ld_parse_hpa},
     [HR_POLICY_SIMPLE] = {"simple", simple_keys, parse_simple},
+    [HR_POLICY_ORACLE] = {"oracle", oracle_keys, parse_oracle},
     {"scheduled", scheduled_keys, NULL},
     {"predictive", predictive_keys, NULL},
 };

@@ -294,6 +294,51 @@ static void test_decide_bad_rows_name_file_and_line(void **state)
     cli_free(&r);
 }
 
+/* A scenario with an oracle: the table prices each policy against it, the
+ * JSON carries cost_vs_oracle, the oracle is never the best; decide, which
+ * has no future to give it, refuses it. */
+static void test_run_prices_policies_against_the_oracle(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s/scenarios/flash_sale.yaml --duration 1h --replications 1 "
+                       "--db fs.db", HR_SOURCE_DIR);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "  cost  vs oracle  $/Mreq"));
+    assert_non_null(strstr(r.out, "\nbest-possible "));
+    assert_non_null(strstr(r.out, "      1.00x  "));
+    assert_null(strstr(r.out, "best: best-possible"));
+    cli_free(&r);
+    /* the review names the bound next to its recommendation */
+    r = cli("report --db fs.db --out review");
+    assert_int_equal(r.status, 0);
+    char md[512];
+    snprintf(md, sizeof md, "%s/review/report.md", tmpdir);
+    char *text = slurp(md);
+    assert_non_null(strstr(text, "Against the perfect-foresight bound (best-possible, kind oracle"));
+    free(text);
+    cli_free(&r);
+    r = cli("run %s/scenarios/flash_sale.yaml --duration 1h --replications 1 --json "
+            "--db fs.db --policy best-possible --policy prescaled-16", HR_SOURCE_DIR);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"cost_vs_oracle\": 1,"));
+    assert_non_null(strstr(r.out, "\"recommended\": \"prescaled-16\""));
+    cli_free(&r);
+    /* without the oracle in the run, nothing to price against */
+    r = cli("run %s/scenarios/flash_sale.yaml --duration 10m --replications 1 --json "
+            "--db fs.db --policy prescaled-16", HR_SOURCE_DIR);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"cost_vs_oracle\": null,"));
+    cli_free(&r);
+
+    write_file("oracle.yaml", "{name: best, kind: oracle}\n");
+    write_file("obs.csv", "time_s,replicas\n0,2\n");
+    r = cli("decide --policy oracle.yaml --observations obs.csv");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "oracle.yaml:1:1: policy.kind: an oracle reads the true future "
+                                  "load, which only `headroom run` simulates"));
+    cli_free(&r);
+}
+
 static void test_run_bundled_k8s_checkout(void **state)
 {
     (void)state;
@@ -893,6 +938,7 @@ int main(void)
         cmocka_unit_test(test_validate_accepts_bundled_scenarios),
         cmocka_unit_test(test_validate_reports_position_and_exits_2),
         cmocka_unit_test(test_run_json_is_the_results_contract),
+        cmocka_unit_test(test_run_prices_policies_against_the_oracle),
         cmocka_unit_test(test_same_seed_gives_identical_json),
         cmocka_unit_test(test_run_bundled_black_friday),
         cmocka_unit_test(test_decide_replays_an_hpa_manifest_over_observations),

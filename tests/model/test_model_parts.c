@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -151,6 +152,98 @@ static void test_servers_for_a_wait_quantile(void **state)
     assert_int_equal(hr_mmc_servers_for_wait(4e6, 1.0, 0, 0.05), 4006000);
 }
 
+/* M/M/c's response-time tail, exact: T = W + S with W = 0 with probability
+ * 1 - C and else exponential of rate theta = c mu - lambda, independent of
+ * S ~ exponential(mu): P(T > x) = (1 - C) e^(-mu x) + C (theta e^(-mu x) -
+ * mu e^(-theta x)) / (theta - mu). */
+static double mmc_response_tail(int c, double lambda, double mean_s, double x)
+{
+    double mu = 1.0 / mean_s, a = lambda * mean_s, C = hr_erlang_c(c, a), theta = c * mu - lambda;
+    return (1 - C) * exp(-mu * x) + C * (theta * exp(-mu * x) - mu * exp(-theta * x)) / (theta - mu);
+}
+
+/* A quantile grid of the exponential of mean m, equal weights. */
+#define GRID 2000
+static void exponential_grid(double m, double *s, double *w)
+{
+    for (int i = 0; i < GRID; i++) {
+        s[i] = -m * log(1.0 - (i + 0.5) / GRID);
+        w[i] = 1.0 / GRID;
+    }
+}
+
+static void test_mgc_servers_hold_the_response_time_tail(void **state)
+{
+    (void)state;
+    static double s[GRID], w[GRID];
+    exponential_grid(0.1, s, w);
+    /* exponential service (scv 1): M/M/c's exact answer, to a server */
+    const double rates[] = {5, 40, 120, 900};
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        int exact = 1;
+        while (!(rates[i] * 0.1 < exact) || mmc_response_tail(exact, rates[i], 0.1, 0.4) > 0.05)
+            exact++;
+        int c = hr_mgc_servers_for_response(rates[i], 0.1, 1.0, s, w, GRID, 0.4, 0.05, 1);
+        if (abs(c - exact) > 1)
+            fail_msg("rate %g: %d servers, M/M/c needs %d", rates[i], c, exact);
+        assert_true(mmc_response_tail(c, rates[i], 0.1, 0.4) <= 0.06);
+    }
+    /* a heavier tail of the wait (scv 4) needs at least as many; the
+     * answer is a multiple of step */
+    int light = hr_mgc_servers_for_response(120, 0.1, 1.0, s, w, GRID, 0.4, 0.05, 1);
+    int heavy = hr_mgc_servers_for_response(120, 0.1, 4.0, s, w, GRID, 0.4, 0.05, 1);
+    assert_true(heavy >= light);
+    assert_int_equal(hr_mgc_servers_for_response(120, 0.1, 1.0, s, w, GRID, 0.4, 0.05, 4) % 4, 0);
+    assert_int_equal(hr_mgc_servers_for_response(0, 0.1, 1.0, s, w, GRID, 0.4, 0.05, 4), 0);
+    /* an SLO below the service time's own p95: no count holds it, so the
+     * fewest where hardly anyone waits (C <= 5%) */
+    int c = hr_mgc_servers_for_response(40, 0.1, 1.0, s, w, GRID, 0.2, 0.05, 1);
+    assert_true(hr_erlang_c(c, 4.0) <= 0.05 && hr_erlang_c(c - 1, 4.0) > 0.05);
+}
+
+/* A window of 30 steps of 10 s (exponential service of 100 ms, SLO
+ * 400 ms, 4 workers per instance). */
+static void test_mgc_window_need_models_bursts_queues_and_scatter(void **state)
+{
+    (void)state;
+    static double s[GRID], w[GRID];
+    exponential_grid(0.1, s, w);
+    hr_mgc_model m = {.mean_service_s = 0.1, .scv = 1, .service_s = s, .weight = w,
+                      .n_service = GRID, .step = 4, .sharing = HR_QUEUES_POOLED};
+    double rates[30], scratch[30];
+    for (int j = 0; j < 30; j++)
+        rates[j] = 100;
+    /* a steady window needs what one steady rate needs */
+    int steady = hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 0, scratch);
+    assert_int_equal(steady, hr_mgc_servers_for_response(100, 0.1, 1, s, w, GRID, 0.4, 0.05, 4));
+    /* one 10 s burst to 1.5x borrows from the window: fewer than it alone
+     * needs, more than the quiet rest */
+    rates[10] = 150;
+    int burst = hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 0, scratch);
+    int alone = hr_mgc_servers_for_response(150, 0.1, 1, s, w, GRID, 0.4, 0.05, 4);
+    assert_true(burst >= steady && burst < alone);
+    /* with no period length (steady steps), an overloaded step is all slow */
+    rates[10] = 1000;
+    int steady_steps = hr_mgc_servers_for_response_mix(&m, rates, 30, 0, 0.4, 0.05, 0, scratch);
+    assert_true(steady_steps >= 100);
+    rates[10] = 100;
+    /* per-instance queues wait longer: join-the-least-loaded needs at least
+     * the pool, independent instances more still */
+    m.sharing = HR_QUEUES_JSQ;
+    int jsq = hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 0, scratch);
+    m.sharing = HR_QUEUES_SPLIT;
+    int split = hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 0, scratch);
+    assert_true(steady <= jsq && jsq < split);
+    assert_int_equal(split % 4, 0);
+    /* the window's scatter: a margin at z, none at 0 */
+    m.sharing = HR_QUEUES_JSQ;
+    int sure = hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 3.09, scratch);
+    assert_true(sure >= jsq);
+    for (int j = 0; j < 30; j++)
+        rates[j] = 0;
+    assert_int_equal(hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 3, scratch), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +254,8 @@ int main(void)
         cmocka_unit_test(test_datapoint_is_time_averaged),
         cmocka_unit_test(test_erlang_c_matches_tabulated_values),
         cmocka_unit_test(test_servers_for_a_wait_quantile),
+        cmocka_unit_test(test_mgc_servers_hold_the_response_time_tail),
+        cmocka_unit_test(test_mgc_window_need_models_bursts_queues_and_scatter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -195,6 +195,55 @@ static void test_batch_comparison(void **state)
     unlink(path);
 }
 
+/* An oracle (kind: oracle) is the bound, not a candidate: ranked after
+ * every real policy, never recommended, never pushing one off the front,
+ * however cheap. */
+static void test_compare_ranks_an_oracle_after_every_real_policy(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/hr-test-compare-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    hr_store *st;
+    hr_error err;
+    assert_int_equal(hr_store_open(path, &st, &err), HR_OK);
+    hr_policy_config cfgs[3] = {{.name = "steady", .kind = HR_POLICY_STATIC},
+                                {.name = "dear", .kind = HR_POLICY_STATIC},
+                                {.name = "bound", .kind = HR_POLICY_ORACLE}};
+    hr_scenario sc = {0};
+    sc.name = "t";
+    sc.path = "t.yaml";
+    sc.text = "scenario: t\n";
+    sc.policies = cfgs;
+    sc.n_policies = 3;
+    int64_t batch;
+    assert_int_equal(hr_store_begin_batch(st, &sc, 1, 2, "test", &batch, &err), HR_OK);
+    const double cost[3] = {10, 12, 5};
+    for (uint32_t r = 0; r < 2; r++)
+        for (size_t k = 0; k < 3; k++) {
+            hr_run_result run = make_run(cfgs[k].name, r, cost[k] + r, 0, true);
+            if (hr_store_write_run(st, batch, &sc, &run, NULL, &err))
+                fail_msg("%s", err.msg);
+            hr_run_result_free(&run);
+        }
+    hr_comparison c;
+    if (hr_compare_batch(st, batch, &c, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(c.n_policies, 3);
+    assert_true(c.policies[2].oracle && !c.policies[0].oracle);
+    assert_int_equal(c.policies[0].rank, 1);
+    assert_int_equal(c.policies[1].rank, 2);
+    assert_int_equal(c.policies[2].rank, 3);
+    assert_int_equal(c.recommended, 0);
+    assert_int_equal(c.runner_up, 1);
+    assert_true(c.policies[0].pareto); /* the cheaper oracle does not dominate it */
+    hr_comparison_free(&c);
+    hr_store_close(st);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_elasticity_on_a_small_curve),
         cmocka_unit_test(test_perfect_elasticity_scores_zero),
         cmocka_unit_test(test_batch_comparison),
+        cmocka_unit_test(test_compare_ranks_an_oracle_after_every_real_policy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

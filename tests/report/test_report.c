@@ -280,6 +280,7 @@ static void test_json_prints_the_results_contract_exactly(void **state)
         "      ],\n"
         "      \"cost\": 15,\n"
         "      \"cost_per_million_requests\": 0.75,\n"
+        "      \"cost_vs_oracle\": null,\n"
         "      \"requests\": 1500000.5,\n"
         "      \"errors\": 15,\n"
         "      \"error_rate_pct\": 0.0015,\n"
@@ -315,6 +316,7 @@ static void test_json_prints_the_results_contract_exactly(void **state)
         "      ],\n"
         "      \"cost\": 10,\n"
         "      \"cost_per_million_requests\": null,\n"
+        "      \"cost_vs_oracle\": null,\n"
         "      \"requests\": 123456789012,\n"
         "      \"errors\": 10,\n"
         "      \"error_rate_pct\": 0.3333333333,\n"
@@ -400,12 +402,64 @@ static void test_table_marks_the_cheapest_policy_that_meets_the_slo(void **state
     /* Aligned: every row as wide as the header. */
     for (int i = 1; i < 4; i++)
         assert_int_equal(strlen(lines[i]), strlen(lines[0]));
+    assert_null(strstr(lines[0], "vs oracle")); /* no oracle, no column */
     assert_true(strncmp(lines[1], "cheap-but-slow ", 15) == 0);
     assert_non_null(strstr(lines[1], "MISSED"));
     assert_non_null(strstr(lines[3], "12.35"));
     assert_non_null(strstr(lines[3], " met "));
     assert_string_equal(lines[4], "best: cpu-70 (cheapest policy that meets the SLO in every run)");
     free(table);
+    for (int i = 0; i < 3; i++)
+        hr_run_result_free(&runs[i]);
+    hr_report_free(&rep);
+}
+
+/* With an oracle among the scenario's policies: the "vs oracle" column,
+ * cost_vs_oracle in the JSON, and the oracle never recommended (it is a
+ * bound, not a candidate), even when it is the cheapest that met the SLO. */
+static void test_table_and_json_measure_costs_against_the_oracle(void **state)
+{
+    (void)state;
+    hr_scenario sc = make_scenario();
+    hr_policy_config cfgs[3] = {{.name = "fixed", .kind = HR_POLICY_STATIC},
+                                {.name = "cpu-70", .kind = HR_POLICY_TARGET_TRACKING},
+                                {.name = "best-possible", .kind = HR_POLICY_ORACLE}};
+    sc.policies = cfgs;
+    sc.n_policies = 3;
+    hr_report rep;
+    hr_report_init(&rep, &sc, 1);
+    hr_run_result runs[3];
+    make_run(&runs[0], "fixed", 0, 30, true, 0);
+    make_run(&runs[1], "cpu-70", 0, 12, true, 0);
+    make_run(&runs[2], "best-possible", 0, 8, true, 0);
+    for (int i = 0; i < 3; i++)
+        add_ok(&rep, &runs[i]);
+
+    char *table = capture(hr_report_print_table, &rep);
+    char *lines[8] = {0};
+    int n = 0;
+    for (char *save = NULL, *l = strtok_r(table, "\n", &save); l && n < 8;
+         l = strtok_r(NULL, "\n", &save))
+        lines[n++] = l;
+    assert_int_equal(n, 5);
+    assert_non_null(strstr(lines[0], "  cost  vs oracle  $/Mreq"));
+    for (int i = 1; i < 4; i++)
+        assert_int_equal(strlen(lines[i]), strlen(lines[0]));
+    assert_non_null(strstr(lines[1], "30.00      3.75x"));
+    assert_non_null(strstr(lines[2], "12.00      1.50x"));
+    assert_non_null(strstr(lines[3], " 8.00      1.00x"));
+    assert_string_equal(lines[4], "best: cpu-70 (cheapest policy that meets the SLO in every run), "
+                                  "1.50x the oracle's cost");
+    free(table);
+
+    char *json = capture(hr_report_print_json, &rep);
+    assert_non_null(strstr(json, "\"cost_vs_oracle\": 3.75,"));
+    assert_non_null(strstr(json, "\"cost_vs_oracle\": 1.5,"));
+    assert_non_null(strstr(json, "\"cost_vs_oracle\": 1,"));
+    assert_non_null(strstr(json, "\"recommended\": \"cpu-70\""));
+    free(json);
+    assert_string_equal(hr_report_recommended(&rep)->name, "cpu-70");
+    assert_string_equal(hr_report_oracle(&rep)->name, "best-possible");
     for (int i = 0; i < 3; i++)
         hr_run_result_free(&runs[i]);
     hr_report_free(&rep);
@@ -637,6 +691,7 @@ int main(void)
         cmocka_unit_test(test_json_escapes_names_and_handles_no_policies),
         cmocka_unit_test(test_table_marks_the_cheapest_policy_that_meets_the_slo),
         cmocka_unit_test(test_table_says_when_no_policy_meets_the_slo),
+        cmocka_unit_test(test_table_and_json_measure_costs_against_the_oracle),
         cmocka_unit_test_setup_teardown(test_chart_writes_a_png_and_cleans_up, chart_setup,
                                         chart_teardown),
         cmocka_unit_test_setup_teardown(

@@ -709,7 +709,7 @@ static void test_replay_reserved_and_scheduled_are_checked(void **state)
     assert_load_fails(MINIMAL "policies:\n  - {name: night, kind: scheduled, schedule: []}\n",
                       HR_ENOTSUP,
                       "x.yaml:10:25: policies[0] (night).kind: kind scheduled is not available "
-                      "yet; available kinds: static, step, target_tracking, hpa, simple");
+                      "yet; available kinds: static, step, target_tracking, hpa, simple, oracle");
 }
 
 static void test_purchase_options_and_faults_load(void **state)
@@ -875,6 +875,30 @@ static void test_step_alarms_are_checked_as_aws_checks_them(void **state)
 #undef STEP_POLICY
 }
 
+static void test_oracle_takes_no_key_of_its_own(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load_ok(MINIMAL "policies:\n  - name: best-possible\n    kind: oracle\n"
+                    "    limits: {max_scale_in_per_hour: 5}\n", &sc);
+    assert_int_equal(sc.policies[0].kind, HR_POLICY_ORACLE);
+    assert_true(sc.policies[0].limits.has_max_scale_in_per_hour);
+    hr_scenario_free(&sc);
+    /* another kind's key: named as such, with the oracle's keys */
+    assert_load_fails(MINIMAL "policies:\n  - {name: o, kind: oracle, instances: 4}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:29: policies[0] (o).instances: oracle policies take no "
+                      "instances; valid keys: name, kind, limits");
+    /* a typo: did you mean */
+    assert_load_fails(MINIMAL "policies:\n  - {name: o, kind: oracle, limts: {}}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:29: policies[0] (o).limts: unknown key; did you mean limits?");
+    /* and a kind misspelt */
+    assert_load_fails(MINIMAL "policies:\n  - {name: o, kind: oracel}\n", HR_EINVAL,
+                      "x.yaml:10:21: policies[0] (o).kind: unknown kind \"oracel\"; did you "
+                      "mean oracle?");
+}
+
 static void test_policy_keys_of_other_kinds_are_named(void **state)
 {
     (void)state;
@@ -970,6 +994,7 @@ int main(void)
         cmocka_unit_test(test_yaml_aliases_are_followed),
         cmocka_unit_test(test_tab_indentation_is_a_positioned_syntax_error),
         cmocka_unit_test(test_metric_names_match_the_scenario_words),
+        cmocka_unit_test(test_oracle_takes_no_key_of_its_own),
     };
     return cmocka_run_group_tests(tests, chdir_source, NULL);
 }
