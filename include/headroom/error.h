@@ -18,7 +18,8 @@ enum {
     HR_EIO = -3,      /* a file could not be read or written */
     HR_EDB = -4,      /* the results database failed */
     HR_ENOTSUP = -5,  /* valid input asking for something not built yet */
-    HR_EINTERNAL = -6 /* a bug: an invariant did not hold */
+    HR_EINTERNAL = -6, /* a bug: an invariant did not hold */
+    HR_ECANCELED = -7  /* stopped on request (Ctrl-C, SIGTERM) */
 };
 
 #define HR_ERROR_MAX 1024

@@ -52,8 +52,15 @@ int hr_store_begin_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int
 int hr_store_write_run(hr_store *st, int64_t batch_id, const hr_scenario *sc,
                        const hr_run_result *run, int64_t *run_id, hr_error *err);
 
-/* Mark the batch finished ("ok" or "failed") with its end time. */
+/* Mark the batch finished ("ok", "failed", or "interrupted" when a signal
+ * stopped it) with its end time. */
 int hr_store_end_batch(hr_store *st, int64_t batch_id, const char *status, hr_error *err);
+
+/* The newest interrupted batch of the same scenario text, seed,
+ * replications and command line, marked running again (to be completed
+ * and ended as any batch), in *batch_id; 0 when there is none. */
+int hr_store_resume_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int replications,
+                          const char *command, int64_t *batch_id, hr_error *err);
 
 /* ---- reading back (read.c) --------------------------------------------- */
 

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,12 @@ const char hr_cli_run_help[] =
     "                      terminal either)\n"
     "  -h, --help          show this text\n"
     "\n"
-    "Exit status: 0 ok, 1 a run or the database failed, 2 bad usage or input.\n";
+    "Ctrl-C (or SIGTERM) abandons the runs in flight, marks the batch interrupted\n"
+    "and exits 130 (143); a second Ctrl-C exits at once. The same command again\n"
+    "completes the interrupted batch.\n"
+    "\n"
+    "Exit status: 0 ok, 1 a run or the database failed, 2 bad usage or input,\n"
+    "130/143 interrupted.\n";
 
 typedef struct run_options {
     const char *scenario_path;
@@ -81,7 +87,25 @@ typedef struct work_item {
     hr_error err;
     int rc;
     bool done;
+    int64_t stored_id;          /* > 0: stored by the interrupted run this one resumes */
 } work_item;
+
+/* The signal that asked the run to stop (SIGINT, SIGTERM), or 0. A signal
+ * handler can only reach a static; the runs read it through their spec's
+ * cancel pointer. */
+static volatile sig_atomic_t stop_signal;
+
+/* The first Ctrl-C (or SIGTERM) asks the runs to stop at their next tick;
+ * a second one ends the process at once, as the default action would. */
+static void on_stop_signal(int sig)
+{
+    if (stop_signal) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    stop_signal = sig;
+}
 
 typedef struct work {
     pthread_mutex_t lock;
@@ -189,7 +213,7 @@ static void *worker(void *arg)
          * up whole time series). */
         while (!w->stop && w->next < w->n_items && w->next >= w->written + w->ahead)
             pthread_cond_wait(&w->collected, &w->lock);
-        if (w->stop || w->next >= w->n_items) {
+        if (w->stop || stop_signal || w->next >= w->n_items) {
             pthread_mutex_unlock(&w->lock);
             return NULL;
         }
@@ -298,17 +322,20 @@ static int collect(work *w, hr_store *st, int64_t batch, const hr_scenario *sc, 
         bool done = it->done;
         pthread_mutex_unlock(&w->lock);
         if (!done)
-            break; /* never started: an earlier run failed */
+            break; /* never started: an earlier run failed, or a signal came */
         hr_error err;
+        if (it->rc == HR_ECANCELED)
+            break;
         if (it->rc != HR_OK) {
             fprintf(stderr, "headroom: run of policy %s, replication %u failed: %s\n",
                     sc->policies[it->spec.policy_index].name, it->spec.replication + 1, it->err.msg);
             status = HR_EXIT_FAILED;
             continue;
         }
-        int64_t run_id = 0;
-        if (status == HR_EXIT_OK && (hr_store_write_run(st, batch, sc, &it->result, &run_id, &err) ||
-                                     hr_report_add(rep, &it->result, run_id, &err))) {
+        int64_t run_id = it->stored_id;
+        if (status == HR_EXIT_OK &&
+            ((run_id == 0 && hr_store_write_run(st, batch, sc, &it->result, &run_id, &err)) ||
+             hr_report_add(rep, &it->result, run_id, &err))) {
             fprintf(stderr, "headroom: %s\n", err.msg);
             status = HR_EXIT_FAILED;
             pthread_mutex_lock(&w->lock);
@@ -342,6 +369,31 @@ static void announce(double requests, size_t runs, bool quiet)
     else if (!quiet && isatty(STDERR_FILENO))
         fprintf(stderr, "headroom: %zu run%s of about %.3g requests each\n", runs,
                 runs == 1 ? "" : "s", requests);
+}
+
+/* The items an interrupted batch already stored (by policy name and
+ * replication): they get their run id and are not stored again; *n_kept
+ * counts them. */
+static int mark_stored(hr_store *st, int64_t batch, const hr_scenario *sc, work *w,
+                       size_t *n_kept, hr_error *err)
+{
+    hr_stored_run *runs = NULL;
+    size_t n = 0;
+    int rc = hr_store_runs(st, batch, &runs, &n, err);
+    if (rc)
+        return rc;
+    *n_kept = 0;
+    for (size_t i = 0; i < w->n_items; i++) {
+        work_item *it = &w->items[i];
+        const char *name = sc->policies[it->spec.policy_index].name;
+        for (size_t k = 0; k < n; k++)
+            if (runs[k].replication == it->spec.replication && strcmp(runs[k].policy, name) == 0) {
+                it->stored_id = runs[k].id;
+                (*n_kept)++;
+            }
+    }
+    hr_stored_runs_free(runs, n);
+    return HR_OK;
 }
 
 static int run_all(const hr_scenario *sc, const run_options *o, const char *command)
@@ -383,8 +435,10 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
             w.items[(size_t)r * n_sel + k].spec =
                 (hr_run_spec){.scenario = sc, .policy_index = idx[k], .seed = seed,
                              .replication = first + (uint32_t)r};
-    for (size_t i = 0; i < w.n_items; i++)
+    for (size_t i = 0; i < w.n_items; i++) {
         w.items[i].spec.progress = &w.items[i].progress;
+        w.items[i].spec.cancel = &stop_signal;
+    }
     w.simulated_s = sc->duration_s * (double)w.n_items;
     w.show_progress = !o->quiet && isatty(STDERR_FILENO);
     clock_gettime(CLOCK_MONOTONIC, &w.started);
@@ -393,12 +447,26 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
     hr_store *st = NULL;
     hr_error err;
     int64_t batch = 0;
-    if (hr_store_open(o->db_path, &st, &err) ||
-        hr_store_begin_batch(st, sc, seed, reps, command, &batch, &err)) {
+    /* the same command after a Ctrl-C completes the batch it interrupted */
+    size_t n_kept = 0;
+    int rc = hr_store_open(o->db_path, &st, &err);
+    if (rc == HR_OK)
+        rc = hr_store_resume_batch(st, sc, seed, reps, command, &batch, &err);
+    bool resumed = batch > 0;
+    if (rc == HR_OK)
+        rc = resumed ? mark_stored(st, batch, sc, &w, &n_kept, &err)
+                     : hr_store_begin_batch(st, sc, seed, reps, command, &batch, &err);
+    if (rc != HR_OK) {
         hr_store_close(st);
         free(w.items);
         return hr_cli_fail(HR_EXIT_FAILED, "%s", err.msg);
     }
+    if (resumed)
+        fprintf(stderr,
+                "headroom: completing interrupted batch %" PRId64 " in %s: %zu of %zu runs are "
+                "stored; the others run now (the stored ones run again for the table, "
+                "unstored)\n",
+                batch, o->db_path, n_kept, w.n_items);
 
     announce(requests, w.n_items, o->quiet);
     hr_report rep;
@@ -407,6 +475,11 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
     pthread_mutex_init(&w.lock, NULL);
     pthread_cond_init(&w.finished, NULL);
     pthread_cond_init(&w.collected, NULL);
+    stop_signal = 0;
+    struct sigaction stop = {.sa_handler = on_stop_signal}, old_int, old_term;
+    sigemptyset(&stop.sa_mask);
+    sigaction(SIGINT, &stop, &old_int);
+    sigaction(SIGTERM, &stop, &old_term);
     int jobs = o->jobs < (int)w.n_items ? o->jobs : (int)w.n_items;
     w.ahead = 2 * (size_t)jobs;
     pthread_t *threads = calloc((size_t)jobs, sizeof *threads);
@@ -422,6 +495,8 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
     for (int t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     free(threads);
+    size_t n_items = w.n_items;
+    n_kept = w.written;
     for (size_t i = 0; i < w.n_items; i++)
         hr_run_result_free(&w.items[i].result);
     free(w.items);
@@ -429,6 +504,21 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
     pthread_cond_destroy(&w.collected);
     pthread_mutex_destroy(&w.lock);
 
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    int sig = stop_signal;
+    if (sig && status == HR_EXIT_OK && n_kept < n_items) {
+        if (hr_store_end_batch(st, batch, "interrupted", &err))
+            fprintf(stderr, "headroom: %s\n", err.msg);
+        fprintf(stderr,
+                "headroom: interrupted (%s): %zu of %zu runs are stored in %s (batch %" PRId64
+                "), the runs in flight were abandoned; run the same command again to complete "
+                "the batch\n",
+                sig == SIGINT ? "Ctrl-C" : "SIGTERM", n_kept, n_items, o->db_path, batch);
+        hr_store_close(st);
+        hr_report_free(&rep);
+        return 128 + sig;
+    }
     if (hr_store_end_batch(st, batch, status == HR_EXIT_OK ? "ok" : "failed", &err) && status == HR_EXIT_OK)
         status = hr_cli_fail(HR_EXIT_FAILED, "%s", err.msg);
     hr_store_close(st);

@@ -108,6 +108,7 @@ const char *hr_error_name(int code)
     case HR_EDB: return "results database error";
     case HR_ENOTSUP: return "not supported";
     case HR_EINTERNAL: return "internal error";
+    case HR_ECANCELED: return "interrupted";
     default: return "unknown error";
     }
 }

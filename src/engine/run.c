@@ -163,6 +163,7 @@ typedef struct tenant_stats {
 typedef struct sim {
     const hr_scenario *sc;
     hr_run_progress *progress;  /* optional */
+    const volatile sig_atomic_t *cancel; /* optional: stop at the next tick */
     double mean_service_s;      /* the workload's, classes weighted by share (for demand) */
     const hr_fleet_config *fleet;
     const hr_workload_config *wl;
@@ -1592,6 +1593,10 @@ static void on_tick(sim *s, uint64_t k)
         close_period(s);
     if (k % (uint64_t)s->ticks_per_window == 0)
         close_window(s, s->now - s->window_start_s);
+    if (s->cancel != NULL && *s->cancel) {
+        fail(s, HR_ECANCELED, "interrupted");
+        return;
+    }
     if (s->progress) {
         atomic_store_explicit(&s->progress->simulated_ms, (uint64_t)(s->now * 1000.0),
                               memory_order_relaxed);
@@ -2021,7 +2026,7 @@ int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)
     out->replication_seed = hr_rng_replication_seed(spec->seed, spec->replication);
     out->duration_s = sc->duration_s;
     sim s = {.sc = sc, .fleet = &sc->fleet, .wl = &sc->workload, .out = out, .err = err,
-             .progress = spec->progress};
+             .progress = spec->progress, .cancel = spec->cancel};
     s.mean_service_s = hr_workload_mean_service_s(&sc->workload);
     int rc = out->policy ? setup(&s, spec) : hr_error_set(err, HR_ENOMEM, "out of memory");
     if (rc == HR_OK) {

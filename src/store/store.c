@@ -732,6 +732,46 @@ fail:
     return rc;
 }
 
+int hr_store_resume_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int replications,
+                          const char *command, int64_t *batch_id, hr_error *err)
+{
+    *batch_id = 0;
+    const char *text = sc->text ? sc->text : "";
+    char hash[17];
+    fnv1a64_hex(text, hash);
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT b.id FROM batches b JOIN scenarios s ON s.id = b.scenario_id"
+                           " WHERE b.status = 'interrupted' AND s.text_fnv1a64 = ? AND s.text = ?"
+                           " AND b.seed = ? AND b.replications = ? AND b.command IS ?"
+                           " ORDER BY b.id DESC LIMIT 1",
+                           -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC) != SQLITE_OK ||
+        bind_u64(s, 3, seed) != SQLITE_OK || sqlite3_bind_int(s, 4, replications) != SQLITE_OK ||
+        bind_text(s, 5, command) != SQLITE_OK) {
+        sqlite3_finalize(s);
+        return st_db_error(st, err, "cannot look for an interrupted batch");
+    }
+    int step = sqlite3_step(s);
+    int64_t id = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return st_db_error(st, err, "cannot look for an interrupted batch");
+    if (id == 0)
+        return HR_OK;
+    if (sqlite3_prepare_v2(st->db,
+                           "UPDATE batches SET status = 'running', finished_at = NULL WHERE id = ?",
+                           -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(s, 1, id) != SQLITE_OK || sqlite3_step(s) != SQLITE_DONE) {
+        sqlite3_finalize(s);
+        return st_db_error(st, err, "cannot resume the interrupted batch");
+    }
+    sqlite3_finalize(s);
+    *batch_id = id;
+    return HR_OK;
+}
+
 int hr_store_end_batch(hr_store *st, int64_t batch_id, const char *status, hr_error *err)
 {
     if (!status || (strcmp(status, "ok") != 0 && strcmp(status, "failed") != 0 &&

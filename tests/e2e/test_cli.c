@@ -907,6 +907,47 @@ static void test_two_writers_on_one_database_lose_nothing(void **state)
     assert_int_equal(count_rows(path, "SELECT count(*) FROM runs"), 2 * 2 * 3);
 }
 
+/* Ctrl-C: the runs in flight are abandoned, the batch is marked
+ * interrupted, exit 130; the same command again completes that batch, and
+ * its table is what an uninterrupted run prints. */
+static void test_ctrl_c_interrupts_the_batch_and_a_rerun_completes_it(void **state)
+{
+    (void)state;
+    const char *args = "run " BLACK_FRIDAY " --policy cpu-60 --replications 2 --duration 2d "
+                       "--jobs 1 -q --db i.db";
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && (%s %s >/dev/null 2>int.txt & p=$!; sleep 1; kill -INT $p; wait $p; "
+             "echo $? > rc.txt)",
+             tmpdir, HR_CLI, args);
+    assert_int_equal(system(cmd), 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/rc.txt", tmpdir);
+    char *rc = slurp(path);
+    assert_string_equal(rc, "130\n");
+    free(rc);
+    snprintf(path, sizeof path, "%s/int.txt", tmpdir);
+    char *msg = slurp(path);
+    assert_non_null(strstr(msg, "headroom: interrupted (Ctrl-C): "));
+    assert_non_null(strstr(msg, "run the same command again to complete the batch"));
+    free(msg);
+    snprintf(path, sizeof path, "%s/i.db", tmpdir);
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM batches WHERE status = 'interrupted'"), 1);
+
+    cli_result again = cli("%s", args);
+    assert_int_equal(again.status, 0);
+    assert_non_null(strstr(again.err, "completing interrupted batch 1"));
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM batches"), 1);
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM batches WHERE status = 'ok'"), 1);
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM runs"), 2);
+    cli_result whole = cli("run " BLACK_FRIDAY " --policy cpu-60 --replications 2 --duration 2d "
+                           "--jobs 1 -q --db whole.db");
+    assert_int_equal(whole.status, 0);
+    assert_string_equal(again.out, whole.out);
+    cli_free(&again);
+    cli_free(&whole);
+}
+
 static void test_unwritable_database_exits_1(void **state)
 {
     (void)state;
@@ -964,6 +1005,7 @@ int main(void)
         cmocka_unit_test(test_damaged_database_is_refused_before_anything_is_written),
         cmocka_unit_test(test_a_locked_database_is_waited_for),
         cmocka_unit_test(test_two_writers_on_one_database_lose_nothing),
+        cmocka_unit_test(test_ctrl_c_interrupts_the_batch_and_a_rerun_completes_it),
         cmocka_unit_test(test_unwritable_database_exits_1),
         cmocka_unit_test(test_unwritable_stdout_exits_1),
     };

@@ -243,6 +243,38 @@ static void test_reopen_keeps_schema_and_data(void **state)
     sqlite3_close(db);
 }
 
+/* A database written by the last headroom of schema version 1 (kept in
+ * tests/data/store/v1.db) migrates forward keeping every run and series row
+ * (the batches table is rebuilt; nothing may cascade), and takes batches
+ * the new statuses allow. */
+static void test_a_version_1_database_migrates_keeping_its_runs(void **state)
+{
+    fixture *f = *state;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp %s/store/v1.db %s", HR_TEST_DATA, f->db_path);
+    assert_int_equal(system(cmd), 0);
+    sqlite3 *db = raw_open(f->db_path);
+    assert_int_equal(query_int(db, "PRAGMA user_version"), 1);
+    int runs = query_int(db, "SELECT count(*) FROM runs");
+    int rows = query_int(db, "SELECT count(*) FROM series");
+    sqlite3_close(db);
+    assert_true(runs > 0 && rows > 0);
+
+    hr_store *st = open_ok(f->db_path);
+    int64_t b = begin_ok(st, &f->sc);
+    hr_error err = {0};
+    assert_int_equal(hr_store_end_batch(st, b, "interrupted", &err), HR_OK);
+    hr_store_close(st);
+
+    db = raw_open(f->db_path);
+    assert_int_equal(query_int(db, "PRAGMA user_version"), HR_STORE_SCHEMA_VERSION);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM runs"), runs);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM series"), rows);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM batches WHERE status = 'interrupted'"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    sqlite3_close(db);
+}
+
 static void test_open_refuses_newer_schema_version(void **state)
 {
     fixture *f = *state;
@@ -610,6 +642,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reopen_keeps_schema_and_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_refuses_newer_schema_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_version_1_database_migrates_keeping_its_runs, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_failed_migration_leaves_the_file_untouched, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_open_unwritable_path_names_the_path, setup,
