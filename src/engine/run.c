@@ -1760,9 +1760,8 @@ static void on_schedule(sim *s, uint64_t k)
 /* The group at t = 0: the fleet's bounds and initial capacity (a static
  * policy's instances), then each action's latest occurrence before the
  * run, replayed in time order, as a group that had the schedule would
- * have run them. A scheduled policy keeps the capacity they set; any
- * other kind starts from its initial capacity inside the bounds they set
- * (its own scaling since then). Each replayed action is logged at t = 0. */
+ * have run them (and as if no policy had scaled since). Each replayed
+ * action is logged at t = 0. */
 static int setup_schedule(sim *s, const hr_policy_config *pc)
 {
     int rc = hr_schedule_build(&s->sched, pc, &s->sc->calendar, s->end_s, s->err);
@@ -1771,8 +1770,6 @@ static int setup_schedule(sim *s, const hr_policy_config *pc)
     hr_group_size g = {.min = s->fleet->min, .max = s->fleet->max, .desired = s->initial};
     for (size_t i = 0; i < s->sched.n_before && s->status == HR_OK; i++)
         run_action(s, &s->sched.before[i], &g);
-    if (pc->kind != HR_POLICY_SCHEDULED)
-        g.desired = s->initial < g.min ? g.min : s->initial > g.max ? g.max : s->initial;
     hr_controller_set_bounds(&s->ctl, g.min, g.max);
     s->initial = g.desired;
     if (s->sched.n_events > 0)

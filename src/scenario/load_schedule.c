@@ -253,7 +253,7 @@ static int parse_action(loader *L, const yaml_node_t *n, const char *path, hr_sc
         return ld_fail(L, ld_get(L, n, "end", NULL), HR_EINVAL, kp, "must be after start");
     }
     char *name = NULL;
-    if ((rc = ld_f_string(L, n, path, "name", false, NULL, &name)))
+    if (ld_get(L, n, "name", NULL) && (rc = ld_f_string(L, n, path, "name", true, NULL, &name)))
         return rc;
     if (name != NULL)
         snprintf(label, sizeof label, "%s (%s)", name, when);
