@@ -107,6 +107,29 @@ static void test_the_clock_follows_daylight_saving_changes(void **state)
     hr_scenario_free(&sc);
 }
 
+/* Recurring traffic events start at their local time of day: 09:30 in
+ * New York is 14:30 UTC before the change of 2026-03-08, 13:30 after. */
+static void test_recurring_traffic_events_follow_local_time(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load_ok("calendar: {start: \"2026-03-06T00:00\", time_zone: America/New_York}",
+            "  events: [{name: open, every: day, at: \"09:30\", duration: 1h, multiplier: 2}]",
+            STATIC_2, &sc);
+    assert_int_equal(sc.traffic.n_events, 2); /* the 6th and 7th */
+    assert_true(sc.traffic.events[0].start_s == 9.5 * 3600);
+    assert_true(sc.traffic.events[1].start_s == 33.5 * 3600);
+    hr_scenario_free(&sc);
+    load_ok("calendar: {start: \"2026-03-07T12:00\", time_zone: America/New_York}",
+            "  events: [{name: open, every: day, at: \"09:30\", duration: 1h, multiplier: 2}]",
+            STATIC_2, &sc);
+    /* not the 7th (before t = 0); the 8th is a 23-hour day */
+    assert_int_equal(sc.traffic.n_events, 2);
+    assert_true(sc.traffic.events[0].start_s == (12 + 9.5 - 1) * 3600);
+    assert_true(sc.traffic.events[1].start_s == (12 + 9.5 - 1 + 24) * 3600);
+    hr_scenario_free(&sc);
+}
+
 static void test_calendar_errors_have_positions(void **state)
 {
     (void)state;
@@ -286,6 +309,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calendar_sets_t0_and_the_weekday),
         cmocka_unit_test(test_the_clock_follows_daylight_saving_changes),
+        cmocka_unit_test(test_recurring_traffic_events_follow_local_time),
         cmocka_unit_test(test_calendar_errors_have_positions),
         cmocka_unit_test(test_actions_load_on_every_kind),
         cmocka_unit_test(test_action_errors_have_positions),
