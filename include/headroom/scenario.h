@@ -126,9 +126,8 @@ typedef struct hr_calendar {
     hr_tz tz;                 /* calendar.time_zone; "UTC" (no transitions) by default */
 } hr_calendar;
 
-/* The simulated time of UTC instant utc_s, and back. */
+/* The simulated time of UTC instant utc_s. */
 double hr_calendar_sim_s(const hr_calendar *cal, int64_t utc_s);
-int64_t hr_calendar_utc_s(const hr_calendar *cal, double sim_s);
 
 /* ---- workload ---------------------------------------------------------- */
 

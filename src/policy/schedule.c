@@ -64,8 +64,9 @@ static int forward(const hr_scheduled_action *a, size_t i, const hr_calendar *ca
     /* from a day before in local time: offsets are within a day of UTC */
     int64_t local = u0 + hr_tz_offset(tz, u0) - DAY_S;
     int64_t last = u1 + hr_tz_offset(tz, u1) + DAY_S;
+    int span_days = (int)((last - local) / DAY_S) + 1;
     for (;;) {
-        local = hr_cron_next(&a->cron, local, 400);
+        local = hr_cron_next(&a->cron, local, span_days);
         if (local == INT64_MIN || local > last)
             return HR_OK;
         int64_t u = hr_tz_utc(tz, local);
@@ -122,6 +123,8 @@ static int by_time(const void *x, const void *y)
  * instant (two skipped wall-clock times that both run at the jump). */
 static void sort_unique(event_list *l)
 {
+    if (l->n == 0)
+        return;
     qsort(l->v, l->n, sizeof *l->v, by_time);
     size_t k = 0;
     for (size_t i = 0; i < l->n; i++) {

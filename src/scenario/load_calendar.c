@@ -27,11 +27,6 @@ double hr_calendar_sim_s(const hr_calendar *cal, int64_t utc_s)
     return (double)(utc_s - cal->start_utc_s);
 }
 
-int64_t hr_calendar_utc_s(const hr_calendar *cal, double sim_s)
-{
-    return cal->start_utc_s + (int64_t)floor(sim_s);
-}
-
 /* The UTC zone every calendar without a time_zone uses: no file needed. */
 static int utc_zone(loader *L, hr_tz *tz)
 {
