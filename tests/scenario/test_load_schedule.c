@@ -246,10 +246,9 @@ static void test_action_errors_have_positions(void **state)
                  "  - {name: n, kind: scheduled, schedule: [{at: \"08:00\", every: day, min: 1}]}\n",
                  "s.yaml:13:57: policies[0] (n).schedule[0].every: unknown key; valid keys: name, "
                  "at, cron, days, time_zone, start, end, min, max, desired");
-    assert_fails(NO_CALENDAR, FLAT,
-                 "  - {name: c, kind: step, metric: cpu, steps: [{above: 70, add: 1}], instances: 3}\n",
-                 "s.yaml:13:70: policies[0] (c).instances: step policies take no instances; valid "
-                 "keys: name, kind, metric, breach, steps, cooldown, missing_data, limits, schedule");
+    assert_fails(NO_CALENDAR, FLAT, "  - {name: c, kind: static, instances: 3, metric: cpu}\n",
+                 "s.yaml:13:43: policies[0] (c).metric: static policies take no metric; valid "
+                 "keys: name, kind, instances, limits, schedule");
 }
 
 static void test_dates_and_zones_need_a_dated_calendar(void **state)
