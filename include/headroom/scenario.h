@@ -174,6 +174,7 @@ typedef enum hr_pool_state {
 typedef struct hr_warm_pool_config {
     bool enabled;                   /* the key is given */
     int max_prepared;               /* AWS MaxGroupPreparedCapacity; default fleet.max, >= 0 */
+    bool max_prepared_given;        /* else the group's max, as it is (a schedule may move it) */
     int min_size;                   /* AWS MinSize, 0 .. max_prepared */
     hr_pool_state state;
     bool reuse_on_scale_in;         /* AWS InstanceReusePolicy.ReuseOnScaleIn */

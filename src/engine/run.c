@@ -820,7 +820,10 @@ static int pool_target(const sim *s)
     const hr_warm_pool_config *w = &s->fleet->warm_pool;
     if (!w->enabled)
         return 0;
-    int t = w->max_prepared - s->desired;
+    /* without max_prepared, AWS sizes the pool from the group's maximum as
+     * it stands: a scheduled action that moves max moves the pool */
+    int max_prepared = w->max_prepared_given ? w->max_prepared : s->ctl.max;
+    int t = max_prepared - s->desired;
     return t > w->min_size ? t : w->min_size;
 }
 
@@ -1747,10 +1750,13 @@ static void on_schedule(sim *s, uint64_t k)
 {
     hr_group_size g = {.min = s->ctl.min, .max = s->ctl.max, .desired = s->desired};
     run_action(s, &s->sched.events[k], &g);
+    bool pool_moves = s->fleet->warm_pool.enabled && g.max != s->ctl.max;
     hr_controller_set_bounds(&s->ctl, g.min, g.max);
     if (g.desired != s->desired) {
         s->out->summary.scaling_actions++;
         s->desired = g.desired;
+        reconcile(s);
+    } else if (pool_moves) {
         reconcile(s);
     }
     if (k + 1 < s->sched.n_events)

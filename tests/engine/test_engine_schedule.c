@@ -259,6 +259,41 @@ static void test_a_calendar_at_midnight_utc_changes_nothing(void **state)
     hr_scenario_free(&c);
 }
 
+/* A warm pool without max_prepared holds the group's max minus the
+ * desired capacity, as AWS's default: the max a schedule sets. */
+static void test_a_warm_pool_follows_the_scheduled_max(void **state)
+{
+    (void)state;
+    const char *yaml =
+        "scenario: t\nduration: 4h\ntick: 5m\nseed: 7\n"
+        "traffic: {base_rps: 2}\n"
+        "workload:\n"
+        "  classes: [{name: api, share: 1, service: {dist: exponential, mean: 50ms}}]\n"
+        "fleet:\n"
+        "  instance: {concurrency: 4, price_per_hour: 0.1}\n"
+        "  boot: {dist: constant, mean: 60s}\n"
+        "  warm_pool: {state: stopped, start: 20s}\n"
+        "  initial: 2\n  min: 1\n  max: 10\n"
+        "metrics: {period: 5m, delay: 5m}\n"
+        "policies:\n"
+        "  - {name: plain, kind: static, instances: 2}\n"
+        "  - {name: sched, kind: static, instances: 2,\n"
+        "     schedule: [{at: \"00:00\", max: 4}, {at: \"02:00\", max: 6}]}\n";
+    hr_scenario sc;
+    hr_error err;
+    if (hr_scenario_load_string("s.yaml", yaml, strlen(yaml), &sc, &err) != HR_OK)
+        fail_msg("%s", err.msg);
+    hr_run_result plain, sched;
+    run(&sc, 0, &plain);
+    run(&sc, 1, &sched);
+    assert_int_equal(plain.series[6].pool, 8);   /* 10 - 2 */
+    assert_int_equal(sched.series[6].pool, 2);   /* 00:00: 4 - 2 */
+    assert_int_equal(sched.series[40].pool, 4);  /* after 02:00: 6 - 2 */
+    hr_run_result_free(&plain);
+    hr_run_result_free(&sched);
+    hr_scenario_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_the_run_starts_inside_the_last_actions_bounds),
         cmocka_unit_test(test_schedule_on_target_tracking_clamps_its_proposals),
         cmocka_unit_test(test_a_calendar_at_midnight_utc_changes_nothing),
+        cmocka_unit_test(test_a_warm_pool_follows_the_scheduled_max),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
