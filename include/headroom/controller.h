@@ -32,7 +32,8 @@ typedef struct hr_scale_event {
 } hr_scale_event;
 
 typedef struct hr_controller {
-    int min, max;
+    int min, max;             /* the group's bounds: the fleet's, or a schedule's */
+    bool scheduled;           /* a scheduled action set them (the reason says so) */
     hr_limits limits;
     double price_per_hour;
     hr_scale_event *history;  /* events of the last hour, oldest first */
@@ -44,6 +45,10 @@ int hr_controller_init(hr_controller *c, const hr_fleet_config *fleet, const hr_
                        hr_error *err);
 
 void hr_controller_free(hr_controller *c);
+
+/* Set the group's bounds (0 <= min <= max), as a scheduled action does;
+ * later proposals are clamped to them. */
+void hr_controller_set_bounds(hr_controller *c, int min, int max);
 
 /* Apply the limits to proposal at time now, given the current desired
  * capacity. Fills *rec (time, current, proposed, desired, reason; metric is

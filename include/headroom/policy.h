@@ -57,7 +57,8 @@ typedef struct hr_observation {
     double datapoint_start_s, datapoint_end_s; /* the period the datapoint covers */
     double input[HR_POLICY_MAX_INPUTS];        /* the datapoint's values, in the order of
                                                   hr_policy_inputs; NaN when missing */
-    int min, max;          /* the fleet's bounds, for reasons and clamping */
+    int min, max;          /* the group's bounds, for reasons and clamping: the fleet's,
+                              or the last scheduled action's (schedule.h) */
     /* Foresight: the one documented exception to "policies never read the
      * truth", filled only for a policy whose init set foresight_s > 0 (the
      * oracle; docs/policies.md). future_need[k] is the fewest instances at

@@ -12,8 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "headroom/cron.h"
 #include "headroom/dist.h"
 #include "headroom/error.h"
+#include "headroom/tz.h"
 
 /* A position in the scenario file, 1-based, for messages. */
 typedef struct hr_srcpos {
@@ -95,6 +97,13 @@ typedef struct hr_traffic_config {
     double noise_correlation_s; /* OU time constant of the noise, > 0 when sigma > 0 */
     hr_traffic_event *events;
     size_t n_events;
+    /* The local clock the daily and weekly shapes follow (with a calendar):
+     * local time since midnight of day 0 at t is t + clock_shift_s[i], i the
+     * last entry with clock_at_s[i] <= t (clock_at_s[0] = 0; an entry per
+     * change of the zone's UTC offset within the run). n_clock = 0: t itself,
+     * t = 0 being midnight (no calendar, as before calendars existed). */
+    double *clock_at_s, *clock_shift_s;
+    size_t n_clock;
 } hr_traffic_config;
 
 /* Fill out[24] with the named diurnal profile (normalised to mean 1).
@@ -104,6 +113,21 @@ int hr_diurnal_profile(const char *name, double out[24]);
 
 /* The names hr_diurnal_profile accepts, NULL-terminated. */
 extern const char *const hr_diurnal_profile_names[];
+
+/* ---- calendar ---------------------------------------------------------- */
+
+/* Where t = 0 sits on the wall clock (key calendar). Without the key, or
+ * with only a weekday, it is midnight of traffic.start_day in an undated
+ * week, UTC: start_utc_s is then 1970-01-05 (a Monday) + start_day days. */
+typedef struct hr_calendar {
+    bool given;               /* the scenario has a calendar key */
+    bool dated;               /* calendar.start gave a date */
+    int64_t start_utc_s;      /* Unix time at t = 0 */
+    hr_tz tz;                 /* calendar.time_zone; "UTC" (no transitions) by default */
+} hr_calendar;
+
+/* The simulated time of UTC instant utc_s. */
+double hr_calendar_sim_s(const hr_calendar *cal, int64_t utc_s);
 
 /* ---- workload ---------------------------------------------------------- */
 
@@ -150,6 +174,7 @@ typedef enum hr_pool_state {
 typedef struct hr_warm_pool_config {
     bool enabled;                   /* the key is given */
     int max_prepared;               /* AWS MaxGroupPreparedCapacity; default fleet.max, >= 0 */
+    bool max_prepared_given;        /* else the group's max, as it is (a schedule may move it) */
     int min_size;                   /* AWS MinSize, 0 .. max_prepared */
     hr_pool_state state;
     bool reuse_on_scale_in;         /* AWS InstanceReusePolicy.ReuseOnScaleIn */
@@ -251,8 +276,28 @@ typedef enum hr_policy_kind {
     HR_POLICY_TARGET_TRACKING,
     HR_POLICY_HPA,
     HR_POLICY_SIMPLE,
-    HR_POLICY_ORACLE          /* perfect foresight: the bound, not a real policy */
+    HR_POLICY_ORACLE,         /* perfect foresight: the bound, not a real policy */
+    HR_POLICY_SCHEDULED
 } hr_policy_kind;
+
+/* A scheduled action (a policy's schedule, as AWS EC2 Auto Scaling's
+ * PutScheduledUpdateGroupAction): at each occurrence it sets the group's
+ * min, max and/or desired capacity. Occurrences are wall-clock times in
+ * the action's time zone: a one-off date-time, or a recurrence (`at` with
+ * `days`, or `cron`) bounded by start and end. */
+typedef struct hr_scheduled_action {
+    hr_srcpos pos;            /* the action's mapping */
+    char *label;              /* how the decision log names it: "08:00 weekdays",
+                                 "cron 0 8 * * 1-5", "2026-11-27 08:00" */
+    bool once;                /* a one-off at once_local_s (else recurring by cron) */
+    int64_t once_local_s;     /* local seconds (tz.h) in the action's zone */
+    hr_cron cron;             /* recurring: `cron`, or `at` (+ `days`) as a cron */
+    bool has_tz;              /* its own time_zone (else the calendar's) */
+    hr_tz tz;
+    bool has_start, has_end;  /* bounds of a recurrence, UTC seconds */
+    int64_t start_utc_s, end_utc_s;
+    int min, max, desired;    /* -1 when the action leaves it as it is */
+} hr_scheduled_action;
 
 /* How a simple scaling policy's adjustment reads (AWS AdjustmentType). */
 typedef enum hr_adjustment_type {
@@ -437,6 +482,10 @@ typedef struct hr_policy_config {
     /* hpa */
     hr_hpa_config hpa;
 
+    /* schedule (kind scheduled, and any other kind): in the file's order */
+    hr_scheduled_action *schedule;
+    size_t n_schedule;
+
     hr_limits limits;           /* scenario limits overlaid with the policy's own */
 } hr_policy_config;
 
@@ -472,6 +521,7 @@ typedef struct hr_scenario {
     uint64_t seed;
     int replications;
 
+    hr_calendar calendar;
     hr_traffic_config traffic;
     hr_workload_config workload;
     hr_fleet_config fleet;

@@ -54,6 +54,7 @@
 #include "headroom/queue.h"
 #include "headroom/queueing.h"
 #include "headroom/rng.h"
+#include "headroom/schedule.h"
 #include "headroom/traffic.h"
 
 #include "foresight.h"
@@ -74,7 +75,8 @@ enum event_type {
     EV_ZONE_DOWN,
     EV_ZONE_UP,
     EV_RETRY_LAUNCH,
-    EV_POOL_READY   /* a pool instance's boot is done: it stops (or keeps running) in the pool */
+    EV_POOL_READY,  /* a pool instance's boot is done: it stops (or keeps running) in the pool */
+    EV_SCHEDULE     /* a scheduled action's occurrence (arg: its index in sim.sched.events) */
 };
 
 /* Where an instance is with respect to the warm pool. */
@@ -179,6 +181,8 @@ typedef struct sim {
     hr_policy *policy;
     hr_controller ctl;
     bool has_ctl;
+    hr_schedule sched;      /* the policy's scheduled actions, when it has any */
+    int initial;            /* the capacity at t = 0 */
 
     double now, end_s;
     double *class_cdf;
@@ -817,7 +821,10 @@ static int pool_target(const sim *s)
     const hr_warm_pool_config *w = &s->fleet->warm_pool;
     if (!w->enabled)
         return 0;
-    int t = w->max_prepared - s->desired;
+    /* without max_prepared, AWS sizes the pool from the group's maximum as
+     * it stands: a scheduled action that moves max moves the pool */
+    int max_prepared = w->max_prepared_given ? w->max_prepared : s->ctl.max;
+    int t = max_prepared - s->desired;
     return t > w->min_size ? t : w->min_size;
 }
 
@@ -1642,8 +1649,8 @@ static void evaluate(sim *s, const publication *p)
         .has_datapoint = p->has,
         .datapoint_start_s = p->start_s,
         .datapoint_end_s = p->end_s,
-        .min = s->fleet->min,
-        .max = s->fleet->max,
+        .min = s->ctl.min,
+        .max = s->ctl.max,
     };
     for (size_t i = 0; i < s->n_inputs; i++) {
         const hr_policy_input *in = &s->inputs[i];
@@ -1706,6 +1713,81 @@ static void on_sync(sim *s, uint64_t k)
         schedule(s, next, EV_SYNC, NULL, k + 1);
 }
 
+/* ---- scheduled actions ------------------------------------------------- */
+
+/* A decision-log line for scheduled action ev: the policy had no part in it. */
+static hr_decision_record *schedule_record(sim *s)
+{
+    hr_run_result *out = s->out;
+    if (ensure_cap((void **)&out->decisions, &out->cap_decisions, out->n_decisions + 1,
+                   sizeof *out->decisions)) {
+        fail(s, HR_ENOMEM, "out of memory for the decision log");
+        return NULL;
+    }
+    hr_decision_record *rec = &out->decisions[out->n_decisions++];
+    memset(rec, 0, sizeof *rec);
+    rec->time_s = s->now;
+    rec->metric = NAN;
+    return rec;
+}
+
+/* Run scheduled action ev on the group g, logging it; the group's new
+ * desired capacity is returned in g. */
+static void run_action(sim *s, const hr_schedule_event *ev, hr_group_size *g)
+{
+    const hr_policy_config *pc = s->policy->cfg;
+    const hr_scheduled_action *a = &pc->schedule[ev->action];
+    hr_decision_record *rec = schedule_record(s);
+    if (rec == NULL)
+        return;
+    rec->current = g->desired;
+    rec->proposed = a->desired >= 0 ? a->desired : g->desired;
+    hr_schedule_apply(a, ev, &s->sc->calendar, g, rec->reason, sizeof rec->reason);
+    rec->desired = g->desired;
+}
+
+/* Occurrence k of the schedule: set the group's bounds and desired
+ * capacity as the action says, then wait for the next one. Scheduled
+ * changes bypass the controller's hourly caps and budget guard (they are
+ * the operator's, not a policy's), as AWS runs a scheduled action whatever
+ * the scaling policies do. */
+static void on_schedule(sim *s, uint64_t k)
+{
+    hr_group_size g = {.min = s->ctl.min, .max = s->ctl.max, .desired = s->desired};
+    run_action(s, &s->sched.events[k], &g);
+    bool pool_moves = s->fleet->warm_pool.enabled && g.max != s->ctl.max;
+    hr_controller_set_bounds(&s->ctl, g.min, g.max);
+    if (g.desired != s->desired) {
+        s->out->summary.scaling_actions++;
+        s->desired = g.desired;
+        reconcile(s);
+    } else if (pool_moves) {
+        reconcile(s);
+    }
+    if (k + 1 < s->sched.n_events)
+        schedule(s, s->sched.events[k + 1].time_s, EV_SCHEDULE, NULL, k + 1);
+}
+
+/* The group at t = 0: the fleet's bounds and initial capacity (a static
+ * policy's instances), then each action's latest occurrence before the
+ * run, replayed in time order, as a group that had the schedule would
+ * have run them (and as if no policy had scaled since). Each replayed
+ * action is logged at t = 0. */
+static int setup_schedule(sim *s, const hr_policy_config *pc)
+{
+    int rc = hr_schedule_build(&s->sched, pc, &s->sc->calendar, s->end_s, s->err);
+    if (rc != HR_OK)
+        return rc;
+    hr_group_size g = {.min = s->fleet->min, .max = s->fleet->max, .desired = s->initial};
+    for (size_t i = 0; i < s->sched.n_before && s->status == HR_OK; i++)
+        run_action(s, &s->sched.before[i], &g);
+    hr_controller_set_bounds(&s->ctl, g.min, g.max);
+    s->initial = g.desired;
+    if (s->sched.n_events > 0)
+        schedule(s, s->sched.events[0].time_s, EV_SCHEDULE, NULL, 0);
+    return s->status;
+}
+
 /* ---- setup, loop, teardown --------------------------------------------- */
 
 /* The oracle's fleet at t = 0: its decision then, within the fleet's
@@ -1759,6 +1841,10 @@ static int setup(sim *s, const hr_run_spec *spec)
     if ((rc = hr_controller_init(&s->ctl, s->fleet, &pc->limits, err)))
         return rc;
     s->has_ctl = true;
+    /* A static fleet is provisioned before the traffic starts. */
+    s->initial = pc->kind == HR_POLICY_STATIC ? pc->instances : s->fleet->initial;
+    if (pc->n_schedule > 0 && (rc = setup_schedule(s, pc)))
+        return rc;
     s->metric_warmup_s = hr_policy_metric_warmup_s(s->policy);
     s->n_inputs = hr_policy_inputs(s->policy, &s->inputs);
     s->sync_s = hr_policy_sync_period_s(s->policy);
@@ -1849,6 +1935,7 @@ static void teardown(sim *s)
         hr_foresight_free(&s->foresight);
     if (s->has_ctl)
         hr_controller_free(&s->ctl);
+    hr_schedule_free(&s->sched);
     if (s->policy)
         hr_policy_free(s->policy);
     hr_pool_destroy(&s->requests);
@@ -1927,6 +2014,9 @@ static void dispatch(sim *s, const hr_event *ev)
         break;
     case EV_POOL_READY:
         on_pool_ready(s, ev->obj);
+        break;
+    case EV_SCHEDULE:
+        on_schedule(s, ev->arg);
         break;
     }
 }
@@ -2030,13 +2120,13 @@ int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)
     s.mean_service_s = hr_workload_mean_service_s(&sc->workload);
     int rc = out->policy ? setup(&s, spec) : hr_error_set(err, HR_ENOMEM, "out of memory");
     if (rc == HR_OK) {
-        /* A static fleet is provisioned before the traffic starts, and so
-         * is the oracle's first decision (it knows the load from t = 0). */
-        int initial = pc->kind == HR_POLICY_STATIC ? pc->instances : sc->fleet.initial;
+        /* The capacity at t = 0 (setup: a static fleet's instances, and
+         * where a schedule's replay left it), and the oracle's first
+         * decision (it knows the load from t = 0). */
         if (s.has_foresight)
-            initial = foreseen_initial(&s, initial);
-        s.desired = initial;
-        for (int i = 0; i < initial && s.status == HR_OK; i++)
+            s.initial = foreseen_initial(&s, s.initial);
+        s.desired = s.initial;
+        for (int i = 0; i < s.initial && s.status == HR_OK; i++)
             launch(&s, true);
         /* the warm pool is there at t = 0 too, ready (within the quota) */
         int pool = pool_target(&s);

@@ -132,7 +132,7 @@ static double diurnal_max(const double d[24], double t0, double t1)
 static int day_of_week(const hr_traffic_config *c, double t)
 {
     long day = (long)floor(t / DAY_S);
-    return (int)((c->start_day + day) % 7);
+    return (int)(((c->start_day + day) % 7 + 7) % 7);
 }
 
 static double weekly_max(const hr_traffic_config *c, double t0, double t1)
@@ -140,7 +140,7 @@ static double weekly_max(const hr_traffic_config *c, double t0, double t1)
     long d0 = (long)floor(t0 / DAY_S), d1 = (long)floor(t1 / DAY_S);
     double m = 0;
     for (long d = d0; d <= d1 && d < d0 + 7; d++)
-        m = max2(m, c->weekly[(c->start_day + d) % 7]);
+        m = max2(m, c->weekly[((c->start_day + d) % 7 + 7) % 7]);
     return m;
 }
 
@@ -360,6 +360,45 @@ static size_t first_event_in_force(const hr_traffic *tr, double t)
     return lo;
 }
 
+/* ---- the local clock ---------------------------------------------------- */
+
+/* The entry of the local clock in force at t (clock_at_s[0] = 0). */
+static size_t clock_entry(const hr_traffic_config *c, double t)
+{
+    size_t i = c->n_clock - 1;
+    while (i > 0 && c->clock_at_s[i] > t)
+        i--;
+    return i;
+}
+
+/* Local time since midnight of day 0 at t: what the daily and weekly
+ * shapes read (t itself without a calendar). */
+static double local_at(const hr_traffic_config *c, double t)
+{
+    if (c->n_clock == 0)
+        return t;
+    return t + c->clock_shift_s[clock_entry(c, t)];
+}
+
+/* The max of the daily x weekly shape over [t0, t1] in simulated time:
+ * over each stretch of one clock shift, the local interval it maps to (a
+ * change of offset makes local time jump, forwards or back). */
+static double shape_max(const hr_traffic_config *c, double t0, double t1)
+{
+    if (c->n_clock == 0)
+        return diurnal_max(c->diurnal, t0, t1) * weekly_max(c, t0, t1);
+    double m = 0;
+    for (size_t i = clock_entry(c, t0); i < c->n_clock; i++) {
+        double a = i == 0 || c->clock_at_s[i] < t0 ? t0 : c->clock_at_s[i];
+        double b = i + 1 < c->n_clock && c->clock_at_s[i + 1] < t1 ? c->clock_at_s[i + 1] : t1;
+        if (a > t1)
+            break;
+        double la = a + c->clock_shift_s[i], lb = b + c->clock_shift_s[i];
+        m = max2(m, diurnal_max(c->diurnal, la, lb) * weekly_max(c, la, lb));
+    }
+    return m;
+}
+
 /* The daily and weekly shape at t (1 with a replay, which has its own). */
 static double shape_at(const hr_traffic *tr, double t)
 {
@@ -367,6 +406,7 @@ static double shape_at(const hr_traffic *tr, double t)
     double d = 1.0;
     if (c->has_replay)
         return d;
+    t = local_at(c, t);
     if (!tr->diurnal_flat)
         d *= diurnal_at(c->diurnal, t);
     if (!tr->weekly_flat)
@@ -446,8 +486,7 @@ size_t hr_traffic_pick(const hr_traffic *tr, double t, double u)
 double hr_traffic_bound(const hr_traffic *tr, double t0, double t1)
 {
     const hr_traffic_config *c = tr->cfg;
-    double shape = c->has_replay ? 1.0
-                                 : diurnal_max(c->diurnal, t0, t1) * weekly_max(c, t0, t1);
+    double shape = c->has_replay ? 1.0 : shape_max(c, t0, t1);
     double bound = c->has_replay ? replay_max(&c->replay, t0, t1) : c->base_rps * shape;
     for (size_t k = 0; k < tr->n_tenants; k++)
         bound += tr->tenants[k].base_rps * onboard_at(&tr->tenants[k], t1) * shape;

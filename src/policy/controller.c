@@ -51,6 +51,13 @@ void hr_controller_free(hr_controller *c)
     c->n_history = c->cap_history = 0;
 }
 
+void hr_controller_set_bounds(hr_controller *c, int min, int max)
+{
+    c->min = min;
+    c->max = max;
+    c->scheduled = true;
+}
+
 /* Append to rec->reason, truncating silently at its size. */
 static void reason_append(hr_decision_record *rec, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -175,11 +182,12 @@ int hr_controller_apply(hr_controller *c, double now, int current, const hr_deci
         reason_append(rec, proposal->desired >= 0 ? "policy proposal" : "no proposal");
 
     int d = rec->proposed;
+    const char *by = c->scheduled ? " (scheduled)" : "";
     if (d < c->min) {
-        reason_append(rec, "; clamped to min %d", c->min);
+        reason_append(rec, "; clamped to min %d%s", c->min, by);
         d = c->min;
     } else if (d > c->max) {
-        reason_append(rec, "; clamped to max %d", c->max);
+        reason_append(rec, "; clamped to max %d%s", c->max, by);
         d = c->max;
     }
     d = apply_budget(c, d, rec);

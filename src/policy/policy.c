@@ -18,6 +18,7 @@ static const hr_policy_ops *const hr_policy_kinds[] = {
     [HR_POLICY_HPA] = &hr_policy_hpa_ops,
     [HR_POLICY_SIMPLE] = &hr_policy_simple_ops,
     [HR_POLICY_ORACLE] = &hr_policy_oracle_ops,
+    [HR_POLICY_SCHEDULED] = &hr_policy_scheduled_ops,
 };
 
 #define HR_POLICY_N_KINDS (sizeof hr_policy_kinds / sizeof hr_policy_kinds[0])

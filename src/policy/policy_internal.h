@@ -17,6 +17,7 @@ extern const hr_policy_ops hr_policy_simple_ops;
 extern const hr_policy_ops hr_policy_target_tracking_ops;
 extern const hr_policy_ops hr_policy_hpa_ops;
 extern const hr_policy_ops hr_policy_oracle_ops;
+extern const hr_policy_ops hr_policy_scheduled_ops;
 
 /* Declare the policy's one input: its cfg->metric, per-instance average
  * (step and target tracking). */

@@ -257,6 +257,7 @@ static int parse_warm_pool(loader *L, const yaml_node_t *map, hr_fleet_config *f
                           false, &w->stopped_price_per_hour)))
         return rc;
     w->state = (hr_pool_state)state;
+    w->max_prepared_given = ld_get(L, n, "max_prepared", NULL) != NULL;
     if (w->min_size > w->max_prepared) {
         k = ld_get(L, n, "min_size", NULL);
         return ld_fail(L, k, HR_EINVAL, "fleet.warm_pool.min_size",

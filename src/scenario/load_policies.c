@@ -15,33 +15,35 @@ static const char *const metric_names[] = {
     NULL
 };
 
-static const char *const static_keys[] = {"name", "kind", "instances", "limits", NULL};
+static const char *const static_keys[] = {"name", "kind", "instances", "limits", "schedule",
+                                          NULL};
 static const char *const step_keys[] = {
     "name", "kind", "metric", "breach", "steps", "scale_out", "scale_in", "warmup", "cooldown",
-    "missing_data", "limits", NULL
+    "missing_data", "limits", "schedule", NULL
 };
 static const char *const tt_keys[] = {
     "name", "kind", "metric", "target", "warmup", "scale_in_cooldown", "scale_out_cooldown",
     "disable_scale_in", "missing_data", "scale_out_datapoints", "scale_in_datapoints", "limits",
-    NULL
+    "schedule", NULL
 };
 static const char *const missing_data_names[] = {"missing", "ignore", "breaching", "not_breaching",
                                                  NULL};
 static const char *const simple_keys[] = {
     "name", "kind", "metric", "above", "below", "breach", "adjustment", "adjustment_type",
-    "min_adjustment_magnitude", "cooldown", "missing_data", "limits", NULL
+    "min_adjustment_magnitude", "cooldown", "missing_data", "limits", "schedule", NULL
 };
 static const char *const adjustment_type_names[] = {"change", "percent", "exact", NULL};
 static const char *const hpa_keys[] = {
     "name", "kind", "manifest", "spec", "metric_map", "sync_period", "tolerance",
-    "downscale_stabilization", "limits", NULL
+    "downscale_stabilization", "limits", "schedule", NULL
 };
 static const char *const oracle_keys[] = {"name", "kind", "limits", NULL};
+static const char *const scheduled_keys[] = {"name", "kind", "schedule", "limits", NULL};
 /* The keys the scenario format gives the kinds not built yet, so that they
  * read as another kind's keys; settle them when the kind is built. */
-static const char *const scheduled_keys[] = {"name", "kind", "schedule", "limits", NULL};
 static const char *const predictive_keys[] = {
-    "name", "kind", "forecaster", "season", "lead", "target", "fallback", "limits", NULL
+    "name", "kind", "forecaster", "season", "lead", "target", "fallback", "limits", "schedule",
+    NULL
 };
 
 static const keyspec step_adj_keys[] = {
@@ -576,6 +578,16 @@ static int parse_oracle(loader *L, const yaml_node_t *n, const char *path, hr_po
     return HR_OK;
 }
 
+/* kind: scheduled: only its schedule changes the capacity (parsed with
+ * every kind's schedule in parse_policy). */
+static int parse_scheduled(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p)
+{
+    (void)p;
+    if (ld_get(L, n, "schedule", NULL) == NULL)
+        return ld_missing(L, n, path, "schedule (the scheduled actions)");
+    return HR_OK;
+}
+
 /* The policy kinds, in the order of the contract: the name a policy's kind
  * takes, the keys its mapping takes and its parser, which fills the kind's
  * fields of the hr_policy_config (name, kind, pos, source and limits are
@@ -595,7 +607,7 @@ static const policy_kind policy_kinds[] = {
     [HR_POLICY_HPA] = {"hpa", hpa_keys, ld_parse_hpa},
     [HR_POLICY_SIMPLE] = {"simple", simple_keys, parse_simple},
     [HR_POLICY_ORACLE] = {"oracle", oracle_keys, parse_oracle},
-    {"scheduled", scheduled_keys, NULL},
+    [HR_POLICY_SCHEDULED] = {"scheduled", scheduled_keys, parse_scheduled},
     {"predictive", predictive_keys, NULL},
 };
 #define N_KINDS (sizeof policy_kinds / sizeof policy_kinds[0])
@@ -776,6 +788,12 @@ static int parse_policy(loader *L, const yaml_node_t *n, size_t i, hr_policy_con
         return rc;
     if ((rc = policy_kinds[kind].parse(L, n, path, p)))
         return rc;
+    yaml_node_t *schedule = ld_get(L, n, "schedule", NULL);
+    if (schedule != NULL) {
+        ld_join(kp, path, "schedule");
+        if ((rc = ld_parse_schedule(L, schedule, kp, p)))
+            return rc;
+    }
     p->limits = L->sc->limits;
     yaml_node_t *lim = ld_get(L, n, "limits", NULL);
     if (lim != NULL) {

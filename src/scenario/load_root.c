@@ -17,7 +17,7 @@ static const keyspec top_keys[] = {
     {"scenario", NULL}, {"description", NULL}, {"duration", NULL}, {"tick", NULL},
     {"fidelity", NULL}, {"seed", NULL}, {"replications", NULL}, {"traffic", NULL},
     {"workload", NULL}, {"fleet", NULL}, {"metrics", NULL}, {"slo", NULL},
-    {"policies", NULL}, {"limits", NULL}, {NULL, NULL}
+    {"policies", NULL}, {"limits", NULL}, {"calendar", NULL}, {NULL, NULL}
 };
 
 static const char *const fidelity_names[] = {"auto", "request", "fluid", NULL};
@@ -165,7 +165,8 @@ static int parse_root(loader *L, yaml_node_t *root, void *arg)
     yaml_node_t *sub;
     (void)arg;
     if ((rc = ld_expect_map(L, root, "", "{scenario: NAME, duration: 1d, traffic: {...}, ...}")) ||
-        (rc = ld_check_keys(L, root, "", top_keys)) || (rc = parse_header(L, root)))
+        (rc = ld_check_keys(L, root, "", top_keys)) || (rc = parse_header(L, root)) ||
+        (rc = ld_parse_calendar(L, root)))
         return rc;
     if ((sub = ld_get(L, root, "limits", NULL)) &&
         (rc = ld_parse_limits(L, sub, "limits", &L->sc->limits)))
@@ -278,6 +279,9 @@ void hr_scenario_free(hr_scenario *sc)
     free(sc->traffic.replay.file);
     free(sc->traffic.replay.time_s);
     free(sc->traffic.replay.rate);
+    free(sc->traffic.clock_at_s);
+    free(sc->traffic.clock_shift_s);
+    hr_tz_free(&sc->calendar.tz);
     for (size_t i = 0; i < sc->n_warnings; i++)
         free(sc->warnings[i]);
     free(sc->warnings);
@@ -305,6 +309,11 @@ void hr_scenario_free(hr_scenario *sc)
         free(p->hpa.manifest);
         for (size_t m = 0; m < p->hpa.n_metrics; m++)
             free(p->hpa.metrics[m].name);
+        for (size_t a = 0; a < p->n_schedule; a++) {
+            free(p->schedule[a].label);
+            hr_tz_free(&p->schedule[a].tz);
+        }
+        free(p->schedule);
     }
     free(sc->policies);
     memset(sc, 0, sizeof *sc);

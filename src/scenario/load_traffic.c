@@ -151,6 +151,23 @@ static int parse_every_day(loader *L, const yaml_node_t *n, const char *path, un
                    ld_got(n, g, sizeof g), ld_list_names(all, n_all, list, sizeof list));
 }
 
+int ld_parse_days(loader *L, const yaml_node_t *n, const char *path, unsigned *days)
+{
+    int rc;
+    *days = 0;
+    if (n->type == YAML_SEQUENCE_NODE && ld_seq_len(n) == 0)
+        return ld_fail(L, n, HR_EINVAL, path, "expected at least one day, got an empty list");
+    if (n->type != YAML_SEQUENCE_NODE)
+        return parse_every_day(L, n, path, days);
+    for (size_t i = 0; i < ld_seq_len(n); i++) {
+        char ip[KEYPATH_MAX];
+        ld_join_index(ip, path, i, NULL);
+        if ((rc = parse_every_day(L, ld_seq_item(L, n, i), ip, days)))
+            return rc;
+    }
+    return HR_OK;
+}
+
 /* every: + at: of a recurring event. */
 static int parse_recurrence(loader *L, const yaml_node_t *n, const char *path, recurrence *r)
 {
@@ -245,17 +262,31 @@ static int parse_event(loader *L, const yaml_node_t *n, size_t i, hr_traffic_eve
 }
 
 /* The days of the run on which rec fires, from day 0 (traffic.start_day at
- * 00:00); calls fn for each start time. Returns how many. */
-static size_t occurrences(const hr_traffic_config *t, double duration_s, const recurrence *rec,
-                          hr_traffic_event *out, const hr_traffic_event *tmpl)
+ * 00:00, or with a dated calendar the local date at t = 0, each occurrence
+ * at its local time of day, so it follows the zone's daylight saving
+ * time); writes each occurrence from the template when out is not NULL.
+ * Returns how many start within the run. */
+static size_t occurrences(const hr_scenario *sc, const recurrence *rec, hr_traffic_event *out,
+                          const hr_traffic_event *tmpl)
 {
+    const hr_calendar *cal = &sc->calendar;
+    double duration_s = sc->duration_s;
     size_t count = 0;
     long days = (long)ceil(duration_s / 86400.0);
+    int64_t day0 = 0;
+    if (cal->dated) {
+        int64_t local0 = cal->start_utc_s + hr_tz_offset(&cal->tz, cal->start_utc_s);
+        day0 = local0 >= 0 ? local0 / 86400 : -((-local0 + 86399) / 86400);
+        days++; /* the run may end on the day after its last whole one */
+    }
     for (long d = 0; d < days; d++) {
         double start = (double)d * 86400.0 + rec->at_s;
+        if (cal->dated)
+            start = hr_calendar_sim_s(cal, hr_tz_utc(&cal->tz, (day0 + d) * 86400 +
+                                                                  (int64_t)rec->at_s));
         if (start >= duration_s)
             break;
-        if (!(rec->days & (1u << ((t->start_day + d) % 7))))
+        if (start < 0 || !(rec->days & (1u << ((sc->traffic.start_day + d) % 7))))
             continue;
         if (out != NULL) {
             out[count] = *tmpl;
@@ -286,7 +317,7 @@ static int parse_events(loader *L, const yaml_node_t *n, hr_traffic_config *t)
         rc = parse_event(L, item, i, &tmpl[i], &rec[i]);
         if (rc != HR_OK)
             break;
-        size_t k = rec[i].on ? occurrences(t, duration_s, &rec[i], NULL, NULL) : 1;
+        size_t k = rec[i].on ? occurrences(L->sc, &rec[i], NULL, NULL) : 1;
         ld_join_index(path, "traffic.events", i, tmpl[i].name);
         ld_fmt_dur(duration_s, d, sizeof d);
         if (rec[i].on && k == 0)
@@ -307,7 +338,7 @@ static int parse_events(loader *L, const yaml_node_t *n, hr_traffic_config *t)
     /* Every occurrence owns a copy of its name (hr_scenario_free frees each). */
     for (size_t i = 0; i < count && rc == HR_OK; i++) {
         hr_traffic_event *at = t->events + t->n_events;
-        size_t k = rec[i].on ? occurrences(t, duration_s, &rec[i], at, &tmpl[i]) : 1;
+        size_t k = rec[i].on ? occurrences(L->sc, &rec[i], at, &tmpl[i]) : 1;
         if (!rec[i].on)
             *at = tmpl[i];
         for (size_t j = 0; j < k && rc == HR_OK; j++) {
@@ -557,7 +588,8 @@ int ld_parse_traffic(loader *L, const yaml_node_t *n)
                                   LD_MAX_FACTOR, false, &t->weekly[d])))
                 return rc;
     }
-    if ((rc = ld_f_enum(L, n, path, "start_day", false, 0, "day", day_names, &t->start_day)))
+    if ((rc = ld_f_enum(L, n, path, "start_day", false, 0, "day", day_names, &t->start_day)) ||
+        (rc = ld_finish_calendar(L, n)))
         return rc;
     if ((sub = ld_get(L, n, "growth", NULL)) && (rc = parse_growth(L, sub, t)))
         return rc;

@@ -248,6 +248,23 @@ int ld_parse_one_policy(loader *L, yaml_node_t *root, void *arg);
  * (load_fleet.c), else an error at node at. */
 int ld_need_memory_model(loader *L, const yaml_node_t *at, const char *path);
 
+/* ---- calendar and schedules (load_calendar.c, load_schedule.c) ----------- */
+
+/* The root's calendar key into L->sc->calendar (the UTC zone when absent);
+ * before traffic. */
+int ld_parse_calendar(loader *L, const yaml_node_t *root);
+/* Once traffic.start_day is read (traffic is its mapping): check it
+ * against the calendar, take the calendar's weekday, set the calendar's
+ * start and the traffic's local clock. */
+int ld_finish_calendar(loader *L, const yaml_node_t *traffic);
+/* An IANA time zone name at n into *tz (free with hr_tz_free). */
+int ld_parse_time_zone(loader *L, const yaml_node_t *n, const char *path, hr_tz *tz);
+/* Days at n: day, weekdays, weekends, a day name or a list of those, into
+ * bits (bit d: day d, 0 = Monday) (load_traffic.c). */
+int ld_parse_days(loader *L, const yaml_node_t *n, const char *path, unsigned *days);
+/* A policy's schedule key (a list of scheduled actions) at n into p. */
+int ld_parse_schedule(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p);
+
 /* ---- kind: hpa (load_hpa.c) ---------------------------------------------- */
 
 /* The hpa kind's keys (manifest or spec, metric_map, sync_period,

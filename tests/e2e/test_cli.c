@@ -378,6 +378,28 @@ static void test_every_bundled_scenario_runs_in_a_short_form(void **state)
     cli_free(&r);
 }
 
+/* The bundled scheduled scenario: its office-hours schedule runs at 08:00
+ * and 19:00 Berlin time on the weekdays of its first two days (Thursday
+ * and Friday), each change in the decision log with its reason. */
+static void test_run_bundled_scheduled_office_hours(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s/scenarios/scheduled_office_hours.yaml --duration 2d "
+                       "--policy office-schedule --db office.db", HR_SOURCE_DIR);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    char db[512];
+    snprintf(db, sizeof db, "%s/office.db", tmpdir);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM decisions WHERE reason LIKE "
+                                    "'schedule: open (08:00 weekdays) (% Europe/Berlin): min 6 "
+                                    "max 6 desired 6; capacity 2 -> 6' AND time_s IN (28800, 115200)"),
+                     2);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM decisions WHERE reason LIKE "
+                                    "'schedule: evening (19:00 weekdays) (%' AND time_s IN (68400, 154800)"),
+                     2);
+    cli_free(&r);
+}
+
 static void test_purchase_options_reach_the_database(void **state)
 {
     (void)state;
@@ -1008,6 +1030,7 @@ int main(void)
         cmocka_unit_test(test_ctrl_c_interrupts_the_batch_and_a_rerun_completes_it),
         cmocka_unit_test(test_unwritable_database_exits_1),
         cmocka_unit_test(test_unwritable_stdout_exits_1),
+        cmocka_unit_test(test_run_bundled_scheduled_office_hours),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

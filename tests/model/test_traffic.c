@@ -74,6 +74,38 @@ static void test_weekly_multiplier_follows_start_day(void **state)
     hr_traffic_free(&tr);
 }
 
+/* With a calendar the daily and weekly shapes read the local clock: t = 0
+ * at 06:00 on a Saturday, and on the 23-hour day of a spring-forward
+ * change (clock_at_s 26h: 02:00 local of day 1 becomes 03:00) the day's
+ * shape jumps an hour ahead. */
+static void test_shapes_follow_the_calendars_local_clock(void **state)
+{
+    (void)state;
+    hr_traffic_config c = flat(10);
+    for (int h = 0; h < 24; h++)
+        c.diurnal[h] = 1 + h;
+    c.start_day = 5;   /* Saturday */
+    c.weekly[6] = 0.5; /* Sunday */
+    double at[] = {0, 20 * HOUR}, shift[] = {6 * HOUR, 7 * HOUR};
+    c.clock_at_s = at;
+    c.clock_shift_s = shift;
+    c.n_clock = 2;
+    hr_traffic tr = make(&c, 2 * DAY, NULL);
+    assert_close(hr_traffic_rate(&tr, 3.5 * HOUR), 10 * 10, 1e-9); /* 09:30 Saturday */
+    assert_close(hr_traffic_rate(&tr, 17.5 * HOUR), 10 * 24, 1e-9); /* 23:30 Saturday */
+    /* 19:59 after the start is 01:59 Sunday; a second later it is 03:00 */
+    assert_close(hr_traffic_rate(&tr, 19.5 * HOUR), 10 * 0.5 * 2, 1e-9);   /* 01:30 */
+    assert_close(hr_traffic_rate(&tr, 20.5 * HOUR), 10 * 0.5 * 4, 1e-9);   /* 03:30 */
+    /* the bound over the jump covers both sides (hours 01:xx and 03:xx) */
+    double bound = hr_traffic_bound(&tr, 19.9 * HOUR, 20.6 * HOUR);
+    assert_true(bound >= hr_traffic_rate(&tr, 20.6 * HOUR));
+    assert_close(bound, 10 * 0.5 * (4 + 0.1), 1e-6);
+    /* the whole run is never above its bound */
+    for (double t = 0; t < 2 * DAY; t += 600)
+        assert_true(hr_traffic_rate(&tr, t) <= hr_traffic_bound(&tr, t, t + 600) + 1e-9);
+    hr_traffic_free(&tr);
+}
+
 static void test_plateau_event_ramps_holds_and_ends(void **state)
 {
     (void)state;
@@ -394,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_flat_rate_is_the_base_rate),
         cmocka_unit_test(test_diurnal_hits_hourly_values_at_half_past_and_interpolates),
         cmocka_unit_test(test_weekly_multiplier_follows_start_day),
+        cmocka_unit_test(test_shapes_follow_the_calendars_local_clock),
         cmocka_unit_test(test_plateau_event_ramps_holds_and_ends),
         cmocka_unit_test(test_spike_rises_then_decays_exponentially),
         cmocka_unit_test(test_growth_compounds_monthly),

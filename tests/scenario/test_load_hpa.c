@@ -260,7 +260,7 @@ static void test_hpa_values_checked_as_the_api_server_checks_them(void **state)
     assert_fails("  - {name: w, kind: hpa, spec: {maxReplicas: 3}, steps: []}\n", HR_EINVAL,
                  "tests/data/hpa/s.yaml:10:50: policies[0] (w).steps: hpa policies take no steps; "
                  "valid keys: name, kind, manifest, spec, metric_map, sync_period, tolerance, "
-                 "downscale_stabilization, limits");
+                 "downscale_stabilization, limits, schedule");
 }
 
 static void test_hpa_null_fields_read_as_unset(void **state)

@@ -169,7 +169,7 @@ static const struct bad_case {
      "10:44: policies[0] (fixed).instances: must be from fleet.min (1) to fleet.max (10), got 50"},
     {"static_target", HR_EINVAL,
      "10:47: policies[0] (fixed).target: static policies take no target; valid keys: name, kind, "
-     "instances, limits"},
+     "instances, limits, schedule"},
     {"step_mismatch", HR_EINVAL,
      "15:21: policies[0] (steps).steps[1].remove: a step with above adds instances; write add: N"},
     {"step_overlap", HR_EINVAL,
@@ -191,7 +191,7 @@ static const struct bad_case {
      "3:34: traffic.diurnal: unknown profile \"ecomerce\"; did you mean ecommerce?"},
     {"unknown_top_key", HR_EINVAL,
      "3:1: colour: unknown key; valid keys: scenario, description, duration, tick, fidelity, "
-     "seed, replications, traffic, workload, fleet, metrics, slo, policies, limits"},
+     "seed, replications, traffic, workload, fleet, metrics, slo, policies, limits, calendar"},
     {"weekly_day", HR_EINVAL, "5:12: traffic.weekly.satu: unknown key; did you mean sat?"},
     {"wrong_dist_param", HR_EINVAL,
      "9:35: fleet.boot.cv: cv applies to gamma only; normal takes mean and sd"},
@@ -707,9 +707,9 @@ static void test_replay_reserved_and_scheduled_are_checked(void **state)
     assert_load_fails(MINIMAL "  reserved: {count: 40, price_per_hour: 0.05}\n", HR_EINVAL,
                       "x.yaml:9:21: fleet.reserved.count: must be an integer from 0 to 10, got 40");
     assert_load_fails(MINIMAL "policies:\n  - {name: night, kind: scheduled, schedule: []}\n",
-                      HR_ENOTSUP,
-                      "x.yaml:10:25: policies[0] (night).kind: kind scheduled is not available "
-                      "yet; available kinds: static, step, target_tracking, hpa, simple, oracle");
+                      HR_EINVAL,
+                      "x.yaml:10:46: policies[0] (night).schedule: expected a non-empty list like "
+                      "[{at: \"08:00\", min: 12, max: 40}], got an empty list");
 }
 
 static void test_purchase_options_and_faults_load(void **state)
@@ -908,7 +908,7 @@ static void test_policy_keys_of_other_kinds_are_named(void **state)
                       "x.yaml:10:64: policies[0] (tt).steps: target_tracking policies take no "
                       "steps; valid keys: name, kind, metric, target, warmup, scale_in_cooldown, "
                       "scale_out_cooldown, disable_scale_in, missing_data, scale_out_datapoints, "
-                      "scale_in_datapoints, limits");
+                      "scale_in_datapoints, limits, schedule");
     assert_load_fails(MINIMAL "policies:\n  - {name: tt, kind: target_tracking, metric: cpu, "
                               "traget: 50}\n",
                       HR_EINVAL,
