@@ -113,6 +113,8 @@ struct hr_policy {
     double metric_warmup_s; /* see hr_policy_metric_warmup_s */
     double sync_period_s;   /* see hr_policy_sync_period_s */
     double foresight_s;     /* see hr_policy_foresight_s */
+    bool child;             /* run inside another policy (max, min, a fallback): its
+                               proposal may not be the one applied */
 };
 
 /* Create the policy cfg describes (cfg and sc must outlive it). On success

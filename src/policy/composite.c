@@ -73,6 +73,7 @@ int hr_children_new(hr_policy *parent, const size_t *idx, size_t n, hr_children 
             return rc;
         }
         c->n = k + 1;
+        c->p[k]->child = true;
         const hr_policy *ch = c->p[k];
         for (size_t j = 0; j < ch->n_inputs; j++) {
             int at = share_input(parent, &ch->inputs[j]);
