@@ -712,6 +712,17 @@ static int parse_predictive(loader *L, const yaml_node_t *n, const char *path,
                           : seasonal ? "one season" : "the window",
                        r);
     }
+    if (!L->standalone && p->min_history_s >= L->sc->duration_s) {
+        yaml_node_t *at = ld_get(L, n, "min_history", NULL);
+        ld_join(kp, path, "min_history");
+        ld_fmt_dur(p->min_history_s, d, sizeof d);
+        ld_fmt_dur(L->sc->duration_s, r, sizeof r);
+        if ((rc = ld_warn(L, at ? at : n, kp,
+                          "%s of history is never reached in a run of %s: the policy never "
+                          "forecasts%s",
+                          d, r, p->has_fallback ? ", only its fallback scales" : "")))
+            return rc;
+    }
     if ((rc = ld_f_enum(L, n, path, "mode", false, 0, "mode", mode_names, &v)))
         return rc;
     p->forecast_only = v == 1;

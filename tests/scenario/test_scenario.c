@@ -947,6 +947,10 @@ static void test_predictive_of_the_contract_loads(void **state)
     assert_int_equal(sc.policies[2].n_children, 2);
     assert_int_equal(sc.policies[2].children[0], 1);
     assert_int_equal(sc.policies[2].children[1], 0);
+    /* a run of 1h never reaches two days of history: said, not refused */
+    assert_int_equal(sc.n_warnings, 1);
+    assert_non_null(strstr(sc.warnings[0], "policies[1] (predictive).min_history: warning: 2d of "
+                                           "history is never reached in a run of 1h"));
     hr_scenario_free(&sc);
 }
 
