@@ -155,6 +155,8 @@ static void score(pred_state *st, long k, double v)
         }
         drop++;
     }
+    if (drop == 0)
+        return;
     memmove(st->pending, st->pending + drop, (st->n_pending - drop) * sizeof *st->pending);
     st->n_pending -= drop;
 }
