@@ -214,8 +214,9 @@ static int forecast(hr_policy *p, size_t h, double *out, hr_error *err)
     case HR_FORECASTER_POLYNOMIAL:
         if (st->n < st->window)
             return hr_error_set(err, HR_EINVAL, "less than a window of history");
-        return hr_forecast_polynomial(st->y + st->n - st->window, st->window, cfg->degree, h,
-                                      out, err);
+        return hr_forecast_polynomial(st->y + st->n - st->window, st->window,
+                                      cfg->forecaster == HR_FORECASTER_LINEAR ? 1 : cfg->degree,
+                                      h, out, err);
     case HR_FORECASTER_HOLT_WINTERS:
         break;
     }

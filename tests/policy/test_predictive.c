@@ -303,6 +303,26 @@ static void test_predictive_fills_a_missing_period_with_the_last_value(void **st
     hr_policy_free(m.p);
 }
 
+/* A linear forecaster on a ramp extrapolates it exactly. */
+static void test_predictive_linear_extrapolates_a_ramp(void **state)
+{
+    (void)state;
+    multi m;
+    multi_init(&m, 1);
+    set_predictive(&m, 0);
+    m.cfg[0].forecaster = HR_FORECASTER_LINEAR;
+    m.cfg[0].degree = 1;
+    m.cfg[0].window_s = 300;
+    m.cfg[0].min_history_s = 300;
+    multi_start(&m);
+    for (long k = 0; k < 12; k++) {
+        hr_decision d = feed(&m, k, 1, 10.0 * (double)k);
+        assert_int_equal(d.desired, k < 4 ? -1 : (int)(k + 2));
+    }
+    assert_float_equal(hr_policy_forecast_mape_pct(m.p), 0, 1e-9);
+    hr_policy_free(m.p);
+}
+
 /* ---- max and min ------------------------------------------------------- */
 
 static void test_max_and_min_pick_the_largest_and_smallest(void **state)
@@ -424,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_predictive_fallback_wins_when_larger),
         cmocka_unit_test(test_predictive_mape_on_a_hand_case),
         cmocka_unit_test(test_predictive_fills_a_missing_period_with_the_last_value),
+        cmocka_unit_test(test_predictive_linear_extrapolates_a_ramp),
         cmocka_unit_test(test_max_and_min_pick_the_largest_and_smallest),
         cmocka_unit_test(test_max_of_target_tracking_scales_out_when_any_asks),
         cmocka_unit_test(test_max_of_target_tracking_scales_in_only_when_all_agree),
