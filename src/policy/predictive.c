@@ -253,7 +253,7 @@ static int forecast_capacity(hr_policy *p, const hr_observation *obs, int *raise
         return -1;
     }
     if ((double)st->n * st->period_s < cfg->min_history_s - 1e-9) {
-        snprintf(why, size, "forecast: %s of %s history", 
+        snprintf(why, size, "forecast: %s of %s history",
                  hr_policy_format_duration((double)st->n * st->period_s, have, sizeof have),
                  hr_policy_format_duration(cfg->min_history_s, need, sizeof need));
         return -1;
