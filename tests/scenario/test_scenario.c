@@ -1023,6 +1023,11 @@ static void test_predictive_and_combinator_errors_are_positioned(void **state)
                       "x.yaml:12:45: policies[2] (a).policies: h is evaluated every 15s (a sync "
                       "period) and cpu-70 at each metrics publication; combine policies "
                       "evaluated on one clock");
+    assert_load_fails(MINIMAL "policies:\n" TT70 "  - {name: o, kind: oracle}\n"
+                              "  - {name: a, kind: max, policies: [cpu-70, o]}\n",
+                      HR_EINVAL,
+                      "x.yaml:12:45: policies[2] (a).policies[1]: o is the oracle, the bound real "
+                      "policies are measured against; name a real policy");
 }
 
 static void test_unnamed_policy_is_addressed_by_index(void **state)
