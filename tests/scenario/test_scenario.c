@@ -1028,6 +1028,13 @@ static void test_predictive_and_combinator_errors_are_positioned(void **state)
                       HR_EINVAL,
                       "x.yaml:12:45: policies[2] (a).policies[1]: o is the oracle, the bound real "
                       "policies are measured against; name a real policy");
+    assert_load_fails(MINIMAL "policies:\n" TT70
+                              "  - {name: s, kind: scheduled, schedule: [{at: \"08:00\", min: 2}]}\n"
+                              "  - {name: a, kind: max, policies: [cpu-70, s]}\n",
+                      HR_EINVAL,
+                      "x.yaml:12:45: policies[2] (a).policies[1]: s is a scheduled policy, whose "
+                      "actions apply only where it runs as a candidate; give this policy the "
+                      "schedule: key instead");
 }
 
 static void test_unnamed_policy_is_addressed_by_index(void **state)
