@@ -4,7 +4,9 @@
  * Order: the policy's proposal, then min/max, then the budget guard (the
  * fleet's on-demand cost rate may not exceed limits.budget_per_hour, so at
  * most floor(budget / price) instances), then the rolling one-hour caps on
- * instances added and removed. Each clamp appends to the reason. */
+ * instances added and removed. Each clamp appends to the reason. A
+ * proposal's raise_max above max raises max for good first (a predictive
+ * policy's max_capacity_buffer, AWS IncreaseMaxCapacity). */
 #ifndef HEADROOM_CONTROLLER_H
 #define HEADROOM_CONTROLLER_H
 
@@ -32,7 +34,8 @@ typedef struct hr_scale_event {
 } hr_scale_event;
 
 typedef struct hr_controller {
-    int min, max;             /* the group's bounds: the fleet's, or a schedule's */
+    int min, max;             /* the group's bounds: the fleet's, or a schedule's;
+                                 max also what a proposal raised it to */
     bool scheduled;           /* a scheduled action set them (the reason says so) */
     hr_limits limits;
     double price_per_hour;

@@ -77,6 +77,9 @@ typedef struct hr_observation {
 typedef struct hr_decision {
     int desired;
     char reason[HR_REASON_MAX];
+    int raise_max;  /* > the fleet's max: raise the max to it for the rest of the run (a
+                       predictive policy's max_capacity_buffer, AWS IncreaseMaxCapacity);
+                       0: leave it */
 } hr_decision;
 
 typedef struct hr_policy hr_policy;
@@ -93,6 +96,10 @@ typedef struct hr_policy_ops {
     void (*applied)(hr_policy *p, double now, int from, int to);
     /* Free p->state. */
     void (*free)(hr_policy *p);
+    /* Optional: add the absolute percentage errors of the forecasts scored
+     * so far to *sum_pct and their count to *n (predictive, and the
+     * composites holding one). */
+    void (*forecast_error)(const hr_policy *p, double *sum_pct, size_t *n);
 } hr_policy_ops;
 
 struct hr_policy {
@@ -106,6 +113,8 @@ struct hr_policy {
     double metric_warmup_s; /* see hr_policy_metric_warmup_s */
     double sync_period_s;   /* see hr_policy_sync_period_s */
     double foresight_s;     /* see hr_policy_foresight_s */
+    bool child;             /* run inside another policy (max, min, a fallback): its
+                               proposal may not be the one applied */
 };
 
 /* Create the policy cfg describes (cfg and sc must outlive it). On success
@@ -140,6 +149,15 @@ double hr_policy_sync_period_s(const hr_policy *p);
  * it needs a sync period (hr_policy_sync_period_s), the step of its
  * foresight. */
 double hr_policy_foresight_s(const hr_policy *p);
+
+/* The mean absolute percentage error of the policy's forecasts, in
+ * percent: each forecast of a metrics period's load against the datapoint
+ * published for it, periods whose actual load is 0 left out. NaN when the
+ * policy scored no forecast (it makes none, or not yet). */
+double hr_policy_forecast_mape_pct(const hr_policy *p);
+
+/* How many forecasts that error is over (0: NaN above). */
+size_t hr_policy_forecasts_scored(const hr_policy *p);
 
 void hr_policy_free(hr_policy *p);
 

@@ -30,6 +30,7 @@ typedef struct hr_policy_summary {
     double cost_by_option[HR_PURCHASE_COUNT], instance_hours_by_option[HR_PURCHASE_COUNT];
     double spot_interruptions, launch_failures, quota_refusals, outage_losses;
     double warm_pool_hours, warm_pool_cost, starts_from_pool, returns_to_pool;
+    double forecast_mape_pct;  /* mean over the runs that scored forecasts; NaN: none did */
     /* per tenant, in the scenario's order: the means over the runs (counts
      * and figures averaged, slo_met true only when every run met it) */
     hr_tenant_summary *tenants;

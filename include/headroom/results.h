@@ -74,6 +74,9 @@ typedef struct hr_summary {
     double warm_pool_cost;
     int starts_from_pool;
     int returns_to_pool;
+    int forecasts;                    /* forecasts the policy scored (0: it made none) */
+    double forecast_mape_pct;         /* their error (hr_policy_forecast_mape_pct); read only
+                                         when forecasts > 0 (NaN from the engine otherwise) */
 } hr_summary;
 
 /* One row of the time series: an interval [time_s, time_s + step). */

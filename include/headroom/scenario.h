@@ -16,6 +16,7 @@
 #include "headroom/dist.h"
 #include "headroom/error.h"
 #include "headroom/tz.h"
+#include "headroom/forecast.h"
 
 /* A position in the scenario file, 1-based, for messages. */
 typedef struct hr_srcpos {
@@ -277,7 +278,10 @@ typedef enum hr_policy_kind {
     HR_POLICY_HPA,
     HR_POLICY_SIMPLE,
     HR_POLICY_ORACLE,         /* perfect foresight: the bound, not a real policy */
-    HR_POLICY_SCHEDULED
+    HR_POLICY_SCHEDULED,
+    HR_POLICY_PREDICTIVE,
+    HR_POLICY_MAX,            /* the largest of its children's proposals */
+    HR_POLICY_MIN             /* the smallest */
 } hr_policy_kind;
 
 /* A scheduled action (a policy's schedule, as AWS EC2 Auto Scaling's
@@ -298,6 +302,14 @@ typedef struct hr_scheduled_action {
     int64_t start_utc_s, end_utc_s;
     int min, max, desired;    /* -1 when the action leaves it as it is */
 } hr_scheduled_action;
+
+/* How a predictive policy forecasts its load (key forecaster). */
+typedef enum hr_forecaster {
+    HR_FORECASTER_SEASONAL_NAIVE = 0,
+    HR_FORECASTER_HOLT_WINTERS,
+    HR_FORECASTER_LINEAR,
+    HR_FORECASTER_POLYNOMIAL
+} hr_forecaster;
 
 /* How a simple scaling policy's adjustment reads (AWS AdjustmentType). */
 typedef enum hr_adjustment_type {
@@ -485,6 +497,26 @@ typedef struct hr_policy_config {
     /* schedule (kind scheduled, and any other kind): in the file's order */
     hr_scheduled_action *schedule;
     size_t n_schedule;
+    /* predictive (AWS predictive scaling; metric and target above: the
+     * fleet's total of metric is forecast, and target is per instance) */
+    hr_forecaster forecaster;
+    hr_seasonality seasonality;   /* holt_winters */
+    double season_s;            /* seasonal_naive, holt_winters: a multiple of metrics.period */
+    double lead_s;              /* capacity is for the load from now + lead, default 5m */
+    double min_history_s;       /* no forecast before this much history */
+    double window_s;            /* linear, polynomial: the trailing window fitted */
+    int degree;                 /* polynomial, default 2 (linear: 1) */
+    bool has_smoothing;         /* holt_winters: alpha, beta, gamma given (else fitted) */
+    double alpha, beta, gamma;
+    bool forecast_only;         /* mode: forecast_only */
+    bool has_max_capacity_buffer; /* AWS IncreaseMaxCapacity with MaxCapacityBuffer */
+    double max_capacity_buffer_pct;
+    bool has_fallback;          /* a reactive policy combined by the larger proposal */
+    size_t fallback;            /* its index in the scenario's policies */
+
+    /* max and min: the children, indexes in the scenario's policies (at least 2) */
+    size_t *children;
+    size_t n_children;
 
     hr_limits limits;           /* scenario limits overlaid with the policy's own */
 } hr_policy_config;

@@ -2081,6 +2081,8 @@ static void finish(sim *s)
     for (int st = 0; st < HR_INSTANCE_TERMINATED; st++)
         sum->instance_hours += sum->instance_hours_by_state[st];
     sum->cost = s->cost;
+    sum->forecast_mape_pct = hr_policy_forecast_mape_pct(s->policy);
+    sum->forecasts = (int)hr_policy_forecasts_scored(s->policy);
     sum->cost_per_million_requests = sum->requests ? sum->cost / (double)sum->requests * 1e6 : 0;
     sum->error_rate_pct = sum->requests ? 100.0 * (double)sum->errors / (double)sum->requests : 0;
     /* Without a completed or timed-out (started) request there is no latency

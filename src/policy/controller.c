@@ -181,6 +181,11 @@ int hr_controller_apply(hr_controller *c, double now, int current, const hr_deci
     else
         reason_append(rec, proposal->desired >= 0 ? "policy proposal" : "no proposal");
 
+    /* a predictive policy's max_capacity_buffer: the max rises, and stays */
+    if (proposal->raise_max > c->max) {
+        reason_append(rec, "; max raised %d -> %d", c->max, proposal->raise_max);
+        c->max = proposal->raise_max;
+    }
     int d = rec->proposed;
     const char *by = c->scheduled ? " (scheduled)" : "";
     if (d < c->min) {

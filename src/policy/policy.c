@@ -19,6 +19,9 @@ static const hr_policy_ops *const hr_policy_kinds[] = {
     [HR_POLICY_SIMPLE] = &hr_policy_simple_ops,
     [HR_POLICY_ORACLE] = &hr_policy_oracle_ops,
     [HR_POLICY_SCHEDULED] = &hr_policy_scheduled_ops,
+    [HR_POLICY_PREDICTIVE] = &hr_policy_predictive_ops,
+    [HR_POLICY_MAX] = &hr_policy_max_ops,
+    [HR_POLICY_MIN] = &hr_policy_min_ops,
 };
 
 #define HR_POLICY_N_KINDS (sizeof hr_policy_kinds / sizeof hr_policy_kinds[0])
@@ -44,7 +47,9 @@ int hr_policy_new(const hr_policy_config *cfg, const hr_scenario *sc, hr_policy 
         char kinds[256] = "";
         size_t used = 0;
         for (size_t k = 0; k < HR_POLICY_N_KINDS && used < sizeof kinds; k++) {
-            int w = snprintf(kinds + used, sizeof kinds - used, "%s%s", k ? ", " : "",
+            if (hr_policy_kinds[k] == NULL)
+                continue;
+            int w = snprintf(kinds + used, sizeof kinds - used, "%s%s", used ? ", " : "",
                              hr_policy_kinds[k]->kind);
             used += w > 0 ? (size_t)w : 0;
         }
@@ -73,6 +78,7 @@ void hr_policy_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
 {
     out->desired = -1;
     out->reason[0] = '\0';
+    out->raise_max = 0;
     p->ops->decide(p, obs, out);
 }
 
@@ -91,6 +97,24 @@ size_t hr_policy_inputs(const hr_policy *p, const hr_policy_input **out)
 {
     *out = p->inputs;
     return p->n_inputs;
+}
+
+double hr_policy_forecast_mape_pct(const hr_policy *p)
+{
+    double sum = 0;
+    size_t n = 0;
+    if (p->ops->forecast_error != NULL)
+        p->ops->forecast_error(p, &sum, &n);
+    return n > 0 ? sum / (double)n : NAN;
+}
+
+size_t hr_policy_forecasts_scored(const hr_policy *p)
+{
+    double sum = 0;
+    size_t n = 0;
+    if (p->ops->forecast_error != NULL)
+        p->ops->forecast_error(p, &sum, &n);
+    return n;
 }
 
 double hr_policy_sync_period_s(const hr_policy *p)

@@ -18,6 +18,33 @@ extern const hr_policy_ops hr_policy_target_tracking_ops;
 extern const hr_policy_ops hr_policy_hpa_ops;
 extern const hr_policy_ops hr_policy_oracle_ops;
 extern const hr_policy_ops hr_policy_scheduled_ops;
+extern const hr_policy_ops hr_policy_predictive_ops;
+extern const hr_policy_ops hr_policy_max_ops;
+extern const hr_policy_ops hr_policy_min_ops;
+
+/* Policies a kind runs inside itself (max and min; a predictive policy's
+ * fallback), built from other policies of the scenario. Each child reads
+ * its own inputs, merged into its parent's (identical ones shared). */
+typedef struct hr_children {
+    hr_policy **p;
+    size_t n;
+    size_t (*map)[HR_POLICY_MAX_INPUTS]; /* map[k][j]: the parent's input child k's j-th is */
+    hr_decision *last;  /* n: each child's last proposal */
+} hr_children;
+
+/* Build the policies idx[0..n) of parent->sc as children of parent:
+ * their inputs appended to parent's (after those it already declared),
+ * parent's metric warm-up the longest of theirs and its sync period theirs
+ * (the loader checked they share one). On failure *c is freed. */
+int hr_children_new(hr_policy *parent, const size_t *idx, size_t n, hr_children *c,
+                    hr_error *err);
+/* Child k's proposal for the parent's observation obs. */
+void hr_children_decide(hr_children *c, size_t k, const hr_observation *obs, hr_decision *out);
+/* Forward hr_policy_applied to every child. */
+void hr_children_applied(hr_children *c, double now, int from, int to);
+/* Pool the children's forecast errors (hr_policy_ops.forecast_error). */
+void hr_children_forecast_error(const hr_children *c, double *sum_pct, size_t *n);
+void hr_children_free(hr_children *c);
 
 /* Declare the policy's one input: its cfg->metric, per-instance average
  * (step and target tracking). */

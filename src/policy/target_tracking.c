@@ -76,6 +76,10 @@ typedef struct tt_state {
     int out_desired;    /* what it asked for */
     bool has_in;
     double in_s;        /* last scale-in: the scale-in cooldown runs from it */
+    /* as they were before the last proposal, for tt_applied */
+    bool was_out, was_in;
+    double was_out_s, was_in_s;
+    int was_out_desired;
     bool has_last;
     double last_m;      /* the last datapoint's value (missing_data: ignore) */
     int last_serving;
@@ -194,6 +198,11 @@ static void tt_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
 {
     const hr_policy_config *cfg = p->cfg;
     tt_state *st = p->state;
+    st->was_out = st->has_out;
+    st->was_out_s = st->out_s;
+    st->was_out_desired = st->out_desired;
+    st->was_in = st->has_in;
+    st->was_in_s = st->in_s;
     double m = obs->input[0];
     int serving = obs->serving > obs->counted ? obs->serving : obs->counted;
     bool fresh = obs->has_datapoint && obs->counted > 0 && !isnan(m);
@@ -245,6 +254,27 @@ static void tt_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
     }
 }
 
+/* Run inside another policy (kind max, a predictive fallback), a proposal
+ * of this one may be outvoted: a scale-in or scale-out that did not happen
+ * is no activity and starts no cooldown (AWS counts cooldowns from the
+ * group's scaling activities). A policy of its own keeps its proposals'
+ * cooldowns as they are. */
+static void tt_applied(hr_policy *p, double now, int from, int to)
+{
+    tt_state *st = p->state;
+    if (!p->child)
+        return;
+    if (st->has_in && st->in_s == now && to >= from) {
+        st->has_in = st->was_in;
+        st->in_s = st->was_in_s;
+    }
+    if (st->has_out && st->out_s == now && to <= from) {
+        st->has_out = st->was_out;
+        st->out_s = st->was_out_s;
+        st->out_desired = st->was_out_desired;
+    }
+}
+
 static void tt_free(hr_policy *p)
 {
     free(p->state);
@@ -255,5 +285,6 @@ const hr_policy_ops hr_policy_target_tracking_ops = {
     .kind = "target_tracking",
     .init = tt_init,
     .decide = tt_decide,
+    .applied = tt_applied,
     .free = tt_free,
 };

@@ -87,6 +87,8 @@ static void recompute_means(hr_policy_summary *p)
     double cost = 0, cpm = 0, requests = 0, errors = 0, err_pct = 0, p50 = 0, p95 = 0, p99 = 0;
     double wait = 0, wait_p = 0, viol = 0, inst_h = 0, actions = 0, peak = 0, spot_int = 0;
     double launch_fail = 0, quota = 0, outage = 0, pool_h = 0, pool_cost = 0, starts = 0, returns = 0;
+    double mape = 0;
+    int n_mape = 0;
     double by_cost[HR_PURCHASE_COUNT] = {0}, by_hours[HR_PURCHASE_COUNT] = {0};
     bool met = true;
     for (int i = 0; i < p->runs; i++) {
@@ -113,6 +115,10 @@ static void recompute_means(hr_policy_summary *p)
         pool_cost += m->warm_pool_cost;
         starts += m->starts_from_pool;
         returns += m->returns_to_pool;
+        if (m->forecasts > 0) {
+            mape += m->forecast_mape_pct;
+            n_mape++;
+        }
         for (int o = 0; o < HR_PURCHASE_COUNT; o++) {
             by_cost[o] += m->cost_by_option[o];
             by_hours[o] += m->instance_hours_by_option[o];
@@ -142,6 +148,7 @@ static void recompute_means(hr_policy_summary *p)
     p->warm_pool_cost = pool_cost / n;
     p->starts_from_pool = starts / n;
     p->returns_to_pool = returns / n;
+    p->forecast_mape_pct = n_mape > 0 ? mape / n_mape : NAN;
     for (int o = 0; o < HR_PURCHASE_COUNT; o++) {
         p->cost_by_option[o] = by_cost[o] / n;
         p->instance_hours_by_option[o] = by_hours[o] / n;
@@ -363,7 +370,8 @@ static void print_json_replications(FILE *out, const hr_policy_summary *p)
         } f[] = {{"cost", m->cost}, {"errors", (double)m->errors}, {"error_rate_pct", m->error_rate_pct},
                  {"latency_p95_ms", m->latency_p95_ms}, {"latency_p99_ms", m->latency_p99_ms},
                  {"slo_violation_minutes", m->slo_violation_minutes},
-                 {"instance_hours", m->instance_hours}, {"peak_instances", m->peak_instances}};
+                 {"instance_hours", m->instance_hours}, {"peak_instances", m->peak_instances},
+                 {"forecast_mape_pct", m->forecasts > 0 ? m->forecast_mape_pct : NAN}};
         for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
             fprintf(out, ", \"%s\": ", f[i].key);
             hr_json_number(out, f[i].v);
@@ -420,13 +428,14 @@ void hr_report_print_json(const hr_report *rep, FILE *out)
         json_key_number(out, "quota_refusals", p->quota_refusals, false);
         /* the warm pool's figures only when the scenario has one */
         bool pool = rep->scenario && rep->scenario->fleet.warm_pool.enabled;
-        json_key_number(out, "outage_losses", p->outage_losses, p->n_tenants == 0 && !pool);
+        json_key_number(out, "outage_losses", p->outage_losses, false);
         if (pool) {
             json_key_number(out, "warm_pool_hours", p->warm_pool_hours, false);
             json_key_number(out, "warm_pool_cost", p->warm_pool_cost, false);
             json_key_number(out, "starts_from_pool", p->starts_from_pool, false);
-            json_key_number(out, "returns_to_pool", p->returns_to_pool, p->n_tenants == 0);
+            json_key_number(out, "returns_to_pool", p->returns_to_pool, false);
         }
+        json_key_number(out, "forecast_mape_pct", p->forecast_mape_pct, p->n_tenants == 0);
         if (p->n_tenants > 0)
             print_json_tenants(out, p);
         fputs("    }", out);
@@ -597,5 +606,9 @@ void hr_report_print_table(const hr_report *rep, FILE *out)
         fprintf(out, "best: %s (cheapest policy that meets the SLO in every run)\n", best->name);
     else
         fprintf(out, "best: none; no policy meets the SLO in every run\n");
+    for (size_t i = 0; i < rep->n_policies; i++)
+        if (!isnan(rep->policies[i].forecast_mape_pct))
+            fprintf(out, "forecast error: %s %.1f%% MAPE\n", rep->policies[i].name,
+                    rep->policies[i].forecast_mape_pct);
     print_tenant_table(rep, out);
 }

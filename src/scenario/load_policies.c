@@ -6,10 +6,14 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* hr_metric order. */
+/* The most policies one max or min may combine. */
+#define HR_MAX_CHILD_NODES 64
+
 static const char *const metric_names[] = {
     "cpu", "request_rate", "concurrency", "queue_depth", "latency_p95", "error_rate", "memory",
     NULL
@@ -39,12 +43,17 @@ static const char *const hpa_keys[] = {
 };
 static const char *const oracle_keys[] = {"name", "kind", "limits", NULL};
 static const char *const scheduled_keys[] = {"name", "kind", "schedule", "limits", NULL};
-/* The keys the scenario format gives the kinds not built yet, so that they
- * read as another kind's keys; settle them when the kind is built. */
 static const char *const predictive_keys[] = {
-    "name", "kind", "forecaster", "season", "lead", "target", "fallback", "limits", "schedule",
-    NULL
+    "name", "kind", "metric", "target", "forecaster", "seasonality", "season", "lead",
+    "min_history", "window", "degree", "alpha", "beta", "gamma", "mode", "max_capacity_buffer",
+    "fallback", "limits", "schedule", NULL
 };
+static const char *const forecaster_names[] = {"seasonal_naive", "holt_winters", "linear",
+                                               "polynomial", NULL};
+static const char *const seasonality_names[] = {"additive", "multiplicative", NULL};
+static const char *const mode_names[] = {"forecast_and_scale", "forecast_only", NULL};
+static const char *const combinator_keys[] = {"name", "kind", "policies", "limits", "schedule",
+                                              NULL};
 
 static const keyspec step_adj_keys[] = {
     {"above", NULL}, {"below", NULL}, {"add", NULL}, {"remove", NULL}, {NULL, NULL}
@@ -588,6 +597,376 @@ static int parse_scheduled(loader *L, const yaml_node_t *n, const char *path, hr
     return HR_OK;
 }
 
+/* ---- kind: predictive, and the combinators max and min ------------------- */
+
+/* key may be given only when allowed; else "applies to WHICH only". */
+static int only_for(loader *L, const yaml_node_t *n, const char *path, const char *key,
+                    bool allowed, const char *which)
+{
+    yaml_node_t *k = NULL;
+    if (allowed || ld_get(L, n, key, &k) == NULL)
+        return HR_OK;
+    char kp[KEYPATH_MAX];
+    ld_join(kp, path, key);
+    return ld_fail(L, k, HR_EINVAL, kp, "applies to %s only", which);
+}
+
+/* key (a duration, dflt when absent) is a whole number of metrics periods,
+ * at least `least` of them. */
+static int read_periods(loader *L, const yaml_node_t *n, const char *path, const char *key,
+                        double dflt, int least, double *out)
+{
+    int rc;
+    if ((rc = ld_f_duration(L, n, path, key, false, dflt, true, out)))
+        return rc;
+    double period_s = L->sc->metrics.period_s, k = *out / period_s;
+    if (fabs(k - nearbyint(k)) < 1e-9 && nearbyint(k) >= least)
+        return HR_OK;
+    char kp[KEYPATH_MAX], d[32], r[32];
+    ld_join(kp, path, key);
+    ld_fmt_dur(period_s, d, sizeof d);
+    ld_fmt_dur(*out, r, sizeof r);
+    return ld_fail(L, ld_get(L, n, key, NULL), HR_EINVAL, kp,
+                   "must be a whole number of metrics periods (%s), at least %d of them, got %s",
+                   d, least, r);
+}
+
+static int parse_predictive(loader *L, const yaml_node_t *n, const char *path,
+                            hr_policy_config *p)
+{
+    char kp[KEYPATH_MAX], d[32], r[32];
+    int rc, v;
+    if ((rc = ld_f_enum(L, n, path, "metric", false, HR_METRIC_CPU, "metric", metric_names, &v)))
+        return rc;
+    p->metric = (hr_metric)v;
+    if (p->metric != HR_METRIC_CPU && p->metric != HR_METRIC_REQUEST_RATE &&
+        p->metric != HR_METRIC_CONCURRENCY) {
+        ld_join(kp, path, "metric");
+        return ld_fail(L, ld_get(L, n, "metric", NULL), HR_EINVAL, kp,
+                       "predictive scaling forecasts a load that adds up over the instances: "
+                       "cpu, request_rate or concurrency, not %s",
+                       metric_names[v]);
+    }
+    bool pct = p->metric == HR_METRIC_CPU;
+    if ((rc = ld_f_number(L, n, path, "target", true, 0, 0, true, pct ? 100 : NO_HI, false,
+                          &p->target)) ||
+        (rc = ld_f_enum(L, n, path, "forecaster", false, HR_FORECASTER_HOLT_WINTERS, "forecaster",
+                        forecaster_names, &v)))
+        return rc;
+    p->forecaster = (hr_forecaster)v;
+    bool hw = p->forecaster == HR_FORECASTER_HOLT_WINTERS;
+    bool seasonal = hw || p->forecaster == HR_FORECASTER_SEASONAL_NAIVE;
+    bool poly = p->forecaster == HR_FORECASTER_POLYNOMIAL;
+    if ((rc = only_for(L, n, path, "season", seasonal, "forecasters seasonal_naive and holt_winters")) ||
+        (rc = only_for(L, n, path, "seasonality", hw, "forecaster holt_winters")) ||
+        (rc = only_for(L, n, path, "alpha", hw, "forecaster holt_winters")) ||
+        (rc = only_for(L, n, path, "beta", hw, "forecaster holt_winters")) ||
+        (rc = only_for(L, n, path, "gamma", hw, "forecaster holt_winters")) ||
+        (rc = only_for(L, n, path, "window", !seasonal, "forecasters linear and polynomial")) ||
+        (rc = only_for(L, n, path, "degree", poly, "forecaster polynomial")))
+        return rc;
+
+    double needed_s;
+    if (seasonal) {
+        if ((rc = read_periods(L, n, path, "season", 86400, 2, &p->season_s)))
+            return rc;
+        needed_s = hw ? 2 * p->season_s : p->season_s;
+    } else {
+        p->degree = 1;
+        if (poly && (rc = ld_f_int(L, n, path, "degree", false, 2, 1, HR_FORECAST_MAX_DEGREE,
+                                   &p->degree)))
+            return rc;
+        if ((rc = read_periods(L, n, path, "window", 3600, p->degree + 1, &p->window_s)))
+            return rc;
+        needed_s = p->window_s;
+    }
+    if (hw) {
+        if ((rc = ld_f_enum(L, n, path, "seasonality", false, HR_SEASONALITY_ADDITIVE,
+                            "seasonality", seasonality_names, &v)))
+            return rc;
+        p->seasonality = (hr_seasonality)v;
+        static const char *const smoothing[] = {"alpha", "beta", "gamma"};
+        double *dst[] = {&p->alpha, &p->beta, &p->gamma};
+        int given = 0;
+        for (int k = 0; k < 3; k++)
+            given += ld_get(L, n, smoothing[k], NULL) != NULL;
+        if (given > 0 && given < 3)
+            return ld_missing(L, n, path, "alpha, beta and gamma (give all three, or none to "
+                                          "fit them to the history)");
+        p->has_smoothing = given == 3;
+        for (int k = 0; k < 3 && p->has_smoothing; k++)
+            if ((rc = ld_f_number(L, n, path, smoothing[k], true, 0, 0, false, 1, false, dst[k])))
+                return rc;
+    }
+    if ((rc = ld_f_duration(L, n, path, "lead", false, 300, false, &p->lead_s)) ||
+        (rc = ld_f_duration(L, n, path, "min_history", false, fmax(86400, needed_s), true,
+                            &p->min_history_s)))
+        return rc;
+    if (p->min_history_s < needed_s - 1e-9) {
+        ld_join(kp, path, "min_history");
+        ld_fmt_dur(needed_s, d, sizeof d);
+        ld_fmt_dur(p->min_history_s, r, sizeof r);
+        return ld_fail(L, ld_get(L, n, "min_history", NULL), HR_EINVAL, kp,
+                       "must be at least %s (%s), got %s", d,
+                       hw ? "two seasons: Holt-Winters starts from them"
+                          : seasonal ? "one season" : "the window",
+                       r);
+    }
+    if (!L->standalone && p->min_history_s >= L->sc->duration_s) {
+        yaml_node_t *at = ld_get(L, n, "min_history", NULL);
+        ld_join(kp, path, "min_history");
+        ld_fmt_dur(p->min_history_s, d, sizeof d);
+        ld_fmt_dur(L->sc->duration_s, r, sizeof r);
+        if ((rc = ld_warn(L, at ? at : n, kp,
+                          "%s of history is never reached in a run of %s: the policy never "
+                          "forecasts%s",
+                          d, r, p->has_fallback ? ", only its fallback scales" : "")))
+            return rc;
+    }
+    if ((rc = ld_f_enum(L, n, path, "mode", false, 0, "mode", mode_names, &v)))
+        return rc;
+    p->forecast_only = v == 1;
+    p->has_max_capacity_buffer = ld_get(L, n, "max_capacity_buffer", NULL) != NULL;
+    if ((rc = ld_f_number(L, n, path, "max_capacity_buffer", false, 0, 0, false, 100, false,
+                          &p->max_capacity_buffer_pct)))
+        return rc;
+    yaml_node_t *fb = ld_get(L, n, "fallback", NULL);
+    if (fb != NULL && L->standalone) {
+        ld_join(kp, path, "fallback");
+        return ld_fail(L, fb, HR_EINVAL, kp,
+                       "names another policy of a scenario; a policy file of its own holds "
+                       "one policy, so leave the fallback out here");
+    }
+    p->has_fallback = fb != NULL; /* resolved once every policy is read */
+    return HR_OK;
+}
+
+static int parse_combinator(loader *L, const yaml_node_t *n, const char *path,
+                            hr_policy_config *p)
+{
+    char kp[KEYPATH_MAX], g[64];
+    yaml_node_t *seq = ld_get(L, n, "policies", NULL);
+    if (seq == NULL)
+        return ld_missing(L, n, path, "policies");
+    ld_join(kp, path, "policies");
+    if (L->standalone)
+        return ld_fail(L, seq, HR_EINVAL, kp,
+                       "names other policies of a scenario; a policy file of its own holds one "
+                       "policy, so combine policies in a scenario");
+    size_t count = ld_seq_len(seq);
+    if (seq->type != YAML_SEQUENCE_NODE || count < 2)
+        return ld_fail(L, seq, HR_EINVAL, kp,
+                       "expected a list of at least two policy names like [cpu-70, requests-500], "
+                       "got %s",
+                       seq->type == YAML_SEQUENCE_NODE && count == 1 ? "one name"
+                       : seq->type == YAML_SEQUENCE_NODE            ? "an empty list"
+                                                                    : ld_got(seq, g, sizeof g));
+    p->children = calloc(count, sizeof *p->children);
+    if (p->children == NULL)
+        return ld_nomem(L);
+    p->n_children = count; /* resolved once every policy is read */
+    return HR_OK;
+}
+
+/* The policy named at node v for policy self: another policy of the
+ * scenario. */
+static int resolve_name(loader *L, const yaml_node_t *v, const char *kp, size_t self,
+                        size_t *out)
+{
+    char g[64], list[LIST_MAX];
+    if (!ld_is_scalar(v))
+        return ld_fail(L, v, HR_EINVAL, kp, "expected the name of another policy, got %s",
+                       ld_got(v, g, sizeof g));
+    int i = hr_scenario_find_policy(L->sc, ld_sval(v));
+    if (i < 0) {
+        const char **names = calloc(L->sc->n_policies, sizeof *names);
+        if (names == NULL)
+            return ld_nomem(L);
+        size_t k = 0;
+        for (size_t j = 0; j < L->sc->n_policies; j++)
+            if (j != self)
+                names[k++] = L->sc->policies[j].name;
+        const char *s = ld_suggest(ld_sval(v), names, k);
+        int rc = s ? ld_fail(L, v, HR_EINVAL, kp, "no policy is called %s; did you mean %s?",
+                             ld_sval(v), s)
+                   : ld_fail(L, v, HR_EINVAL, kp, "no policy is called %s; the others are: %s",
+                             ld_sval(v), ld_list_names(names, k, list, sizeof list));
+        free(names);
+        return rc;
+    }
+    if ((size_t)i == self)
+        return ld_fail(L, v, HR_EINVAL, kp, "a policy cannot name itself; name another policy");
+    if (L->sc->policies[i].kind == HR_POLICY_SCHEDULED)
+        return ld_fail(L, v, HR_EINVAL, kp,
+                       "%s is a scheduled policy, whose actions apply only where it runs as a "
+                       "candidate; give this policy the schedule: key instead",
+                       ld_sval(v));
+    if (L->sc->policies[i].kind == HR_POLICY_ORACLE)
+        return ld_fail(L, v, HR_EINVAL, kp,
+                       "%s is the oracle, the bound real policies are measured against; name a "
+                       "real policy",
+                       ld_sval(v));
+    *out = (size_t)i;
+    return HR_OK;
+}
+
+static bool is_composite(const hr_policy_config *p)
+{
+    return p->kind == HR_POLICY_MAX || p->kind == HR_POLICY_MIN ||
+           (p->kind == HR_POLICY_PREDICTIVE && p->has_fallback);
+}
+
+/* The policies p runs inside it: the children, or the fallback. */
+static size_t inner(const hr_policy_config *p, const size_t **out)
+{
+    if (p->kind == HR_POLICY_PREDICTIVE) {
+        *out = &p->fallback;
+        return p->has_fallback ? 1 : 0;
+    }
+    *out = p->children;
+    return p->n_children;
+}
+
+/* Depth-first from `at` looking for `target`; path[0..*depth) the way. */
+static bool reaches(const hr_scenario *sc, size_t at, size_t target, size_t *path, size_t *depth,
+                    size_t max_depth)
+{
+    const size_t *next;
+    size_t n = inner(&sc->policies[at], &next);
+    if (*depth >= max_depth)
+        return false;
+    path[(*depth)++] = at;
+    for (size_t k = 0; k < n; k++)
+        if (next[k] == target || reaches(sc, next[k], target, path, depth, max_depth))
+            return true;
+    (*depth)--;
+    return false;
+}
+
+/* Seconds between evaluations of policy i (hr_policy_sync_period_s): the
+ * HPA's sync period, the clock its children share for a composite, else 0
+ * (each metrics publication). */
+static double policy_clock(const hr_scenario *sc, size_t i)
+{
+    const hr_policy_config *p = &sc->policies[i];
+    if (p->kind == HR_POLICY_HPA)
+        return p->hpa.sync_period_s;
+    const size_t *next;
+    size_t n = inner(p, &next);
+    return n > 0 ? policy_clock(sc, next[0]) : 0;
+}
+
+static const char *clock_name(double s, char *buf, size_t size)
+{
+    char d[32];
+    if (s <= 0)
+        return "at each metrics publication";
+    ld_fmt_dur(s, d, sizeof d);
+    snprintf(buf, size, "every %s (a sync period)", d);
+    return buf;
+}
+
+/* Name references (fallback, policies) of policy i, whose mapping is n:
+ * resolved, free of cycles, and on one evaluation clock. */
+static int resolve_policy(loader *L, const yaml_node_t *n, size_t i)
+{
+    hr_scenario *sc = L->sc;
+    hr_policy_config *p = &sc->policies[i];
+    char path[KEYPATH_MAX], kp[KEYPATH_MAX], ip[KEYPATH_MAX];
+    int rc;
+    if (!is_composite(p))
+        return HR_OK;
+    ld_join_index(path, "policies", i, p->name);
+    bool fb = p->kind == HR_POLICY_PREDICTIVE;
+    ld_join(kp, path, fb ? "fallback" : "policies");
+    yaml_node_t *ref = ld_get(L, n, fb ? "fallback" : "policies", NULL);
+    const yaml_node_t *item[HR_MAX_CHILD_NODES];
+    size_t count = fb ? 1 : p->n_children;
+    if (count > HR_MAX_CHILD_NODES)
+        return ld_fail(L, ref, HR_EINVAL, kp, "at most %d policies", HR_MAX_CHILD_NODES);
+    for (size_t k = 0; k < count; k++) {
+        item[k] = fb ? ref : ld_seq_item(L, ref, k);
+        if (fb)
+            snprintf(ip, sizeof ip, "%s", kp);
+        else
+            ld_join_index(ip, kp, k, NULL);
+        size_t *dst = fb ? &p->fallback : &p->children[k];
+        if ((rc = resolve_name(L, item[k], ip, i, dst)))
+            return rc;
+        for (size_t j = 0; j < k && !fb; j++)
+            if (p->children[j] == *dst)
+                return ld_fail(L, item[k], HR_EINVAL, ip, "%s is named twice; name it once",
+                               sc->policies[*dst].name);
+    }
+    return HR_OK;
+}
+
+static int check_clocks(loader *L, const yaml_node_t *ref, const char *kp,
+                        const hr_policy_config *p);
+
+/* Once every reference resolved: no policy contains itself (pass 0), and,
+ * once no policy does, the policies a composite runs are evaluated on one
+ * clock (pass 1). */
+static int check_composite(loader *L, const yaml_node_t *n, size_t i, int pass)
+{
+    hr_scenario *sc = L->sc;
+    const hr_policy_config *p = &sc->policies[i];
+    char path[KEYPATH_MAX], kp[KEYPATH_MAX], way[LIST_MAX];
+    if (!is_composite(p))
+        return HR_OK;
+    ld_join_index(path, "policies", i, p->name);
+    bool fb = p->kind == HR_POLICY_PREDICTIVE;
+    ld_join(kp, path, fb ? "fallback" : "policies");
+    yaml_node_t *ref = ld_get(L, n, fb ? "fallback" : "policies", NULL);
+    if (pass == 1)
+        return check_clocks(L, ref, kp, p);
+    size_t *trail = calloc(sc->n_policies + 1, sizeof *trail), depth = 0;
+    if (trail == NULL)
+        return ld_nomem(L);
+    bool cycle = reaches(sc, i, i, trail, &depth, sc->n_policies + 1);
+    if (cycle) {
+        size_t used = 0;
+        for (size_t k = 0; k < depth && used < sizeof way; k++) {
+            int w = snprintf(way + used, sizeof way - used, "%s -> ", sc->policies[trail[k]].name);
+            used += w > 0 ? (size_t)w : 0;
+        }
+        if (used < sizeof way)
+            snprintf(way + used, sizeof way - used, "%s", p->name);
+    }
+    free(trail);
+    if (cycle)
+        return ld_fail(L, ref, HR_EINVAL, kp,
+                       "the policies contain one another (%s); a policy cannot run inside itself",
+                       way);
+    return HR_OK;
+}
+
+static int check_clocks(loader *L, const yaml_node_t *ref, const char *kp,
+                        const hr_policy_config *p)
+{
+    const hr_scenario *sc = L->sc;
+    char b1[64], b2[64];
+    bool fb = p->kind == HR_POLICY_PREDICTIVE;
+    const size_t *next;
+    size_t m = inner(p, &next);
+    double first = policy_clock(sc, next[0]);
+    for (size_t k = 1; k < m; k++) {
+        double c = policy_clock(sc, next[k]);
+        if (fabs(c - first) > 1e-9)
+            return ld_fail(L, ld_seq_item(L, ref, k), HR_EINVAL, kp,
+                           "%s is evaluated %s and %s %s; combine policies evaluated on one clock",
+                           sc->policies[next[k]].name, clock_name(c, b1, sizeof b1),
+                           sc->policies[next[0]].name, clock_name(first, b2, sizeof b2));
+    }
+    if (fb && first > 0)
+        return ld_fail(L, ref, HR_EINVAL, kp,
+                       "%s is evaluated %s, the predictive policy at each metrics publication; "
+                       "give a fallback evaluated at each publication (target_tracking, step, "
+                       "simple)",
+                       sc->policies[next[0]].name, clock_name(first, b1, sizeof b1));
+    return HR_OK;
+}
+
 /* The policy kinds, in the order of the contract: the name a policy's kind
  * takes, the keys its mapping takes and its parser, which fills the kind's
  * fields of the hr_policy_config (name, kind, pos, source and limits are
@@ -608,7 +987,9 @@ static const policy_kind policy_kinds[] = {
     [HR_POLICY_SIMPLE] = {"simple", simple_keys, parse_simple},
     [HR_POLICY_ORACLE] = {"oracle", oracle_keys, parse_oracle},
     [HR_POLICY_SCHEDULED] = {"scheduled", scheduled_keys, parse_scheduled},
-    {"predictive", predictive_keys, NULL},
+    [HR_POLICY_PREDICTIVE] = {"predictive", predictive_keys, parse_predictive},
+    [HR_POLICY_MAX] = {"max", combinator_keys, parse_combinator},
+    [HR_POLICY_MIN] = {"min", combinator_keys, parse_combinator},
 };
 #define N_KINDS (sizeof policy_kinds / sizeof policy_kinds[0])
 
@@ -831,6 +1212,14 @@ int ld_parse_policies(loader *L, const yaml_node_t *root)
     }
     free(L->names);
     L->names = NULL;
+    if (rc != HR_OK)
+        return rc;
+    /* names of other policies (fallback, policies) once all are read */
+    for (size_t i = 0; i < count && rc == HR_OK; i++)
+        rc = resolve_policy(L, ld_seq_item(L, n, i), i);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < count && rc == HR_OK; i++)
+            rc = check_composite(L, ld_seq_item(L, n, i), i, pass);
     return rc;
 }
 

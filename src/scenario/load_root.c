@@ -306,6 +306,7 @@ void hr_scenario_free(hr_scenario *sc)
         free(p->steps);
         free(p->scale_out.steps);
         free(p->scale_in.steps);
+        free(p->children);
         free(p->hpa.manifest);
         for (size_t m = 0; m < p->hpa.n_metrics; m++)
             free(p->hpa.metrics[m].name);

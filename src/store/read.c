@@ -293,6 +293,8 @@ static bool run_row(sqlite3_stmt *s, void *elem)
     m->starts_from_pool = sqlite3_column_int(s, i++);
     m->returns_to_pool = sqlite3_column_int(s, i++);
     x->oracle = sqlite3_column_int(s, i++) != 0;
+    m->forecasts = sqlite3_column_int(s, i++); /* NULL (a run stored before): 0 */
+    m->forecast_mape_pct = col_real(s, i++);
     return x->policy != NULL;
 }
 
@@ -307,7 +309,7 @@ int hr_store_runs(hr_store *st, int64_t batch_id, hr_stored_run **out, size_t *n
         " latency_mean_ms, mean_wait_ms, wait_probability, slo_violation_minutes, slo_windows,"
         " slo_windows_violated, slo_met, instance_hours, scaling_actions, peak_instances,"
         " launches, failures, events, warm_pool_hours, warm_pool_cost, starts_from_pool,"
-        " returns_to_pool, coalesce(policy_kind = 'oracle', 0)"
+        " returns_to_pool, coalesce(policy_kind = 'oracle', 0), forecasts, forecast_mape_pct"
         " FROM runs WHERE batch_id = ?"
         " ORDER BY (SELECT min(r2.id) FROM runs r2 WHERE r2.batch_id = runs.batch_id"
         " AND r2.policy = runs.policy), replication",

@@ -132,6 +132,8 @@ static const char *const migrations[] = {
     "ALTER TABLE runs ADD COLUMN quota_refusals INTEGER;"
     "ALTER TABLE runs ADD COLUMN outage_losses INTEGER;"
     "ALTER TABLE series ADD COLUMN failed INTEGER;"
+    "ALTER TABLE runs ADD COLUMN forecasts INTEGER;"
+    "ALTER TABLE runs ADD COLUMN forecast_mape_pct REAL;"
     "CREATE TABLE run_tenants ("
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     "  tenant TEXT NOT NULL,"
@@ -229,9 +231,10 @@ static const char insert_run_sql[] =
     " launches, failures, events, series_step_s, cost_on_demand, cost_spot, cost_reserved,"
     " instance_hours_on_demand, instance_hours_spot, instance_hours_reserved,"
     " spot_interruptions, spot_unavailable, launch_failures, quota_refusals, outage_losses,"
-    " replication_seed, warm_pool_hours, warm_pool_cost, starts_from_pool, returns_to_pool)"
+    " replication_seed, warm_pool_hours, warm_pool_cost, starts_from_pool, returns_to_pool,"
+    " forecasts, forecast_mape_pct)"
     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static const char insert_sample_sql[] =
     "INSERT INTO series (run_id, time_s, offered_rps, completed_rps, error_rps, latency_p95_ms,"
@@ -874,6 +877,8 @@ static int bind_run(sqlite3_stmt *s, int64_t batch_id, const hr_policy_config *p
     BIND(bind_real(s, i, m->warm_pool_cost));
     BIND(sqlite3_bind_int(s, i, m->starts_from_pool));
     BIND(sqlite3_bind_int(s, i, m->returns_to_pool));
+    BIND(sqlite3_bind_int(s, i, m->forecasts));
+    BIND(bind_real(s, i, m->forecasts > 0 ? m->forecast_mape_pct : NAN));
     return rc;
 }
 

@@ -592,6 +592,73 @@ static void test_tenants_add_up_to_the_total_with_their_own_slo(void **state)
     hr_scenario_free(&sc);
 }
 
+/* Three equal rises two hours apart: a season of 2h. */
+static const char *periodic_yaml =
+    "scenario: periodic\n"
+    "duration: 5h30m\n"
+    "tick: 10s\n"
+    "seed: 5\n"
+    "traffic:\n"
+    "  base_rps: 10\n"
+    "  events:\n"
+    "    - {name: r1, start: 1h, duration: 40m, multiplier: 5, ramp: 2m}\n"
+    "    - {name: r2, start: 3h, duration: 40m, multiplier: 5, ramp: 2m}\n"
+    "    - {name: r3, start: 5h, duration: 40m, multiplier: 5, ramp: 2m}\n"
+    "workload:\n"
+    "  classes: [{name: a, share: 1, service: {dist: exponential, mean: 100ms}}]\n"
+    "  timeout: 3s\n"
+    "fleet:\n"
+    "  instance: {concurrency: 2, price_per_hour: 0.1}\n"
+    "  boot: {dist: constant, mean: 120s}\n"
+    "  initial: 2\n  min: 1\n  max: 30\n"
+    "metrics: {period: 60s, delay: 60s}\n"
+    "policies:\n"
+    "  - {name: cpu-50, kind: target_tracking, metric: cpu, target: 50, warmup: 120s}\n"
+    "  - {name: ahead, kind: predictive, forecaster: seasonal_naive, season: 2h, min_history: 2h,\n"
+    "     metric: request_rate, target: 10, lead: 5m, fallback: cpu-50}\n";
+
+/* The first time in [from, to) the desired capacity rises above what it
+ * was at from. */
+static double first_rise(const hr_run_result *r, double from, double to)
+{
+    int at_from = -1;
+    for (size_t i = 0; i < r->n_series; i++) {
+        const hr_sample *x = &r->series[i];
+        if (x->time_s + r->series_step_s <= from || x->time_s >= to)
+            continue;
+        if (at_from < 0)
+            at_from = x->desired;
+        else if (x->desired > at_from)
+            return x->time_s;
+    }
+    return INFINITY;
+}
+
+static void test_predictive_scales_ahead_of_a_rise_target_tracking_follows(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load(periodic_yaml, &sc);
+    hr_run_result tt, pred;
+    run(&sc, 0, 0, &tt);
+    run(&sc, 1, 0, &pred);
+    double rise_s = 5 * 3600.0;
+    double t_tt = first_rise(&tt, rise_s - 1800, rise_s + 1800);
+    double t_pred = first_rise(&pred, rise_s - 1800, rise_s + 1800);
+    assert_true(t_pred < rise_s);  /* capacity goes up before the load does */
+    assert_true(t_tt > rise_s);    /* the reactive policy waits for the metric */
+    /* the forecasts were scored: one season ahead, they are close */
+    assert_true(pred.summary.forecasts > 100);
+    assert_true(pred.summary.forecast_mape_pct > 0 && pred.summary.forecast_mape_pct < 20);
+    assert_int_equal(tt.summary.forecasts, 0);
+    assert_true(isnan(tt.summary.forecast_mape_pct));
+    /* the log names the forecast */
+    assert_true(log_has(&pred, "forecast request_rate"));
+    hr_run_result_free(&tt);
+    hr_run_result_free(&pred);
+    hr_scenario_free(&sc);
+}
+
 static void test_static_fleet_is_billed_for_every_hour(void **state)
 {
     (void)state;
@@ -937,6 +1004,7 @@ int main(void)
         cmocka_unit_test(test_target_tracking_sizes_for_the_load_warming_instances_carry),
         cmocka_unit_test(test_step_warmup_adds_once_per_step_while_its_instances_warm),
         cmocka_unit_test(test_static_fleet_is_billed_for_every_hour),
+        cmocka_unit_test(test_predictive_scales_ahead_of_a_rise_target_tracking_follows),
         cmocka_unit_test(test_series_rows_add_up_to_the_summary),
         cmocka_unit_test(test_overload_times_requests_out_at_the_deadline),
         cmocka_unit_test(test_full_queue_rejects_arrivals),

@@ -30,7 +30,7 @@ static void ctl_start(ctl_fixture *f)
 
 static hr_decision proposal(int desired, const char *reason)
 {
-    hr_decision d;
+    hr_decision d = {0};
     d.desired = desired;
     snprintf(d.reason, sizeof d.reason, "%s", reason);
     return d;

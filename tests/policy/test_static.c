@@ -83,6 +83,9 @@ static void test_policy_kind_names_match_the_scenario_spelling(void **state)
     assert_string_equal(hr_policy_kind_name(HR_POLICY_STEP), "step");
     assert_string_equal(hr_policy_kind_name(HR_POLICY_TARGET_TRACKING), "target_tracking");
     assert_string_equal(hr_policy_kind_name(HR_POLICY_HPA), "hpa");
+    assert_string_equal(hr_policy_kind_name(HR_POLICY_PREDICTIVE), "predictive");
+    assert_string_equal(hr_policy_kind_name(HR_POLICY_MAX), "max");
+    assert_string_equal(hr_policy_kind_name(HR_POLICY_MIN), "min");
     assert_string_equal(hr_policy_kind_name((hr_policy_kind)42), "unknown");
 }
 

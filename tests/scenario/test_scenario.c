@@ -915,6 +915,128 @@ static void test_policy_keys_of_other_kinds_are_named(void **state)
                       "x.yaml:10:52: policies[0] (tt).traget: unknown key; did you mean target?");
 }
 
+/* ---- kind: predictive, max and min ---------------------------------------- */
+
+#define TT70 "  - {name: cpu-70, kind: target_tracking, metric: cpu, target: 70}\n"
+
+static void test_predictive_of_the_contract_loads(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load_ok(MINIMAL "policies:\n" TT70
+                    "  - name: predictive\n"
+                    "    kind: predictive\n"
+                    "    forecaster: holt_winters\n"
+                    "    season: 1d\n"
+                    "    lead: 10m\n"
+                    "    target: 60\n"
+                    "    fallback: cpu-70\n"
+                    "  - {name: both, kind: max, policies: [predictive, cpu-70]}\n",
+            &sc);
+    const hr_policy_config *p = &sc.policies[1];
+    assert_int_equal(p->kind, HR_POLICY_PREDICTIVE);
+    assert_int_equal(p->forecaster, HR_FORECASTER_HOLT_WINTERS);
+    assert_int_equal(p->metric, HR_METRIC_CPU);
+    assert_close(p->season_s, 86400, 0);
+    assert_close(p->lead_s, 600, 0);
+    assert_close(p->min_history_s, 2 * 86400, 0); /* Holt-Winters starts from two seasons */
+    assert_false(p->forecast_only);
+    assert_false(p->has_max_capacity_buffer);
+    assert_true(p->has_fallback);
+    assert_int_equal(p->fallback, 0);
+    assert_int_equal(sc.policies[2].n_children, 2);
+    assert_int_equal(sc.policies[2].children[0], 1);
+    assert_int_equal(sc.policies[2].children[1], 0);
+    /* a run of 1h never reaches two days of history: said, not refused */
+    assert_int_equal(sc.n_warnings, 1);
+    assert_non_null(strstr(sc.warnings[0], "policies[1] (predictive).min_history: warning: 2d of "
+                                           "history is never reached in a run of 1h"));
+    hr_scenario_free(&sc);
+}
+
+static void test_predictive_and_combinator_errors_are_positioned(void **state)
+{
+    (void)state;
+    assert_load_fails(MINIMAL "policies:\n" TT70
+                              "  - {name: p, kind: predictive, target: 60, fallback: cpu-07}\n",
+                      HR_EINVAL,
+                      "x.yaml:11:55: policies[1] (p).fallback: no policy is called cpu-07; did "
+                      "you mean cpu-70?");
+    assert_load_fails(MINIMAL "policies:\n" TT70
+                              "  - {name: p, kind: predictive, target: 60, fallback: p}\n",
+                      HR_EINVAL,
+                      "x.yaml:11:55: policies[1] (p).fallback: a policy cannot name itself; name "
+                      "another policy");
+    assert_load_fails(MINIMAL "policies:\n" TT70
+                              "  - {name: a, kind: max, policies: [cpu-70, b]}\n"
+                              "  - {name: b, kind: min, policies: [cpu-70, a]}\n",
+                      HR_EINVAL,
+                      "x.yaml:11:36: policies[1] (a).policies: the policies contain one another "
+                      "(a -> b -> a); a policy cannot run inside itself");
+    assert_load_fails(MINIMAL "policies:\n" TT70 "  - {name: a, kind: max, policies: [cpu-70]}\n",
+                      HR_EINVAL,
+                      "x.yaml:11:36: policies[1] (a).policies: expected a list of at least two "
+                      "policy names like [cpu-70, requests-500], got one name");
+    assert_load_fails(MINIMAL "policies:\n" TT70 "  - {name: a, kind: min}\n", HR_EINVAL,
+                      "x.yaml:11:5: policies[1] (a): missing required key policies");
+    assert_load_fails(MINIMAL "policies:\n" TT70
+                              "  - {name: a, kind: max, policies: [cpu-70, cpu-70]}\n",
+                      HR_EINVAL,
+                      "x.yaml:11:45: policies[1] (a).policies[1]: cpu-70 is named twice; name it "
+                      "once");
+    assert_load_fails(MINIMAL "policies:\n"
+                              "  - {name: p, kind: predictive, target: 60, forecaster: arima}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:57: policies[0] (p).forecaster: unknown forecaster \"arima\"; "
+                      "expected one of seasonal_naive, holt_winters, linear, polynomial");
+    assert_load_fails(MINIMAL "policies:\n"
+                              "  - {name: p, kind: predictive, target: 60, min_history: 1d}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:58: policies[0] (p).min_history: must be at least 2d (two "
+                      "seasons: Holt-Winters starts from them), got 1d");
+    assert_load_fails(MINIMAL "policies:\n"
+                              "  - {name: p, kind: predictive, target: 60, forecaster: linear, "
+                              "season: 1d}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:65: policies[0] (p).season: applies to forecasters "
+                      "seasonal_naive and holt_winters only");
+    assert_load_fails(MINIMAL "policies:\n"
+                              "  - {name: p, kind: predictive, target: 60, metric: latency_p95}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:53: policies[0] (p).metric: predictive scaling forecasts a load "
+                      "that adds up over the instances: cpu, request_rate or concurrency, not "
+                      "latency_p95");
+    assert_load_fails(MINIMAL "policies:\n"
+                              "  - {name: p, kind: predictive, target: 60, season: 90s}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:53: policies[0] (p).season: must be a whole number of metrics "
+                      "periods (1m), at least 2 of them, got 1m30s");
+    assert_load_fails(MINIMAL "policies:\n"
+                              "  - {name: p, kind: predictive, target: 60, alpha: 0.5}\n",
+                      HR_EINVAL,
+                      "x.yaml:10:5: policies[0] (p): missing required key alpha, beta and gamma "
+                      "(give all three, or none to fit them to the history)");
+    assert_load_fails(MINIMAL "policies:\n" TT70
+                              "  - {name: h, kind: hpa, spec: {maxReplicas: 9}}\n"
+                              "  - {name: a, kind: max, policies: [cpu-70, h]}\n",
+                      HR_EINVAL,
+                      "x.yaml:12:45: policies[2] (a).policies: h is evaluated every 15s (a sync "
+                      "period) and cpu-70 at each metrics publication; combine policies "
+                      "evaluated on one clock");
+    assert_load_fails(MINIMAL "policies:\n" TT70 "  - {name: o, kind: oracle}\n"
+                              "  - {name: a, kind: max, policies: [cpu-70, o]}\n",
+                      HR_EINVAL,
+                      "x.yaml:12:45: policies[2] (a).policies[1]: o is the oracle, the bound real "
+                      "policies are measured against; name a real policy");
+    assert_load_fails(MINIMAL "policies:\n" TT70
+                              "  - {name: s, kind: scheduled, schedule: [{at: \"08:00\", min: 2}]}\n"
+                              "  - {name: a, kind: max, policies: [cpu-70, s]}\n",
+                      HR_EINVAL,
+                      "x.yaml:12:45: policies[2] (a).policies[1]: s is a scheduled policy, whose "
+                      "actions apply only where it runs as a candidate; give this policy the "
+                      "schedule: key instead");
+}
+
 static void test_unnamed_policy_is_addressed_by_index(void **state)
 {
     (void)state;
@@ -991,6 +1113,8 @@ int main(void)
         cmocka_unit_test(test_step_policies_in_aws_form_load_with_absolute_bounds),
         cmocka_unit_test(test_step_alarms_are_checked_as_aws_checks_them),
         cmocka_unit_test(test_unnamed_policy_is_addressed_by_index),
+        cmocka_unit_test(test_predictive_of_the_contract_loads),
+        cmocka_unit_test(test_predictive_and_combinator_errors_are_positioned),
         cmocka_unit_test(test_yaml_aliases_are_followed),
         cmocka_unit_test(test_tab_indentation_is_a_positioned_syntax_error),
         cmocka_unit_test(test_metric_names_match_the_scenario_words),

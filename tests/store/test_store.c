@@ -540,6 +540,48 @@ static void test_write_run_stores_and_reads_back_the_warm_pool(void **state)
     hr_run_result_free(&run);
 }
 
+/* A run's forecast error: stored with how many forecasts it is over; NULL
+ * when the policy scored none; read back the same. */
+static void test_forecast_error_is_stored_and_read_back(void **state)
+{
+    fixture *f = *state;
+    hr_store *st = open_ok(f->db_path);
+    int64_t batch = begin_ok(st, &f->sc);
+    hr_run_result a, b;
+    make_run(&a, "cpu-70", 0, 0, 0);
+    make_run(&b, "cpu-70", 1, 0, 0);
+    a.summary.forecasts = 12;
+    a.summary.forecast_mape_pct = 7.25;
+    b.summary.forecast_mape_pct = NAN;
+    int64_t id_a = 0, id_b = 0;
+    hr_error err = {0};
+    assert_int_equal(hr_store_write_run(st, batch, &f->sc, &a, &id_a, &err), HR_OK);
+    assert_int_equal(hr_store_write_run(st, batch, &f->sc, &b, &id_b, &err), HR_OK);
+
+    hr_stored_run *runs = NULL;
+    size_t n = 0;
+    assert_int_equal(hr_store_runs(st, batch, &runs, &n, &err), HR_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(runs[0].summary.forecasts, 12);
+    assert_true(runs[0].summary.forecast_mape_pct == 7.25);
+    assert_int_equal(runs[1].summary.forecasts, 0);
+    assert_true(isnan(runs[1].summary.forecast_mape_pct));
+    hr_stored_runs_free(runs, n);
+    hr_store_close(st);
+
+    sqlite3 *db = raw_open(f->db_path);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT forecast_mape_pct IS NULL FROM runs WHERE id = %lld",
+             (long long)id_b);
+    assert_int_equal(query_int(db, sql), 1);
+    snprintf(sql, sizeof sql, "SELECT forecast_mape_pct FROM runs WHERE id = %lld",
+             (long long)id_a);
+    assert_true(query_real(db, sql) == 7.25);
+    sqlite3_close(db);
+    hr_run_result_free(&a);
+    hr_run_result_free(&b);
+}
+
 static void test_write_run_stores_a_full_size_series(void **state)
 {
     fixture *f = *state;
@@ -659,6 +701,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_run_stores_and_reads_back_the_warm_pool, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_write_run_stores_a_full_size_series, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_forecast_error_is_stored_and_read_back, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_write_run_failure_mid_run_leaves_nothing_behind,
                                         setup, teardown),
