@@ -101,7 +101,7 @@ static void test_validate_accepts_bundled_scenarios(void **state)
     cli_result r = cli("validate %s/scenarios/*.yaml %s %s/e2e/hpa.yaml", HR_SOURCE_DIR, SMALL,
                        HR_TEST_DATA);
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "black_friday.yaml: ok (4 policies)"));
+    assert_non_null(strstr(r.out, "black_friday.yaml: ok (5 policies)"));
     assert_non_null(strstr(r.out, "viral_spike.yaml: ok (4 policies)"));
     assert_non_null(strstr(r.out, "k8s_checkout.yaml: ok (3 policies)"));
     assert_non_null(strstr(r.out, "small.yaml: ok (3 policies)"));
@@ -174,9 +174,10 @@ static void test_run_bundled_black_friday(void **state)
     cli_result r = cli("run %s --replications 1 --db bf.db --chart bf.png", BLACK_FRIDAY);
     if (r.status != 0)
         fail_msg("exit %d: %s", r.status, r.err);
-    const char *names[] = {"static-14", "cpu-60", "cpu-steps", "rps-per-pod"};
-    for (size_t i = 0; i < 4; i++)
+    const char *names[] = {"static-14", "cpu-60", "cpu-steps", "rps-per-pod", "best-possible"};
+    for (size_t i = 0; i < 5; i++)
         assert_non_null(strstr(r.out, names[i]));
+    assert_non_null(strstr(r.out, "vs oracle"));
     char png[512];
     snprintf(png, sizeof png, "%s/bf.png", tmpdir);
     FILE *f = fopen(png, "rb");
