@@ -336,7 +336,9 @@ static int parse_events(loader *L, const yaml_node_t *n, hr_traffic_config *t)
             rc = ld_nomem(L);
     }
     /* Every occurrence owns a copy of its name (hr_scenario_free frees each). */
-    for (size_t i = 0; i < count && rc == HR_OK; i++) {
+    /* no occurrence at all (recurring events that never fall in the run):
+     * t->events is NULL and there is nothing to copy */
+    for (size_t i = 0; i < count && rc == HR_OK && t->events != NULL; i++) {
         hr_traffic_event *at = t->events + t->n_events;
         size_t k = rec[i].on ? occurrences(L->sc, &rec[i], at, &tmpl[i]) : 1;
         if (!rec[i].on)

@@ -278,6 +278,32 @@ static void test_utf16_and_utf32_scenarios_read_as_their_utf8_text(void **state)
     hr_scenario_free(&want);
 }
 
+/* Every input the fuzzers found a defect with (tests/fuzz/regressions/)
+ * loads or fails with a message; under the sanitizer build, cleanly. */
+static void test_fuzz_findings_load_or_fail_cleanly(void **state)
+{
+    (void)state;
+    DIR *dir = opendir("tests/fuzz/regressions/scenario");
+    assert_non_null(dir);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(dir)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "tests/fuzz/regressions/scenario/%s", e->d_name);
+        hr_scenario sc;
+        hr_error err;
+        int rc = hr_scenario_load(path, &sc, &err);
+        if (rc == HR_OK)
+            hr_scenario_free(&sc);
+        else
+            assert_true(strstr(err.msg, path) == err.msg); /* a message that names the file */
+        n++;
+    }
+    closedir(dir);
+    assert_true(n >= 1);
+}
+
 static void test_missing_file_is_an_io_error(void **state)
 {
     (void)state;
@@ -1085,6 +1111,7 @@ int main(void)
         cmocka_unit_test(test_every_bad_fixture_is_checked),
         cmocka_unit_test(test_distribution_errors_are_prefixed_with_position),
         cmocka_unit_test(test_utf16_and_utf32_scenarios_read_as_their_utf8_text),
+        cmocka_unit_test(test_fuzz_findings_load_or_fail_cleanly),
         cmocka_unit_test(test_missing_file_is_an_io_error),
         cmocka_unit_test(test_directory_is_an_io_error),
         cmocka_unit_test(test_full_example_loads_every_field),
