@@ -827,6 +827,18 @@ static void test_run_beyond_reason_is_refused_before_it_starts(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s/huge.db", tmpdir);
     assert_int_equal(access(path, F_OK), -1); /* nothing stored, not even a database */
+
+    /* few requests, but a least-outstanding balancer scanning 100,000 instances each */
+    write_file("fleet.yaml",
+               "scenario: fleet\nduration: 1h\ntraffic: {base_rps: 20000}\n"
+               "workload:\n  classes: [{name: api, share: 1, service: {dist: exponential, mean: 50ms}}]\n"
+               "fleet:\n  instance: {concurrency: 1, price_per_hour: 0.1}\n"
+               "  initial: 100000\n  min: 100000\n  max: 100000\n  load_balancer: least_outstanding\n"
+               "policies:\n  - {name: fixed, kind: static, instances: 100000}\n");
+    r = cli("run fleet.yaml --db fleet.db");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "use load_balancer: two_choices for a fleet this large"));
+    cli_free(&r);
 }
 
 /* No input is read without bound: an endless file, a line without end. */
