@@ -340,6 +340,28 @@ static void test_run_prices_policies_against_the_oracle(void **state)
     cli_free(&r);
 }
 
+/* Every kind and fleet feature of one scenario in one run: it completes,
+ * each policy has its row, the oracle its column, predictive its error. */
+static void test_every_policy_kind_runs_together(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s/e2e/kinds.yaml --db kinds.db", HR_TEST_DATA);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    const char *names[] = {"cpu-50 ", "rps-4 ", "both ", "steps-aws ", "simple-cpu ", "predictive ",
+                           "office ", "cpu-50-floor ", "best-possible "};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strstr(r.out, names[i]))
+            fail_msg("no row for %s in:\n%s", names[i], r.out);
+    assert_non_null(strstr(r.out, "vs oracle"));
+    assert_non_null(strstr(r.out, "forecast error: predictive "));
+    cli_free(&r);
+    char path[512];
+    snprintf(path, sizeof path, "%s/kinds.db", tmpdir);
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM runs"), 9);
+    assert_true(count_rows(path, "SELECT count(*) FROM decisions WHERE reason LIKE 'schedule:%'") > 0);
+}
+
 static void test_run_bundled_k8s_checkout(void **state)
 {
     (void)state;
@@ -1021,6 +1043,7 @@ int main(void)
         cmocka_unit_test(test_decide_worked_example_in_the_docs_is_what_it_prints),
         cmocka_unit_test(test_decide_runs_any_headroom_policy_mapping),
         cmocka_unit_test(test_decide_bad_rows_name_file_and_line),
+        cmocka_unit_test(test_every_policy_kind_runs_together),
         cmocka_unit_test(test_run_bundled_k8s_checkout),
         cmocka_unit_test(test_every_bundled_scenario_runs_in_a_short_form),
         cmocka_unit_test(test_purchase_options_reach_the_database),
