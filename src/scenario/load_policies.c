@@ -169,20 +169,17 @@ static int parse_step_adj(loader *L, const yaml_node_t *n, const char *path,
 {
     char kp[KEYPATH_MAX];
     int rc, k;
-    yaml_node_t *ak = NULL, *bk = NULL, *key = NULL;
+    yaml_node_t *key = NULL;
     if ((rc = ld_expect_map(L, n, path, "{above: 70, add: 1}")) ||
         (rc = ld_check_keys(L, n, path, step_adj_keys)))
         return rc;
     s->pos.line = (int)n->start_mark.line + 1;
     s->pos.column = (int)n->start_mark.column + 1;
-    yaml_node_t *above = ld_get(L, n, "above", &ak), *below = ld_get(L, n, "below", &bk);
+    yaml_node_t *above = ld_get(L, n, "above", NULL), *below = ld_get(L, n, "below", NULL);
     if (above == NULL && below == NULL)
         return ld_missing(L, n, path, "above or below");
-    if (above != NULL && below != NULL) {
-        ld_join(kp, path, ak->start_mark.index < bk->start_mark.index ? "below" : "above");
-        return ld_fail(L, ak->start_mark.index < bk->start_mark.index ? bk : ak, HR_EINVAL, kp,
-                       "give above or below, not both");
-    }
+    if ((rc = ld_exclusive(L, n, path, "above", "below", "give above or below, not both")))
+        return rc;
     s->has_above = above != NULL;
     s->has_below = below != NULL;
     const char *wrong = s->has_above ? "remove" : "add";
@@ -516,16 +513,11 @@ static int parse_step(loader *L, const yaml_node_t *n, const char *path, hr_poli
 
     /* EC2 Auto Scaling gates step policies by the instance warm-up;
      * Application Auto Scaling by a cooldown. */
-    yaml_node_t *wk = NULL, *ck = NULL;
-    yaml_node_t *w = ld_get(L, n, "warmup", &wk), *c = ld_get(L, n, "cooldown", &ck);
-    if (w != NULL && c != NULL) {
-        bool later_c = wk->start_mark.index < ck->start_mark.index;
-        ld_join(kp, path, later_c ? "cooldown" : "warmup");
-        return ld_fail(L, later_c ? ck : wk, HR_EINVAL, kp,
-                       "give warmup (EC2 Auto Scaling: new instances gate the policy) or "
-                       "cooldown (Application Auto Scaling), not both");
-    }
-    p->step_warmup = c == NULL;
+    if ((rc = ld_exclusive(L, n, path, "warmup", "cooldown",
+                           "give warmup (EC2 Auto Scaling: new instances gate the policy) or "
+                           "cooldown (Application Auto Scaling), not both")))
+        return rc;
+    p->step_warmup = ld_get(L, n, "cooldown", NULL) == NULL;
     if ((rc = ld_f_duration(L, n, path, "warmup", false, 300, false, &p->warmup_s)))
         return rc;
     return ld_f_duration(L, n, path, "cooldown", false, 300, false, &p->cooldown_s);
@@ -534,9 +526,7 @@ static int parse_step(loader *L, const yaml_node_t *n, const char *path, hr_poli
 /* kind: simple: one alarm (above or below), one adjustment, a cooldown. */
 static int parse_simple(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p)
 {
-    char kp[KEYPATH_MAX];
     int rc;
-    yaml_node_t *ak = NULL, *bk = NULL;
     if ((rc = parse_metric(L, n, path, &p->metric)) ||
         (rc = parse_breach(L, n, path, &p->breach_s)) ||
         (rc = ld_f_duration(L, n, path, "cooldown", false, 300, false, &p->cooldown_s)) ||
@@ -544,15 +534,12 @@ static int parse_simple(loader *L, const yaml_node_t *n, const char *path, hr_po
         (rc = parse_adjustment_type(L, n, path, &p->adjustment_type,
                                     &p->min_adjustment_magnitude)))
         return rc;
-    yaml_node_t *above = ld_get(L, n, "above", &ak), *below = ld_get(L, n, "below", &bk);
+    yaml_node_t *above = ld_get(L, n, "above", NULL), *below = ld_get(L, n, "below", NULL);
     if (above == NULL && below == NULL)
         return ld_missing(L, n, path, "above or below (the alarm's threshold)");
-    if (above != NULL && below != NULL) {
-        bool later_below = ak->start_mark.index < bk->start_mark.index;
-        ld_join(kp, path, later_below ? "below" : "above");
-        return ld_fail(L, later_below ? bk : ak, HR_EINVAL, kp,
-                       "a simple policy has one alarm: give above or below, not both");
-    }
+    if ((rc = ld_exclusive(L, n, path, "above", "below",
+                           "a simple policy has one alarm: give above or below, not both")))
+        return rc;
     p->simple_above = above != NULL;
     if ((rc = ld_f_number(L, n, path, p->simple_above ? "above" : "below", true, 0, -NO_HI, false,
                           NO_HI, false, &p->simple_threshold)))

@@ -98,18 +98,14 @@ static int parse_when(loader *L, const yaml_node_t *n, const char *path, hr_sche
 {
     char kp[KEYPATH_MAX], g[64], msg[256];
     const hr_calendar *cal = &L->sc->calendar;
-    yaml_node_t *atk = NULL, *cronk = NULL, *daysk = NULL;
-    yaml_node_t *at = ld_get(L, n, "at", &atk), *cron = ld_get(L, n, "cron", &cronk);
+    yaml_node_t *daysk = NULL;
+    yaml_node_t *at = ld_get(L, n, "at", NULL), *cron = ld_get(L, n, "cron", NULL);
     yaml_node_t *days = ld_get(L, n, "days", &daysk);
     int rc;
     if (at == NULL && cron == NULL)
         return ld_missing(L, n, path, "at or cron (when the action runs)");
-    if (at != NULL && cron != NULL) {
-        bool cron_later = atk->start_mark.index < cronk->start_mark.index;
-        ld_join(kp, path, cron_later ? "cron" : "at");
-        return ld_fail(L, cron_later ? cronk : atk, HR_EINVAL, kp,
-                       "give at or cron, not both");
-    }
+    if ((rc = ld_exclusive(L, n, path, "at", "cron", "give at or cron, not both")))
+        return rc;
     if (cron != NULL) {
         ld_join(kp, path, "cron");
         if (!ld_is_scalar(cron))

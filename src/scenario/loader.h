@@ -178,6 +178,10 @@ int ld_expect_map(loader *L, const yaml_node_t *n, const char *path, const char 
 int ld_check_keys(loader *L, const yaml_node_t *map, const char *path, const keyspec *keys);
 /* "PATH: missing required key KEY" at map. */
 int ld_missing(loader *L, const yaml_node_t *map, const char *path, const char *key);
+/* Keys a and b of map exclude each other: when both are there, "PATH.LATER:
+ * WHY" at the one written later. */
+int ld_exclusive(loader *L, const yaml_node_t *map, const char *path, const char *a,
+                 const char *b, const char *why);
 
 /* ---- values -------------------------------------------------------------- */
 

@@ -308,6 +308,18 @@ int ld_missing(loader *L, const yaml_node_t *map, const char *path, const char *
     return ld_fail(L, map, HR_EINVAL, path, "missing required key %s", key);
 }
 
+int ld_exclusive(loader *L, const yaml_node_t *map, const char *path, const char *a,
+                 const char *b, const char *why)
+{
+    yaml_node_t *ak = NULL, *bk = NULL;
+    if (ld_get(L, map, a, &ak) == NULL || ld_get(L, map, b, &bk) == NULL)
+        return HR_OK;
+    bool b_later = ak->start_mark.index < bk->start_mark.index;
+    char kp[KEYPATH_MAX];
+    ld_join(kp, path, b_later ? b : a);
+    return ld_fail(L, b_later ? bk : ak, HR_EINVAL, kp, "%s", why);
+}
+
 /* ---- scalar readers ------------------------------------------------------ */
 
 /* strtod accepts hex, "nan", "inf" and leading spaces; a scenario number is
