@@ -105,31 +105,33 @@ int main(int argc, char **argv)
     /* GSL's default handler aborts; we check its status codes instead. */
     gsl_set_error_handler_off();
 
+    /* help and version go to stdout, and fail like any output that
+     * cannot be written (a closed pipe, a full disk) */
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
         fputs(main_help, argc < 2 ? stderr : stdout);
-        return argc < 2 ? HR_EXIT_USAGE : HR_EXIT_OK;
+        return argc < 2 ? HR_EXIT_USAGE : hr_cli_flush_stdout();
     }
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("headroom %s\n", HEADROOM_VERSION);
-        return HR_EXIT_OK;
+        return hr_cli_flush_stdout();
     }
     if (strcmp(argv[1], "help") == 0) {
         if (argc < 3) {
             fputs(main_help, stdout);
-            return HR_EXIT_OK;
+            return hr_cli_flush_stdout();
         }
         const hr_command *cmd = find_command(argv[2]);
         if (!cmd)
             return hr_cli_fail(HR_EXIT_USAGE, "no command '%s'; see 'headroom help'", argv[2]);
         fputs(cmd->help, stdout);
-        return HR_EXIT_OK;
+        return hr_cli_flush_stdout();
     }
     const hr_command *cmd = find_command(argv[1]);
     if (!cmd)
         return hr_cli_fail(HR_EXIT_USAGE, "'%s' is not a command; see 'headroom help'", argv[1]);
     if (hr_cli_wants_help(argc - 1, argv + 1)) {
         fputs(cmd->help, stdout);
-        return HR_EXIT_OK;
+        return hr_cli_flush_stdout();
     }
     return cmd->main(argc - 1, argv + 1);
 }

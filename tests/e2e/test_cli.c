@@ -1028,6 +1028,16 @@ static void test_unwritable_stdout_exits_1(void **state)
     char *err = slurp(cmd);
     assert_non_null(strstr(err, "cannot write the results to stdout"));
     free(err);
+    /* help and version too */
+    const char *quiet[] = {"version", "help", "help run", "--help", "run --help"};
+    for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
+        snprintf(cmd, sizeof cmd, "cd %s && %s %s >/dev/full 2>/dev/null", tmpdir, HR_CLI,
+                 quiet[i]);
+        raw = system(cmd);
+        assert_true(WIFEXITED(raw));
+        if (WEXITSTATUS(raw) != 1)
+            fail_msg("headroom %s exits %d on a full stdout", quiet[i], WEXITSTATUS(raw));
+    }
 }
 
 int main(void)
