@@ -8,7 +8,6 @@
 #define HEADROOM_ENGINE_H
 
 #include <stdatomic.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,8 +32,9 @@ typedef struct hr_run_spec {
     uint64_t seed;          /* usually scenario->seed, or the CLI's --seed */
     uint32_t replication;   /* 0-based */
     hr_run_progress *progress;  /* optional (NULL): updated as the run goes */
-    const volatile sig_atomic_t *cancel; /* optional (NULL): when it becomes non-zero the run
-                                            stops at its next tick with HR_ECANCELED */
+    const _Atomic int *cancel;  /* optional (NULL): when it becomes non-zero the run stops at
+                                   its next tick with HR_ECANCELED (a lock-free atomic, so a
+                                   signal handler may set it) */
 } hr_run_spec;
 
 /* Run spec and fill *out (which the caller frees with hr_run_result_free).

@@ -16,7 +16,7 @@
 #include "headroom/results.h"
 #include "headroom/scenario.h"
 
-#define HR_STORE_SCHEMA_VERSION 2
+#define HR_STORE_SCHEMA_VERSION 3
 
 /* One connection; use an hr_store from one thread at a time. */
 typedef struct hr_store hr_store;

@@ -92,19 +92,22 @@ typedef struct work_item {
 
 /* The signal that asked the run to stop (SIGINT, SIGTERM), or 0. A signal
  * handler can only reach a static; the runs read it through their spec's
- * cancel pointer. */
-static volatile sig_atomic_t stop_signal;
+ * cancel pointer, the workers and the collector directly. Lock-free (see
+ * the static assertion), so the handler may store to it and every thread
+ * read it. */
+static _Atomic int stop_signal;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler may only touch lock-free atomics");
 
 /* The first Ctrl-C (or SIGTERM) asks the runs to stop at their next tick;
  * a second one ends the process at once, as the default action would. */
 static void on_stop_signal(int sig)
 {
-    if (stop_signal) {
+    if (atomic_load(&stop_signal)) {
         signal(sig, SIG_DFL);
         raise(sig);
         return;
     }
-    stop_signal = sig;
+    atomic_store(&stop_signal, sig);
 }
 
 typedef struct work {
@@ -213,7 +216,13 @@ static void *worker(void *arg)
          * up whole time series). */
         while (!w->stop && w->next < w->n_items && w->next >= w->written + w->ahead)
             pthread_cond_wait(&w->collected, &w->lock);
-        if (w->stop || stop_signal || w->next >= w->n_items) {
+        if (atomic_load(&stop_signal) && !w->stop) {
+            /* start nothing more, and wake the collector: it may be
+             * waiting for an item no worker will start now */
+            w->stop = true;
+            pthread_cond_broadcast(&w->finished);
+        }
+        if (w->stop || w->next >= w->n_items) {
             pthread_mutex_unlock(&w->lock);
             return NULL;
         }

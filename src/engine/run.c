@@ -165,7 +165,7 @@ typedef struct tenant_stats {
 typedef struct sim {
     const hr_scenario *sc;
     hr_run_progress *progress;  /* optional */
-    const volatile sig_atomic_t *cancel; /* optional: stop at the next tick */
+    const _Atomic int *cancel;  /* optional: stop at the next tick */
     double mean_service_s;      /* the workload's, classes weighted by share (for demand) */
     const hr_fleet_config *fleet;
     const hr_workload_config *wl;
@@ -1600,7 +1600,7 @@ static void on_tick(sim *s, uint64_t k)
         close_period(s);
     if (k % (uint64_t)s->ticks_per_window == 0)
         close_window(s, s->now - s->window_start_s);
-    if (s->cancel != NULL && *s->cancel) {
+    if (s->cancel != NULL && atomic_load_explicit(s->cancel, memory_order_relaxed)) {
         fail(s, HR_ECANCELED, "interrupted");
         return;
     }
@@ -1670,6 +1670,7 @@ static void evaluate(sim *s, const publication *p)
         return;
     }
     hr_decision_record *rec = &out->decisions[out->n_decisions++];
+    int max_before = s->ctl.max;
     int desired = hr_controller_apply(&s->ctl, s->now, s->desired, &proposal, rec);
     if (desired < 0) {
         fail(s, HR_ENOMEM, "out of memory for the controller's history");
@@ -1681,6 +1682,8 @@ static void evaluate(sim *s, const publication *p)
         out->summary.scaling_actions++;
         s->desired = desired;
         reconcile(s);
+    } else if (s->fleet->warm_pool.enabled && s->ctl.max != max_before) {
+        reconcile(s); /* a raised max (predictive's buffer) resizes the pool */
     }
 }
 

@@ -138,6 +138,12 @@ int hr_mgc_servers_for_response_mix(const hr_mgc_model *m, const double *lambda_
     double *b = scratch; /* Erlang B of each period, advanced one server at a time */
     for (size_t j = 0; j < n; j++)
         b[j] = 1.0;
+    /* Far above the load no request waits, and more servers change nothing:
+     * when the slow services alone and the window's scatter keep the share
+     * above tail (a few percent of services over the latency, a quiet
+     * window), no fleet reaches it; the search ends there with the least
+     * fleet that is as good as any. */
+    double k_enough = ceil((a_max + 8.0 * sqrt(a_max) + 20.0) / step) * step;
     for (int k = 1;; k++) {
         for (size_t j = 0; j < n; j++) {
             double a = lambda_rps[j] * mean_s;
@@ -184,7 +190,7 @@ int hr_mgc_servers_for_response_mix(const hr_mgc_model *m, const double *lambda_
         double requests = total * period_s;
         if (period_s > 0 && z > 0 && requests > 0)
             slow_share += z * sqrt(var) / requests;
-        if (slow_share <= tail)
+        if (slow_share <= tail || k >= k_enough)
             return k;
     }
 }

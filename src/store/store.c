@@ -132,8 +132,6 @@ static const char *const migrations[] = {
     "ALTER TABLE runs ADD COLUMN quota_refusals INTEGER;"
     "ALTER TABLE runs ADD COLUMN outage_losses INTEGER;"
     "ALTER TABLE series ADD COLUMN failed INTEGER;"
-    "ALTER TABLE runs ADD COLUMN forecasts INTEGER;"
-    "ALTER TABLE runs ADD COLUMN forecast_mape_pct REAL;"
     "CREATE TABLE run_tenants ("
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     "  tenant TEXT NOT NULL,"
@@ -182,8 +180,12 @@ static const char *const migrations[] = {
     "  end_s REAL NOT NULL,"
     "  magnitude REAL"
     ");"
-    "CREATE INDEX batch_events_by_batch ON batch_events(batch_id, start_s);"
-    /* warm pools (fleet.warm_pool) */
+    "CREATE INDEX batch_events_by_batch ON batch_events(batch_id, start_s);",
+    /* 2 -> 3: predictive scaling's forecast error, warm pools
+     * (fleet.warm_pool), and batches stopped by Ctrl-C or SIGTERM
+     * ('interrupted') */
+    "ALTER TABLE runs ADD COLUMN forecasts INTEGER;"
+    "ALTER TABLE runs ADD COLUMN forecast_mape_pct REAL;"
     "ALTER TABLE runs ADD COLUMN warm_pool_hours REAL;"
     "ALTER TABLE runs ADD COLUMN warm_pool_cost REAL;"
     "ALTER TABLE runs ADD COLUMN starts_from_pool INTEGER;"

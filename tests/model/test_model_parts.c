@@ -244,6 +244,24 @@ static void test_mgc_window_need_models_bursts_queues_and_scatter(void **state)
     assert_int_equal(hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 3, scratch), 0);
 }
 
+/* 3% of services longer than the SLO's latency, a p95 SLO judged with a
+ * margin (z 2.33) on a quiet window of about 300 requests: the slow
+ * services and the scatter alone keep the share above 5% for any fleet.
+ * The search must end (it once counted servers until the int overflowed),
+ * at a fleet where hardly anyone waits. */
+static void test_mgc_window_need_ends_when_no_fleet_reaches_the_tail(void **state)
+{
+    (void)state;
+    static double s[2] = {0.05, 1.0}, w[2] = {0.97, 0.03};
+    hr_mgc_model m = {.mean_service_s = 0.97 * 0.05 + 0.03 * 1.0, .scv = 4, .service_s = s,
+                      .weight = w, .n_service = 2, .step = 1, .sharing = HR_QUEUES_POOLED};
+    double rates[30], scratch[30];
+    for (int j = 0; j < 30; j++)
+        rates[j] = 1; /* 300 requests in the window */
+    int k = hr_mgc_servers_for_response_mix(&m, rates, 30, 10, 0.4, 0.05, 2.33, scratch);
+    assert_true(k >= 1 && k < 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_servers_for_a_wait_quantile),
         cmocka_unit_test(test_mgc_servers_hold_the_response_time_tail),
         cmocka_unit_test(test_mgc_window_need_models_bursts_queues_and_scatter),
+        cmocka_unit_test(test_mgc_window_need_ends_when_no_fleet_reaches_the_tail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -243,18 +243,17 @@ static void test_reopen_keeps_schema_and_data(void **state)
     sqlite3_close(db);
 }
 
-/* A database written by the last headroom of schema version 1 (kept in
- * tests/data/store/v1.db) migrates forward keeping every run and series row
- * (the batches table is rebuilt; nothing may cascade), and takes batches
- * the new statuses allow. */
-static void test_a_version_1_database_migrates_keeping_its_runs(void **state)
+/* Databases written by the last headroom of schema versions 1 and 2 (kept
+ * in tests/data/store/) migrate forward keeping every run and series row
+ * (version 3 rebuilds the batches table; nothing may cascade), and take
+ * the statuses the new schema allows. */
+static void migrates_keeping_its_runs(const fixture *f, const char *name, int version)
 {
-    fixture *f = *state;
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "cp %s/store/v1.db %s", HR_TEST_DATA, f->db_path);
+    snprintf(cmd, sizeof cmd, "cp %s/store/%s %s", HR_TEST_DATA, name, f->db_path);
     assert_int_equal(system(cmd), 0);
     sqlite3 *db = raw_open(f->db_path);
-    assert_int_equal(query_int(db, "PRAGMA user_version"), 1);
+    assert_int_equal(query_int(db, "PRAGMA user_version"), version);
     int runs = query_int(db, "SELECT count(*) FROM runs");
     int rows = query_int(db, "SELECT count(*) FROM series");
     sqlite3_close(db);
@@ -275,11 +274,21 @@ static void test_a_version_1_database_migrates_keeping_its_runs(void **state)
     sqlite3_close(db);
 }
 
+static void test_a_version_1_database_migrates_keeping_its_runs(void **state)
+{
+    migrates_keeping_its_runs(*state, "v1.db", 1);
+}
+
+static void test_a_version_2_database_migrates_keeping_its_runs(void **state)
+{
+    migrates_keeping_its_runs(*state, "v2.db", 2);
+}
+
 static void test_open_refuses_newer_schema_version(void **state)
 {
     fixture *f = *state;
     sqlite3 *db = raw_open(f->db_path);
-    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
 
     hr_store *st = NULL;
@@ -288,7 +297,7 @@ static void test_open_refuses_newer_schema_version(void **state)
     assert_null(st);
     char want[256];
     snprintf(want, sizeof want,
-             "%s has schema version 3, newer than this headroom (%d); use a newer headroom or "
+             "%s has schema version 99, newer than this headroom (%d); use a newer headroom or "
              "another --db",
              f->db_path, HR_STORE_SCHEMA_VERSION);
     assert_string_equal(err.msg, want);
@@ -296,7 +305,7 @@ static void test_open_refuses_newer_schema_version(void **state)
     /* Refusing must not touch the file: no tables were created. */
     db = raw_open(f->db_path);
     assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master"), 0);
-    assert_int_equal(query_int(db, "PRAGMA user_version"), 3);
+    assert_int_equal(query_int(db, "PRAGMA user_version"), 99);
     sqlite3_close(db);
 }
 
@@ -685,6 +694,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reopen_keeps_schema_and_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_refuses_newer_schema_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_version_1_database_migrates_keeping_its_runs, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_version_2_database_migrates_keeping_its_runs, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_failed_migration_leaves_the_file_untouched, setup,
                                         teardown),
