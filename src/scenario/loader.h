@@ -269,6 +269,20 @@ int ld_parse_days(loader *L, const yaml_node_t *n, const char *path, unsigned *d
 /* A policy's schedule key (a list of scheduled actions) at n into p. */
 int ld_parse_schedule(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p);
 
+/* ---- policy keys shared by kinds (load_policies.c) ----------------------- */
+
+/* The metric key of a policy mapping n (memory needs the fleet's memory
+ * model); missing_data as CloudWatch's TreatMissingData (step: all four
+ * values, else missing or ignore). */
+int ld_parse_metric(loader *L, const yaml_node_t *n, const char *path, hr_metric *out);
+int ld_parse_missing_data(loader *L, const yaml_node_t *n, const char *path, bool step,
+                          hr_missing_data *out);
+
+/* ---- kinds step and simple (load_alarms.c) -------------------------------- */
+
+int ld_parse_step(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p);
+int ld_parse_simple(loader *L, const yaml_node_t *n, const char *path, hr_policy_config *p);
+
 /* ---- kind: hpa (load_hpa.c) ---------------------------------------------- */
 
 /* The hpa kind's keys (manifest or spec, metric_map, sync_period,
