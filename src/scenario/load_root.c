@@ -328,10 +328,3 @@ double hr_workload_mean_service_s(const hr_workload_config *wl)
     return mean_s;
 }
 
-int hr_scenario_find_policy(const hr_scenario *sc, const char *name)
-{
-    for (size_t i = 0; i < sc->n_policies; i++)
-        if (sc->policies[i].name != NULL && strcmp(sc->policies[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}

@@ -1,5 +1,5 @@
-/* profiles.c - the named diurnal traffic profiles (traffic.diurnal: NAME) and
- * the metric names scenarios use.
+/* profiles.c - the names scenarios use: the named diurnal traffic profiles
+ * (traffic.diurnal: NAME), the metric names, and a policy by its name.
  *
  * Each profile is written as 24 relative hourly levels that read like a
  * traffic chart (peak hour about 1.0); hr_diurnal_profile rescales them so
@@ -60,4 +60,12 @@ const char *hr_metric_name(hr_metric m)
     case HR_METRIC_COUNT: break;
     }
     return "unknown";
+}
+
+int hr_scenario_find_policy(const hr_scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->n_policies; i++)
+        if (sc->policies[i].name != NULL && strcmp(sc->policies[i].name, name) == 0)
+            return (int)i;
+    return -1;
 }
