@@ -34,6 +34,10 @@ typedef struct simple_state {
     bool has_activity;
     double activity_s;
     int activity_dir;         /* +1 out, -1 in */
+    /* the activity as it was before the last proposal, for simple_applied */
+    bool was_activity;
+    double was_activity_s;
+    int was_activity_dir;
 } simple_state;
 
 static int simple_init(hr_policy *p, hr_error *err)
@@ -76,6 +80,9 @@ static bool breaches(const hr_policy_config *cfg, double m)
 static void simple_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
 {
     simple_state *st = p->state;
+    st->was_activity = st->has_activity;
+    st->was_activity_s = st->activity_s;
+    st->was_activity_dir = st->activity_dir;
     const hr_policy_config *cfg = p->cfg;
     const char *name = hr_metric_name(cfg->metric);
     const char *cmp = cfg->simple_above ? ">=" : "<=";
@@ -178,9 +185,24 @@ static void simple_free(hr_policy *p)
     p->state = NULL;
 }
 
+/* As step_applied: inside another policy, an outvoted activity starts no
+ * cooldown and is not waited for. */
+static void simple_applied(hr_policy *p, double now, int from, int to)
+{
+    simple_state *st = p->state;
+    if (!p->child || !st->has_activity || st->activity_s != now)
+        return;
+    if (st->activity_dir > 0 ? to <= from : to >= from) {
+        st->has_activity = st->was_activity;
+        st->activity_s = st->was_activity_s;
+        st->activity_dir = st->was_activity_dir;
+    }
+}
+
 const hr_policy_ops hr_policy_simple_ops = {
     .kind = "simple",
     .init = simple_init,
     .decide = simple_decide,
+    .applied = simple_applied,
     .free = simple_free,
 };

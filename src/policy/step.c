@@ -61,6 +61,10 @@ typedef struct step_state {
     double activity_s;
     int activity_dir;         /* +1 scale-out, -1 scale-in */
     int out_in_progress;      /* what the scale-out that started the cooldown added to its base */
+    /* the activity as it was before the last proposal, for step_applied */
+    bool was_activity;
+    double was_activity_s;
+    int was_activity_dir, was_in_progress;
     bool has_last;
     double last_m;            /* the last datapoint's value (missing_data: ignore) */
 } step_state;
@@ -322,6 +326,10 @@ static void apply_warmup(hr_policy *p, const hr_observation *obs, int side,
 static void step_decide(hr_policy *p, const hr_observation *obs, hr_decision *out)
 {
     step_state *st = p->state;
+    st->was_activity = st->has_activity;
+    st->was_activity_s = st->activity_s;
+    st->was_activity_dir = st->activity_dir;
+    st->was_in_progress = st->out_in_progress;
     const hr_policy_config *cfg = p->cfg;
     const char *name = hr_metric_name(cfg->metric);
     double m = obs->input[0];
@@ -403,9 +411,27 @@ static void step_decide(hr_policy *p, const hr_observation *obs, hr_decision *ou
     }
 }
 
+/* Run inside another policy (kind max or min, a predictive fallback), a
+ * proposal may be outvoted: a scaling activity that did not happen starts
+ * no cooldown (AWS counts cooldowns from the group's activities). A policy
+ * of its own keeps its proposals' cooldowns as they are. */
+static void step_applied(hr_policy *p, double now, int from, int to)
+{
+    step_state *st = p->state;
+    if (!p->child || !st->has_activity || st->activity_s != now)
+        return;
+    if (st->activity_dir > 0 ? to <= from : to >= from) {
+        st->has_activity = st->was_activity;
+        st->activity_s = st->was_activity_s;
+        st->activity_dir = st->was_activity_dir;
+        st->out_in_progress = st->was_in_progress;
+    }
+}
+
 const hr_policy_ops hr_policy_step_ops = {
     .kind = "step",
     .init = step_init,
     .decide = step_decide,
+    .applied = step_applied,
     .free = step_free,
 };

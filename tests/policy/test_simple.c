@@ -117,9 +117,34 @@ static void test_simple_below_alarm_scales_in(void **state)
     fixture_stop(&f);
 }
 
+/* Inside another policy, an outvoted scale-out is no activity: nothing to
+ * wait for, no cooldown; on its own, the policy waits. */
+static void test_simple_child_outvoted_starts_no_cooldown(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    simple_fixture(&f, HR_ADJUST_CHANGE, 2, 60, 300);
+    f.p->child = true;
+    hr_observation o = obs_settled(60, 8, 90);
+    assert_int_equal(decide(&f, &o).desired, 10);
+    hr_policy_applied(f.p, 60, 8, 8); /* outvoted */
+    o = obs_settled(120, 8, 90);
+    assert_int_equal(decide(&f, &o).desired, 10);
+    fixture_stop(&f);
+
+    simple_fixture(&f, HR_ADJUST_CHANGE, 2, 60, 300);
+    o = obs_settled(60, 8, 90);
+    assert_int_equal(decide(&f, &o).desired, 10);
+    hr_policy_applied(f.p, 60, 8, 8);
+    o = obs_settled(120, 8, 90);
+    assert_int_equal(decide(&f, &o).desired, 8); /* cooldown */
+    fixture_stop(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_simple_child_outvoted_starts_no_cooldown),
         cmocka_unit_test(test_simple_percent_rounds_as_aws_does),
         cmocka_unit_test(test_simple_alarm_needs_its_datapoints),
         cmocka_unit_test(test_simple_waits_for_the_activity_and_the_cooldown),

@@ -448,6 +448,31 @@ static void test_step_exact_capacity_sets_the_capacity(void **state)
     fixture_stop(&f);
 }
 
+/* Inside another policy (kind max), a proposal the other children outvote
+ * is no scaling activity: it starts no cooldown. On its own, it does. */
+static void test_step_child_outvoted_scale_in_starts_no_cooldown(void **state)
+{
+    (void)state;
+    policy_fixture f;
+    step_fixture(&f, 60, 300);
+    f.p->child = true;
+    assert_int_equal(step_at(&f, 60, 8, 20), 7);
+    hr_policy_applied(f.p, 60, 8, 8); /* outvoted: the group stayed at 8 */
+    assert_int_equal(step_at(&f, 120, 8, 20), 7);
+    hr_policy_applied(f.p, 120, 8, 7); /* this one happened */
+    hr_observation o = obs_settled(180, 7, 20);
+    hr_decision d = decide(&f, &o);
+    assert_int_equal(d.desired, 7);
+    assert_non_null(strstr(d.reason, "blocked by cooldown"));
+    fixture_stop(&f);
+
+    step_fixture(&f, 60, 300); /* a policy of its own */
+    assert_int_equal(step_at(&f, 60, 8, 20), 7);
+    hr_policy_applied(f.p, 60, 8, 8);
+    assert_int_equal(step_at(&f, 120, 8, 20), 8);
+    fixture_stop(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -473,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_step_bounds_relative_to_the_threshold_hold_lower_and_upper_as_aws),
         cmocka_unit_test(test_step_percent_change_rounds_as_aws_with_a_minimum_magnitude),
         cmocka_unit_test(test_step_exact_capacity_sets_the_capacity),
+        cmocka_unit_test(test_step_child_outvoted_scale_in_starts_no_cooldown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
