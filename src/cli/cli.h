@@ -56,4 +56,7 @@ void hr_cli_print_warnings(const struct hr_scenario *sc);
 /* Print "headroom: " and the message to stderr; returns status. */
 int hr_cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* --seed N: digits only, into *out; else the usage error (HR_EXIT_USAGE). */
+int hr_cli_seed_option(const char *val, uint64_t *out);
+
 #endif

@@ -74,10 +74,8 @@ static int parse_options(int argc, char **argv, curve_options *o)
                 return hr_cli_fail(HR_EXIT_USAGE, "--step-duration expects a duration like 10m, got '%s'",
                                    val);
         } else if (strcmp(a, "--seed") == 0) {
-            unsigned long long v = strtoull(val, &end, 10);
-            if (*end || errno || val[0] < '0' || val[0] > '9')
-                return hr_cli_fail(HR_EXIT_USAGE, "--seed expects an integer, got '%s'", val);
-            o->seed = v;
+            if (hr_cli_seed_option(val, &o->seed))
+                return HR_EXIT_USAGE;
             o->has_seed = true;
         } else if (strcmp(a, "--chart") == 0) {
             o->chart_path = val;

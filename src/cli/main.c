@@ -93,6 +93,17 @@ int hr_cli_parse_id(const char *opt, const char *text, int64_t *id)
     return HR_EXIT_OK;
 }
 
+int hr_cli_seed_option(const char *val, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(val, &end, 10);
+    if (*end || errno || val[0] < '0' || val[0] > '9')
+        return hr_cli_fail(HR_EXIT_USAGE, "--seed expects an integer, got '%s'", val);
+    *out = v;
+    return HR_EXIT_OK;
+}
+
 int hr_cli_flush_stdout(void)
 {
     if (fflush(stdout) != 0 || ferror(stdout))

@@ -47,7 +47,7 @@ typedef struct plan_options {
     int months;
     double test_s, reserved_price, spot_discount, spot_max_share;
     bool has_reserved_price, has_spot_discount, has_seed, csv, json;
-    unsigned long long seed;
+    uint64_t seed;
 } plan_options;
 
 static int number_option(const char *opt, const char *val, double lo, double hi, double *out)
@@ -97,11 +97,8 @@ static int parse_options(int argc, char **argv, plan_options *o)
             if (number_option(a, val, 0, 1, &o->spot_max_share))
                 return HR_EXIT_USAGE;
         } else if (strcmp(a, "--seed") == 0) {
-            char *end;
-            errno = 0;
-            o->seed = strtoull(val, &end, 10);
-            if (*end || errno || val[0] < '0' || val[0] > '9')
-                return hr_cli_fail(HR_EXIT_USAGE, "--seed expects an integer, got '%s'", val);
+            if (hr_cli_seed_option(val, &o->seed))
+                return HR_EXIT_USAGE;
             o->has_seed = true;
         } else if (strcmp(a, "--chart") == 0) {
             o->chart_path = val;

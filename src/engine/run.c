@@ -1042,6 +1042,20 @@ static void schedule_retry(sim *s)
     }
 }
 
+/* Does this launch attempt fail (fleet.launch_failure)? A failure is
+ * counted, logged as WHAT failed and retried launch_retry_s later. */
+static bool launch_fails(sim *s, const char *what)
+{
+    const hr_fleet_config *f = s->fleet;
+    if (!(f->launch_failure > 0) ||
+        hr_rng_uniform_at(&s->rng, HR_STREAM_FAULTS, 2 * s->attempts++ + 1) >= f->launch_failure)
+        return false;
+    s->out->summary.launch_failures++;
+    log_fault(s, "fault: %s failed (insufficient capacity), retry in %gs", what, f->launch_retry_s);
+    schedule_retry(s);
+    return true;
+}
+
 /* May the group launch one more instance now? A refusal (quota, every
  * zone down, a failed launch) is counted, logged and retried later. */
 static bool may_launch(sim *s)
@@ -1060,15 +1074,7 @@ static bool may_launch(sim *s)
         schedule_retry(s);
         return false;
     }
-    if (f->launch_failure > 0 &&
-        hr_rng_uniform_at(&s->rng, HR_STREAM_FAULTS, 2 * s->attempts++ + 1) < f->launch_failure) {
-        s->out->summary.launch_failures++;
-        log_fault(s, "fault: launch failed (insufficient capacity), retry in %gs",
-                  f->launch_retry_s);
-        schedule_retry(s);
-        return false;
-    }
-    return true;
+    return !launch_fails(s, "launch");
 }
 
 /* The group's side of reconcile(): a scale-out takes from the warm pool
@@ -1111,15 +1117,7 @@ static bool pool_may_launch(sim *s)
         return false;
     if (choose_zone(s) < 0)
         return false;
-    if (f->launch_failure > 0 &&
-        hr_rng_uniform_at(&s->rng, HR_STREAM_FAULTS, 2 * s->attempts++ + 1) < f->launch_failure) {
-        s->out->summary.launch_failures++;
-        log_fault(s, "fault: warm pool launch failed (insufficient capacity), retry in %gs",
-                  f->launch_retry_s);
-        schedule_retry(s);
-        return false;
-    }
-    return true;
+    return !launch_fails(s, "warm pool launch");
 }
 
 /* The newest pool instance in phase ph, or NULL. */
