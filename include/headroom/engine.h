@@ -1,5 +1,6 @@
 /* engine.h - one run: one policy against one replication of a scenario, in
- * request mode (every request simulated).
+ * request mode (every request simulated) or fluid mode (queues advanced
+ * tick by tick as flows; see fluid.h and docs/model.md).
  *
  * A run is a pure function of (scenario, policy, seed, replication): the
  * same inputs give the same result bit for bit. Runs share nothing, so
@@ -37,9 +38,21 @@ typedef struct hr_run_spec {
                                    signal handler may set it) */
 } hr_run_spec;
 
+/* `fidelity: auto` simulates a run request by request when it expects at
+ * most this many requests (about half a minute of request mode), in fluid
+ * mode above. */
+#define HR_FIDELITY_AUTO_REQUESTS 1e8
+
+/* The mode sc runs in: its fidelity, auto resolved by the expected
+ * requests of a run (hr_traffic_expected_requests), stored in *expected
+ * when not NULL. */
+hr_fidelity hr_engine_fidelity(const hr_scenario *sc, double *expected);
+
+/* The fidelity's name: "request", "fluid" or "auto". */
+const char *hr_fidelity_name(hr_fidelity f);
+
 /* Run spec and fill *out (which the caller frees with hr_run_result_free).
- * Fails with HR_ENOMEM, or HR_ENOTSUP for a scenario request mode cannot
- * run; *out is then freed. */
+ * Fails with HR_ENOMEM (*out is then freed). */
 int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err);
 
 #endif

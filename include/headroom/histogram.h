@@ -33,6 +33,9 @@ void hr_histogram_reset(hr_histogram *h);
 /* Record one value (seconds; negative or NaN values count as 0). */
 void hr_histogram_add(hr_histogram *h, double value);
 
+/* Record value n times (fluid mode's weighted latencies). */
+void hr_histogram_add_n(hr_histogram *h, double value, uint64_t n);
+
 /* Add every value of src to dst. */
 void hr_histogram_merge(hr_histogram *dst, const hr_histogram *src);
 

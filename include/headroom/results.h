@@ -9,6 +9,7 @@
 
 #include "headroom/controller.h"
 #include "headroom/error.h"
+#include "headroom/scenario.h"
 
 /* Instance states, in lifecycle order. */
 typedef enum hr_instance_state {
@@ -134,6 +135,7 @@ typedef struct hr_run_result {
     uint64_t seed;            /* the batch's */
     uint64_t replication_seed; /* hr_rng_replication_seed(seed, replication): what the draws came from */
     double duration_s;
+    hr_fidelity fidelity;   /* what ran: HR_FIDELITY_REQUEST or HR_FIDELITY_FLUID */
     hr_summary summary;
     double series_step_s;   /* tick, or a multiple of it for long runs */
     hr_sample *series;

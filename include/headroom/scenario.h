@@ -24,9 +24,9 @@ typedef struct hr_srcpos {
 } hr_srcpos;
 
 typedef enum hr_fidelity {
-    HR_FIDELITY_AUTO = 0, /* request mode for now (fluid mode is not built yet) */
-    HR_FIDELITY_REQUEST,
-    HR_FIDELITY_FLUID     /* rejected by the loader until fluid mode lands */
+    HR_FIDELITY_AUTO = 0, /* request or fluid by a run's expected requests (engine.h) */
+    HR_FIDELITY_REQUEST,  /* every request simulated */
+    HR_FIDELITY_FLUID     /* queues advanced tick by tick as flows */
 } hr_fidelity;
 
 /* ---- traffic ----------------------------------------------------------- */

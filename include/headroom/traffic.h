@@ -77,6 +77,10 @@ double hr_traffic_bound(const hr_traffic *tr, double t0, double t1);
  * and noise multiply the sum. */
 void hr_traffic_add_tenants(hr_traffic *tr, const hr_tenant *tenants, size_t n);
 
+/* lambda(t) by stream: rates[0] the base stream's, rates[k + 1] tenant
+ * k's (rates holds 1 + n_tenants); returns their sum, hr_traffic_rate. */
+double hr_traffic_streams(const hr_traffic *tr, double t, double *rates);
+
 /* Which stream an arrival at t belongs to, for u uniform in [0, 1): 0 the
  * base stream, k + 1 tenant k, in proportion to their rates at t. */
 size_t hr_traffic_pick(const hr_traffic *tr, double t, double u);

@@ -23,24 +23,39 @@ void hr_histogram_reset(hr_histogram *h)
     h->max = -INFINITY;
 }
 
+/* The bucket of *value, which becomes 0 when negative or NaN. */
+static size_t bucket_of(double *value)
+{
+    if (!(*value >= HR_HIST_MIN_S)) {
+        if (!(*value >= 0.0))
+            *value = 0.0; /* negative or NaN */
+        return 0;
+    }
+    if (*value >= HR_HIST_MAX_S)
+        return HR_HIST_BUCKETS - 1;
+    uint64_t bits;
+    memcpy(&bits, value, sizeof bits);
+    return (size_t)((bits >> INDEX_SHIFT) - INDEX_BASE);
+}
+
 void hr_histogram_add(hr_histogram *h, double value)
 {
-    size_t index;
-
-    if (!(value >= HR_HIST_MIN_S)) {
-        if (!(value >= 0.0))
-            value = 0.0; /* negative or NaN */
-        index = 0;
-    } else if (value >= HR_HIST_MAX_S) {
-        index = HR_HIST_BUCKETS - 1;
-    } else {
-        uint64_t bits;
-        memcpy(&bits, &value, sizeof bits);
-        index = (size_t)((bits >> INDEX_SHIFT) - INDEX_BASE);
-    }
+    size_t index = bucket_of(&value);
     h->buckets[index]++;
     h->count++;
     h->sum += value;
+    h->min = value < h->min ? value : h->min;
+    h->max = value > h->max ? value : h->max;
+}
+
+void hr_histogram_add_n(hr_histogram *h, double value, uint64_t n)
+{
+    if (n == 0)
+        return;
+    size_t index = bucket_of(&value);
+    h->buckets[index] += n;
+    h->count += n;
+    h->sum += value * (double)n;
     h->min = value < h->min ? value : h->min;
     h->max = value > h->max ? value : h->max;
 }

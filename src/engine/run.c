@@ -46,6 +46,7 @@
 #include "headroom/controller.h"
 #include "headroom/cost.h"
 #include "headroom/duration.h"
+#include "headroom/fluid.h"
 #include "headroom/histogram.h"
 #include "headroom/lb.h"
 #include "headroom/metrics.h"
@@ -93,6 +94,13 @@ enum pool_phase {
 
 enum error_kind { ERR_REJECTED, ERR_TIMED_OUT, ERR_FAILED };
 
+/* Fluid mode: the quantile points of latencies, and how many a queue's
+ * requests of a tick take at most per stream; a backlog under
+ * FLUID_EMPTY requests is none (a draining instance is done). */
+#define FLUID_POINTS 1024
+#define FLUID_SAMPLES 64
+#define FLUID_EMPTY 0.5
+
 typedef struct instance instance;
 
 typedef struct request {
@@ -131,6 +139,8 @@ struct instance {
     bool counted;         /* in the policy's gauge */
     size_t alive_index;
     size_t lb_index;      /* SIZE_MAX when not routable */
+    double fluid_backlog; /* fluid mode: requests waiting behind a backlog */
+    double fluid_inflight; /* fluid mode: its requests in flight at the last tick */
 };
 
 typedef struct publication {
@@ -161,6 +171,30 @@ typedef struct tenant_stats {
     double violation_minutes;
     double demand_s;              /* service demand of its requests that started */
 } tenant_stats;
+
+/* Fluid mode's state (see "fluid mode" below). */
+enum fluid_count { FC_ARRIVED, FC_SERVED, FC_WAITED, FC_REJECTED, FC_EXPIRED, FC_FAILED, FC_KINDS };
+
+typedef struct fluid_group {
+    hr_fluid_flow flow;
+    double lambda_rps, speed, backlog0; /* its key: stations alike flow alike */
+    double served;                      /* its stations' requests served */
+} fluid_group;
+
+typedef struct fluid_state {
+    size_t n_streams;         /* the base stream and each tenant's */
+    double *stream_mean_s;    /* E[S] of each stream's requests */
+    double *stream_m2;        /* E[S^2] */
+    double *service_s;        /* n_streams x FLUID_POINTS: service times at full speed */
+    double *wait_e;           /* FLUID_POINTS: -ln(1 - u) of the wait's quantile points */
+    size_t *cursor;           /* per stream: the next point */
+    double *rates, *scratch;  /* per stream, the tick's mean rates */
+    double *carry;            /* n_streams x FC_KINDS: fractions of requests not yet counted */
+    double carry_counted;     /* arrivals at counted instances, the period's */
+    fluid_group *groups;
+    size_t n_groups, cap_groups;
+    double jsq_backlog;       /* least outstanding / two choices: one pooled backlog */
+} fluid_state;
 
 typedef struct sim {
     const hr_scenario *sc;
@@ -239,6 +273,9 @@ typedef struct sim {
     publication *pubs;      /* ring of datapoints awaiting publication */
     size_t n_pubs;
     publication latest, previous; /* the two newest published, for sync policies */
+
+    bool fluid;             /* fidelity: fluid (or auto chose it) */
+    fluid_state fl;
 } sim;
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -265,60 +302,71 @@ static void cancel(sim *s, hr_event **ev)
     }
 }
 
-/* A timed-out request was slower than the timeout: it counts in every
- * latency figure as censored there (a latency SLO below the timeout is
- * broken by it, not left unjudged). */
-static void count_censored(sim *s, uint32_t tenant)
+/* n requests of stream `tenant` were errors of this kind (fluid mode
+ * counts many at once). */
+static void count_errors(sim *s, enum error_kind kind, uint32_t tenant, uint64_t n)
 {
-    double at = s->wl->timeout_s;
-    hr_histogram_add(s->all_latency, at);
-    hr_histogram_add(s->row.latency, at);
-    hr_histogram_add(s->period.latency, at);
-    hr_histogram_add(s->window.latency, at);
+    if (n == 0)
+        return;
+    hr_summary *sum = &s->out->summary;
     if (tenant > 0) {
-        hr_histogram_add(s->tenants[tenant - 1].latency, at);
-        hr_histogram_add(s->tenants[tenant - 1].window_latency, at);
+        s->tenants[tenant - 1].errors += n;
+        s->tenants[tenant - 1].window_errors += n;
     }
+    if (kind == ERR_TIMED_OUT) {
+        /* a timed-out request was slower than the timeout: it counts in
+         * every latency figure as censored there (a latency SLO below the
+         * timeout is broken by it, not left unjudged) */
+        double at = s->wl->timeout_s;
+        hr_histogram_add_n(s->all_latency, at, n);
+        hr_histogram_add_n(s->row.latency, at, n);
+        hr_histogram_add_n(s->period.latency, at, n);
+        hr_histogram_add_n(s->window.latency, at, n);
+        if (tenant > 0) {
+            hr_histogram_add_n(s->tenants[tenant - 1].latency, at, n);
+            hr_histogram_add_n(s->tenants[tenant - 1].window_latency, at, n);
+        }
+    }
+    sum->errors += n;
+    if (kind == ERR_REJECTED)
+        sum->rejected += n;
+    else if (kind == ERR_TIMED_OUT)
+        sum->timed_out += n;
+    else
+        sum->failed += n;
+    s->row.errors += n;
+    s->period.errors += n;
+    s->window.errors += n;
 }
 
 static void count_error(sim *s, enum error_kind kind, uint32_t tenant)
 {
-    hr_summary *sum = &s->out->summary;
+    count_errors(s, kind, tenant, 1);
+}
+
+/* n requests of stream `tenant` completed in latency_s. */
+static void count_completions(sim *s, double latency_s, uint32_t tenant, uint64_t n)
+{
     if (tenant > 0) {
-        s->tenants[tenant - 1].errors++;
-        s->tenants[tenant - 1].window_errors++;
+        tenant_stats *ts = &s->tenants[tenant - 1];
+        ts->completed += n;
+        ts->window_completed += n;
+        hr_histogram_add_n(ts->latency, latency_s, n);
+        hr_histogram_add_n(ts->window_latency, latency_s, n);
     }
-    if (kind == ERR_TIMED_OUT)
-        count_censored(s, tenant);
-    sum->errors++;
-    if (kind == ERR_REJECTED)
-        sum->rejected++;
-    else if (kind == ERR_TIMED_OUT)
-        sum->timed_out++;
-    else
-        sum->failed++;
-    s->row.errors++;
-    s->period.errors++;
-    s->window.errors++;
+    s->out->summary.completed += n;
+    s->row.completed += n;
+    s->period.completed += n;
+    s->window.completed += n;
+    hr_histogram_add_n(s->all_latency, latency_s, n);
+    hr_histogram_add_n(s->row.latency, latency_s, n);
+    hr_histogram_add_n(s->period.latency, latency_s, n);
+    hr_histogram_add_n(s->window.latency, latency_s, n);
 }
 
 static void count_completion(sim *s, double latency_s, uint32_t tenant)
 {
-    if (tenant > 0) {
-        tenant_stats *ts = &s->tenants[tenant - 1];
-        ts->completed++;
-        ts->window_completed++;
-        hr_histogram_add(ts->latency, latency_s);
-        hr_histogram_add(ts->window_latency, latency_s);
-    }
-    s->out->summary.completed++;
-    s->row.completed++;
-    s->period.completed++;
-    s->window.completed++;
-    hr_histogram_add(s->all_latency, latency_s);
-    hr_histogram_add(s->row.latency, latency_s);
-    hr_histogram_add(s->period.latency, latency_s);
-    hr_histogram_add(s->window.latency, latency_s);
+    count_completions(s, latency_s, tenant, 1);
 }
 
 /* Apply a change of busy workers / queued requests of inst to the gauges it
@@ -424,11 +472,12 @@ static void lb_remove(sim *s, instance *inst)
 
 /* ---- requests on an instance ------------------------------------------- */
 
-static double speed_at(const sim *s, const instance *inst)
+/* inst's service speed at time t (warming instances ramp up). */
+static double speed_at(const sim *s, const instance *inst, double t)
 {
     if (inst->state != HR_INSTANCE_WARMING || s->fleet->warmup_s <= 0)
         return 1.0;
-    double f = (s->now - inst->ready_s) / s->fleet->warmup_s;
+    double f = fmax(0.0, (t - inst->ready_s) / s->fleet->warmup_s);
     double v0 = s->fleet->warmup_initial_speed;
     return f >= 1.0 ? 1.0 : v0 + (1.0 - v0) * f;
 }
@@ -444,7 +493,7 @@ static void start_service(sim *s, instance *inst, request *req)
         s->waited++;
         s->wait_sum_s += wait_s;
     }
-    double end_s = s->now + req->demand_s / speed_at(s, inst);
+    double end_s = s->now + req->demand_s / speed_at(s, inst, s->now);
     double deadline_s = req->arrival_s + s->wl->timeout_s;
     req->times_out = s->wl->timeout_s > 0 && end_s > deadline_s;
     if (req->times_out)
@@ -507,6 +556,8 @@ static void accept_request(sim *s, instance *inst, request *req)
     inst_levels(s, inst, 0, +1);
 }
 
+static void fluid_fail(sim *s, instance *inst);
+
 /* Every request on inst fails (crash, or drain deadline). */
 static void fail_in_flight(sim *s, instance *inst)
 {
@@ -529,6 +580,8 @@ static void fail_in_flight(sim *s, instance *inst)
         hr_pool_release(&s->requests, req);
     }
     inst->qtail = NULL;
+    if (s->fluid)
+        fluid_fail(s, inst);
 }
 
 /* ---- instance lifecycle ------------------------------------------------ */
@@ -994,7 +1047,7 @@ static void drain_within(sim *s, instance *inst, double limit_s)
     set_counted(s, inst, false);
     lb_remove(s, inst);
     set_state(s, inst, HR_INSTANCE_DRAINING);
-    if (inst->busy == 0 && inst->queued == 0) {
+    if (inst->busy == 0 && inst->queued == 0 && !(inst->fluid_backlog >= FLUID_EMPTY)) {
         retire(s, inst);
     } else if (limit_s <= 0) {
         fail_in_flight(s, inst);
@@ -1400,6 +1453,326 @@ static void on_detected(sim *s, instance *inst)
     reconcile(s); /* the group replaces it */
 }
 
+/* ---- fluid mode --------------------------------------------------------- */
+
+/* Each tick, every routable instance's queue advances as a flow
+ * (hr_fluid_step): arrivals are the tick's expected requests, split among
+ * the instances as the balancer splits them (random and round robin:
+ * equally, each its own queue; least outstanding and two choices: in
+ * proportion to speed, one pooled queue, as a join-the-shortest-queue
+ * system behaves). Counts are whole requests: each kind of count carries
+ * its fraction to the next tick, so totals are exact over a run. Latencies
+ * are FLUID_POINTS points (u_s, u_w) of the R2 low-discrepancy sequence
+ * (Roberts 2018), service time at quantile u_s and wait at quantile u_w,
+ * taken in sequence, at most FLUID_SAMPLES per queue and stream per tick
+ * sharing its requests; any run of the sequence covers the square evenly,
+ * so a tick of few requests still samples both distributions fairly. */
+static size_t fluid_take(double *carry, double x)
+{
+    *carry += x > 0 ? x : 0;
+    double n = floor(*carry);
+    *carry -= n;
+    return (size_t)n;
+}
+
+static double *fluid_carry(sim *s, size_t stream, enum fluid_count kind)
+{
+    return &s->fl.carry[stream * FC_KINDS + kind];
+}
+
+static int fluid_setup(sim *s)
+{
+    fluid_state *fl = &s->fl;
+    const hr_scenario *sc = s->sc;
+    fl->n_streams = 1 + sc->n_tenants;
+    fl->stream_mean_s = calloc(fl->n_streams, sizeof *fl->stream_mean_s);
+    fl->stream_m2 = calloc(fl->n_streams, sizeof *fl->stream_m2);
+    fl->service_s = malloc(fl->n_streams * FLUID_POINTS * sizeof *fl->service_s);
+    fl->wait_e = malloc(FLUID_POINTS * sizeof *fl->wait_e);
+    fl->cursor = calloc(fl->n_streams, sizeof *fl->cursor);
+    fl->rates = calloc(fl->n_streams, sizeof *fl->rates);
+    fl->scratch = calloc(fl->n_streams, sizeof *fl->scratch);
+    fl->carry = calloc(fl->n_streams * FC_KINDS, sizeof *fl->carry);
+    if (!fl->stream_mean_s || !fl->stream_m2 || !fl->service_s || !fl->wait_e || !fl->cursor ||
+        !fl->rates || !fl->scratch || !fl->carry)
+        return hr_error_set(s->err, HR_ENOMEM, "out of memory setting up fluid mode");
+    /* R2: the plastic number's powers, u_k = frac(1/2 + k / phi^d) */
+    const double phi = 1.32471795724474602596;
+    const double a1 = 1.0 / phi, a2 = 1.0 / (phi * phi);
+    for (size_t k = 0; k < FLUID_POINTS; k++) {
+        double u_w = fmod(0.5 + (double)k * a2, 1.0);
+        fl->wait_e[k] = -log1p(-u_w);
+    }
+    for (size_t j = 0; j < fl->n_streams; j++) {
+        const hr_request_class *classes = s->wl->classes;
+        size_t n = s->wl->n_classes;
+        if (j > 0 && sc->tenants[j - 1].n_classes > 0) {
+            classes = sc->tenants[j - 1].classes;
+            n = sc->tenants[j - 1].n_classes;
+        }
+        for (size_t c = 0; c < n; c++) {
+            double m = hr_dist_mean(&classes[c].service);
+            fl->stream_mean_s[j] += classes[c].share * m;
+            fl->stream_m2[j] += classes[c].share * (hr_dist_variance(&classes[c].service) + m * m);
+        }
+        for (size_t k = 0; k < FLUID_POINTS; k++) {
+            /* the class by where u_s falls among the shares, then the
+             * class's quantile at u_s's place inside its share */
+            double u = fmod(0.5 + (double)k * a1, 1.0), acc = 0;
+            size_t c = 0;
+            while (c + 1 < n && u >= acc + classes[c].share)
+                acc += classes[c++].share;
+            double inner = classes[c].share > 0 ? (u - acc) / classes[c].share : 0.5;
+            inner = fmin(fmax(inner, 0.5 / FLUID_POINTS), 1.0 - 0.5 / FLUID_POINTS);
+            fl->service_s[j * FLUID_POINTS + k] = hr_dist_quantile(&classes[c].service, inner);
+        }
+    }
+    return HR_OK;
+}
+
+static void fluid_free(fluid_state *fl)
+{
+    free(fl->stream_mean_s);
+    free(fl->stream_m2);
+    free(fl->service_s);
+    free(fl->wait_e);
+    free(fl->cursor);
+    free(fl->rates);
+    free(fl->scratch);
+    free(fl->carry);
+    free(fl->groups);
+}
+
+/* The share of the tick's requests each stream has (fl->rates as shares). */
+static double fluid_share(const sim *s, size_t stream, double total)
+{
+    return total > 0 ? s->fl.rates[stream] / total : (stream == 0 ? 1.0 : 0.0);
+}
+
+/* inst's requests in flight are lost (a crash, a drain deadline). */
+static void fluid_fail(sim *s, instance *inst)
+{
+    double lost = inst->fluid_inflight + inst->fluid_backlog, total = 0;
+    for (size_t j = 0; j < s->fl.n_streams; j++)
+        total += s->fl.rates[j];
+    for (size_t j = 0; j < s->fl.n_streams; j++)
+        count_errors(s, ERR_FAILED, (uint32_t)j,
+                     fluid_take(fluid_carry(s, j, FC_FAILED), lost * fluid_share(s, j, total)));
+    inst->fluid_inflight = inst->fluid_backlog = 0;
+}
+
+/* The group of stations alike (same arrival rate, speed and backlog) for
+ * this flow; stations alike take one flow and share its latency samples. */
+static fluid_group *fluid_group_for(sim *s, const hr_fluid_station *st, double lambda_rps,
+                                    double dt, double backlog0)
+{
+    fluid_state *fl = &s->fl;
+    for (size_t g = fl->n_groups; g-- > 0;) {
+        fluid_group *gr = &fl->groups[g];
+        if (gr->lambda_rps == lambda_rps && gr->speed == st->speed && gr->backlog0 == backlog0)
+            return gr;
+    }
+    if (ensure_cap((void **)&fl->groups, &fl->cap_groups, fl->n_groups + 1, sizeof *fl->groups)) {
+        fail(s, HR_ENOMEM, "out of memory for fluid mode");
+        return NULL;
+    }
+    fluid_group *gr = &fl->groups[fl->n_groups++];
+    *gr = (fluid_group){.lambda_rps = lambda_rps, .speed = st->speed, .backlog0 = backlog0};
+    hr_fluid_step(st, lambda_rps, dt, backlog0, &gr->flow);
+    return gr;
+}
+
+/* The latencies of a group's served requests: stream by stream, whole
+ * requests at the stream's next sample points. */
+static void fluid_sample(sim *s, const fluid_group *gr, double total_rps)
+{
+    fluid_state *fl = &s->fl;
+    const hr_fluid_flow *f = &gr->flow;
+    double log_p = f->wait_p > 0 ? log(f->wait_p) : -INFINITY;
+    double mean_wait_s = f->backlog_wait_s + (f->theta > 0 ? f->wait_p / f->theta : 0);
+    double p_wait = f->backlog_wait_s > 0 ? 1.0 : f->wait_p;
+    double timeout_s = s->wl->timeout_s;
+    for (size_t j = 0; j < fl->n_streams; j++) {
+        double share = fluid_share(s, j, total_rps);
+        size_t n = fluid_take(fluid_carry(s, j, FC_SERVED), gr->served * share);
+        if (n == 0)
+            continue;
+        s->started += n;
+        s->waited += fluid_take(fluid_carry(s, j, FC_WAITED), (double)n * p_wait);
+        s->wait_sum_s += (double)n * mean_wait_s;
+        double demand_s = (double)n * fl->stream_mean_s[j];
+        s->demand_s += demand_s;
+        if (j > 0)
+            s->tenants[j - 1].demand_s += demand_s;
+        size_t m = n < FLUID_SAMPLES ? n : FLUID_SAMPLES;
+        uint64_t each = n / m, extra = n % m;
+        const double *service_s = &fl->service_s[j * FLUID_POINTS];
+        for (size_t i = 0; i < m; i++) {
+            size_t k = fl->cursor[j];
+            fl->cursor[j] = (k + 1) % FLUID_POINTS;
+            uint64_t w = each + (i < extra ? 1 : 0);
+            double latency_s = hr_fluid_wait_at(f, log_p, fl->wait_e[k]) + service_s[k] / gr->speed;
+            if (f->saturated && latency_s >= timeout_s)
+                latency_s = timeout_s * (1 - 1e-9);
+            if (timeout_s > 0 && latency_s >= timeout_s)
+                count_errors(s, ERR_TIMED_OUT, (uint32_t)j, w);
+            else
+                count_completions(s, latency_s, (uint32_t)j, w);
+        }
+    }
+}
+
+/* A station's part of the gauges over the tick. */
+static void fluid_gauges(sim *s, const instance *inst, double busy, double queued, double dt)
+{
+    if (inst->serving) {
+        s->fleet_gauge.busy_area += busy * dt;
+        s->fleet_gauge.queued_area += queued * dt;
+    }
+    if (inst->counted) {
+        s->policy_gauge.busy_area += busy * dt;
+        s->policy_gauge.queued_area += queued * dt;
+    }
+}
+
+/* The tick that ends now, dt long, as a flow. */
+static void fluid_tick(sim *s, double dt)
+{
+    fluid_state *fl = &s->fl;
+    double t0 = s->now - dt, total = 0;
+    for (size_t j = 0; j < fl->n_streams; j++)
+        fl->rates[j] = 0;
+    for (int q = 0; q < 4; q++) {
+        hr_traffic_streams(&s->traffic, t0 + (q + 0.5) * dt / 4, fl->scratch);
+        for (size_t j = 0; j < fl->n_streams; j++)
+            fl->rates[j] += fl->scratch[j] / 4;
+    }
+    double mean_s = 0, m2 = 0;
+    for (size_t j = 0; j < fl->n_streams; j++)
+        total += fl->rates[j];
+    for (size_t j = 0; j < fl->n_streams; j++) {
+        double share = fluid_share(s, j, total);
+        mean_s += share * fl->stream_mean_s[j];
+        m2 += share * fl->stream_m2[j];
+    }
+    for (size_t j = 0; j < fl->n_streams; j++) {
+        size_t n = fluid_take(fluid_carry(s, j, FC_ARRIVED), fl->rates[j] * dt);
+        s->out->summary.requests += n;
+        s->row.arrivals += n;
+        s->period_offered += n;
+        if (j > 0)
+            s->tenants[j - 1].requests += n;
+        if (s->n_routable == 0)
+            count_errors(s, ERR_REJECTED, (uint32_t)j, n);
+    }
+
+    hr_lb_kind lb = s->fleet->load_balancer;
+    bool pooled = lb == HR_LB_LEAST_OUTSTANDING || lb == HR_LB_TWO_CHOICES;
+    hr_fluid_station st = {
+        .workers = s->fleet->concurrency,
+        .mean_service_s = mean_s,
+        .service_scv = mean_s > 0 ? m2 / (mean_s * mean_s) - 1.0 : 1.0,
+        .arrival_scv = lb == HR_LB_ROUND_ROBIN && s->n_routable > 0 ? 1.0 / (double)s->n_routable : 1.0,
+        .queue_limit = s->wl->queue_limit,
+        .timeout_s = s->wl->timeout_s,
+    };
+    double per_rps = s->n_routable > 0 ? total / (double)s->n_routable : 0;
+    double failed_rps = 0, speed_sum = 0;
+    int healthy = 0;
+    fl->n_groups = 0;
+    for (size_t i = 0; i < s->n_routable; i++) {
+        instance *inst = s->routable[i];
+        if (inst->state == HR_INSTANCE_FAILED) {
+            failed_rps += per_rps;
+            continue;
+        }
+        healthy++;
+        speed_sum += speed_at(s, inst, s->now - dt / 2);
+    }
+    for (size_t j = 0; j < fl->n_streams; j++)
+        count_errors(s, ERR_FAILED, (uint32_t)j,
+                     fluid_take(fluid_carry(s, j, FC_FAILED), failed_rps * dt * fluid_share(s, j, total)));
+
+    /* least outstanding, two choices: one queue of every healthy worker */
+    fluid_group *pool = NULL;
+    double healthy_rps = total - failed_rps;
+    if (pooled && healthy > 0) {
+        hr_fluid_station ps = st;
+        ps.workers = healthy * s->fleet->concurrency;
+        ps.speed = speed_sum / healthy;
+        ps.queue_limit = st.queue_limit >= 0 ? healthy * st.queue_limit : -1;
+        pool = fluid_group_for(s, &ps, healthy_rps, dt, fl->jsq_backlog);
+        if (!pool)
+            return;
+        pool->served = pool->flow.served;
+        fl->jsq_backlog = pool->flow.backlog;
+    }
+    for (size_t i = 0; i < s->n_routable && s->status == HR_OK; i++) {
+        instance *inst = s->routable[i];
+        if (inst->state == HR_INSTANCE_FAILED)
+            continue;
+        double speed = speed_at(s, inst, s->now - dt / 2), lambda_rps, busy, queued;
+        if (pool) {
+            double part = speed_sum > 0 ? speed / speed_sum : 1.0 / healthy;
+            lambda_rps = healthy_rps * part;
+            busy = pool->flow.busy * part;
+            queued = pool->flow.queued * part;
+            inst->fluid_backlog = pool->flow.backlog * part;
+        } else {
+            st.speed = speed;
+            fluid_group *gr = fluid_group_for(s, &st, per_rps, dt, inst->fluid_backlog);
+            if (!gr)
+                return;
+            gr->served += gr->flow.served;
+            lambda_rps = per_rps;
+            busy = gr->flow.busy;
+            queued = gr->flow.queued;
+            inst->fluid_backlog = gr->flow.backlog;
+            for (size_t j = 0; j < fl->n_streams; j++) {
+                double share = fluid_share(s, j, total);
+                count_errors(s, ERR_REJECTED, (uint32_t)j,
+                             fluid_take(fluid_carry(s, j, FC_REJECTED), gr->flow.rejected * share));
+                count_errors(s, ERR_TIMED_OUT, (uint32_t)j,
+                             fluid_take(fluid_carry(s, j, FC_EXPIRED), gr->flow.expired * share));
+            }
+        }
+        inst->fluid_inflight = busy + queued - inst->fluid_backlog;
+        if (inst->counted)
+            s->period.arrivals += fluid_take(&fl->carry_counted, lambda_rps * dt);
+        fluid_gauges(s, inst, busy, queued, dt);
+    }
+    if (pool)
+        for (size_t j = 0; j < fl->n_streams; j++) {
+            double share = fluid_share(s, j, total);
+            count_errors(s, ERR_REJECTED, (uint32_t)j,
+                         fluid_take(fluid_carry(s, j, FC_REJECTED), pool->flow.rejected * share));
+            count_errors(s, ERR_TIMED_OUT, (uint32_t)j,
+                         fluid_take(fluid_carry(s, j, FC_EXPIRED), pool->flow.expired * share));
+        }
+
+    /* draining instances work off their backlog; empty, they leave */
+    st.arrival_scv = 1.0;
+    for (size_t i = s->n_alive; i-- > 0 && s->status == HR_OK;) {
+        instance *inst = s->alive[i];
+        if (inst->state != HR_INSTANCE_DRAINING || !(inst->fluid_backlog > 0))
+            continue;
+        st.speed = 1.0;
+        fluid_group *gr = fluid_group_for(s, &st, 0, dt, inst->fluid_backlog);
+        if (!gr)
+            return;
+        gr->served += gr->flow.served;
+        inst->fluid_backlog = gr->flow.backlog;
+        inst->fluid_inflight = 0;
+        if (inst->fluid_backlog < FLUID_EMPTY) {
+            cancel(s, &inst->ev_state);
+            retire(s, inst);
+        }
+    }
+    for (size_t g = 0; g < fl->n_groups && s->status == HR_OK; g++)
+        fluid_sample(s, &fl->groups[g], total);
+    pool_reconcile(s);
+}
+
 /* ---- ticks: series rows, metric periods, SLO windows ------------------- */
 
 static void interval_reset(interval *iv)
@@ -1585,6 +1958,11 @@ static void close_window(sim *s, double len_s)
 
 static void on_tick(sim *s, uint64_t k)
 {
+    if (s->fluid) {
+        fluid_tick(s, s->now - (double)(k - 1) * s->sc->tick_s);
+        if (s->status != HR_OK)
+            return;
+    }
     /* Queued requests past their deadline leave the queue at the latest
      * here, so rows, periods and windows count them on time and the
      * gauges and the load balancer never see a dead request for longer
@@ -1899,6 +2277,8 @@ static int setup(sim *s, const hr_run_spec *spec)
     for (size_t c = 0; c < s->wl->n_classes; c++)
         s->class_cdf[c] = (acc += s->wl->classes[c].share);
 
+    if (s->fluid)
+        return fluid_setup(s);
     s->seg_len = fmin(sc->tick_s, 1.0);
     s->seg_t1 = 0;
     next_segment(s);
@@ -1932,6 +2312,7 @@ static void teardown(sim *s)
     free(s->window.latency);
     free(s->pubs);
     free(s->future);
+    fluid_free(&s->fl);
     if (s->has_foresight)
         hr_foresight_free(&s->foresight);
     if (s->has_ctl)
@@ -2103,14 +2484,30 @@ static void finish(sim *s)
     finish_tenants(s, minutes);
 }
 
+hr_fidelity hr_engine_fidelity(const hr_scenario *sc, double *expected)
+{
+    double n = sc->fidelity == HR_FIDELITY_AUTO || expected
+                   ? hr_traffic_expected_requests(&sc->traffic, sc->tenants, sc->n_tenants,
+                                                  sc->duration_s)
+                   : 0;
+    if (expected)
+        *expected = n;
+    if (sc->fidelity != HR_FIDELITY_AUTO)
+        return sc->fidelity;
+    return n > HR_FIDELITY_AUTO_REQUESTS ? HR_FIDELITY_FLUID : HR_FIDELITY_REQUEST;
+}
+
+const char *hr_fidelity_name(hr_fidelity f)
+{
+    return f == HR_FIDELITY_FLUID ? "fluid" : f == HR_FIDELITY_REQUEST ? "request" : "auto";
+}
+
 int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)
 {
     const hr_scenario *sc = spec->scenario;
     *out = (hr_run_result){0};
     if (spec->policy_index >= sc->n_policies)
         return hr_error_set(err, HR_EINVAL, "no policy number %zu in scenario %s", spec->policy_index, sc->name);
-    if (sc->fidelity == HR_FIDELITY_FLUID)
-        return hr_error_set(err, HR_ENOTSUP, "%s: fluid mode is not available yet", sc->path);
 
     const hr_policy_config *pc = &sc->policies[spec->policy_index];
     out->policy = strdup(pc->name);
@@ -2118,8 +2515,10 @@ int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)
     out->seed = spec->seed;
     out->replication_seed = hr_rng_replication_seed(spec->seed, spec->replication);
     out->duration_s = sc->duration_s;
+    out->fidelity = hr_engine_fidelity(sc, NULL);
     sim s = {.sc = sc, .fleet = &sc->fleet, .wl = &sc->workload, .out = out, .err = err,
-             .progress = spec->progress, .cancel = spec->cancel};
+             .progress = spec->progress, .cancel = spec->cancel,
+             .fluid = out->fidelity == HR_FIDELITY_FLUID};
     s.mean_service_s = hr_workload_mean_service_s(&sc->workload);
     int rc = out->policy ? setup(&s, spec) : hr_error_set(err, HR_ENOMEM, "out of memory");
     if (rc == HR_OK) {
@@ -2136,7 +2535,8 @@ int hr_engine_run(const hr_run_spec *spec, hr_run_result *out, hr_error *err)
         for (int i = 0; i < pool && s.status == HR_OK; i++)
             if (sc->fleet.quota == 0 || (int)(s.n_alive + s.n_pool) < sc->fleet.quota)
                 pool_launch(&s, true);
-        schedule_arrival(&s);
+        if (!s.fluid)
+            schedule_arrival(&s);
         schedule(&s, sc->tick_s, EV_TICK, NULL, 1);
         if (s.sync_s > 0)
             schedule(&s, s.sync_s, EV_SYNC, NULL, 1);

@@ -460,6 +460,14 @@ double hr_traffic_rate(const hr_traffic *tr, double t)
     return streams_at(tr, t, NULL) * factors_at(tr, t);
 }
 
+double hr_traffic_streams(const hr_traffic *tr, double t, double *rates)
+{
+    double f = factors_at(tr, t), total = streams_at(tr, t, rates);
+    for (size_t k = 0; k <= tr->n_tenants; k++)
+        rates[k] *= f;
+    return total * f;
+}
+
 size_t hr_traffic_pick(const hr_traffic *tr, double t, double u)
 {
     if (tr->n_tenants == 0)

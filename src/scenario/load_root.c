@@ -92,9 +92,6 @@ static int parse_header(loader *L, const yaml_node_t *root)
     if ((rc = ld_f_enum(L, root, "", "fidelity", false, HR_FIDELITY_AUTO, "fidelity",
                         fidelity_names, &fid)))
         return rc;
-    if (fid == HR_FIDELITY_FLUID)
-        return ld_fail(L, ld_get(L, root, "fidelity", NULL), HR_ENOTSUP, "fidelity",
-                       "fluid mode is not available yet; use request or auto");
     sc->fidelity = (hr_fidelity)fid;
     if ((rc = parse_seed(L, root, &sc->seed)) ||
         (rc = ld_f_int(L, root, "", "replications", false, 1, 1, 1000, &sc->replications)))

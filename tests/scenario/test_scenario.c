@@ -201,7 +201,8 @@ static const struct bad_case {
      "1:1: the file is empty; a scenario needs at least scenario, duration, traffic, workload, "
      "fleet and policies"},
     {"error_rate_range", HR_EINVAL, "9:19: slo.error_rate: must be from 0 to 100, got 120"},
-    {"fluid", HR_ENOTSUP, "3:11: fidelity: fluid mode is not available yet; use request or auto"},
+    {"fidelity_unknown", HR_EINVAL,
+     "3:11: fidelity: unknown fidelity \"exact\"; expected one of auto, request, fluid"},
     {"fractional_replications", HR_EINVAL,
      "3:15: replications: must be an integer from 1 to 1000, got 2.5"},
     {"hpa_manifest_missing", HR_EINVAL,
