@@ -371,9 +371,13 @@ static int collect(work *w, hr_store *st, int64_t batch, const hr_scenario *sc, 
  * instances (measured: 600,000 requests on 10,000 instances take 15 s, and
  * 0.19 s with two_choices), and each tick visits every instance (counted as
  * one request per 60, generously). */
-static double run_work(const hr_scenario *sc, double requests)
+static double run_work(const hr_scenario *sc, double requests, hr_fidelity fidelity)
 {
     double fleet = sc->fleet.max, ticks = sc->duration_s / sc->tick_s;
+    /* fluid mode: each tick advances every instance's queue (a few
+     * requests' worth per 10 instances) and samples latencies (ten) */
+    if (fidelity == HR_FIDELITY_FLUID)
+        return ticks * (10.0 + fleet / 10.0);
     double total = requests + ticks * fleet / 60.0;
     if (sc->fleet.load_balancer == HR_LB_LEAST_OUTSTANDING)
         total += requests * fleet / 120.0;
@@ -395,8 +399,8 @@ static void announce(double requests, double effort, int fleet_max, size_t runs,
     else if (requests > HR_CLI_LARGE_RUN_REQUESTS)
         fprintf(stderr,
                 "headroom: warning: each run simulates about %.3g requests one by one "
-                "(request mode does roughly 5 million a second per core); shorten the "
-                "scenario or lower its rates for a quicker answer\n",
+                "(request mode does roughly 5 million a second per core); fidelity: fluid "
+                "(or auto) gives the answer in seconds\n",
                 requests);
     else if (!quiet && isatty(STDERR_FILENO))
         fprintf(stderr, "headroom: %zu run%s of about %.3g requests each\n", runs,
@@ -439,21 +443,26 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
         first = o->replication;
         reps = 1;
     }
-    double requests = hr_traffic_expected_requests(&sc->traffic, sc->tenants, sc->n_tenants,
-                                                   sc->duration_s);
-    double effort = run_work(sc, requests);
-    if (!(requests <= HR_CLI_MAX_RUN_REQUESTS))
+    double requests;
+    hr_fidelity fidelity = hr_engine_fidelity(sc, &requests);
+    double effort = run_work(sc, requests, fidelity);
+    if (sc->fidelity == HR_FIDELITY_AUTO && !o->quiet)
+        fprintf(stderr,
+                "headroom: fidelity auto: %s mode (about %.3g requests per run; request mode "
+                "takes them one by one up to %.0e)\n",
+                hr_fidelity_name(fidelity), requests, HR_FIDELITY_AUTO_REQUESTS);
+    if (fidelity == HR_FIDELITY_REQUEST && !(requests <= HR_CLI_MAX_RUN_REQUESTS))
         return hr_cli_fail(HR_EXIT_USAGE,
                            "%s: each run would simulate about %.3g requests one by one, more than "
-                           "the %.0e a run may take (hours per run); shorten the duration, lower "
-                           "the rates, or split the study into shorter scenarios",
+                           "the %.0e a run may take (hours per run); use fidelity: fluid (or auto), "
+                           "shorten the duration, or lower the rates",
                            sc->path, requests, HR_CLI_MAX_RUN_REQUESTS);
     if (!(effort <= HR_CLI_MAX_RUN_REQUESTS))
         return hr_cli_fail(HR_EXIT_USAGE,
                            "%s: each run would do the work of about %.3g requests (%.3g requests "
                            "on up to %d instances), more than the %.0e a run may take (hours per "
-                           "run); use load_balancer: two_choices for a fleet this large, a coarser "
-                           "tick, or a smaller fleet.max",
+                           "run); use load_balancer: two_choices for a fleet this large, "
+                           "fidelity: fluid, a coarser tick, or a smaller fleet.max",
                            sc->path, effort, requests, sc->fleet.max, HR_CLI_MAX_RUN_REQUESTS);
     size_t *idx = malloc(sc->n_policies * sizeof *idx), n_sel;
     if (!idx)
@@ -508,7 +517,8 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
                 "unstored)\n",
                 batch, o->db_path, n_kept, w.n_items);
 
-    announce(requests, effort, sc->fleet.max, w.n_items, o->quiet);
+    if (fidelity == HR_FIDELITY_REQUEST)
+        announce(requests, effort, sc->fleet.max, w.n_items, o->quiet);
     hr_report rep;
     hr_report_init(&rep, sc, reps);
     rep.batch_id = batch;

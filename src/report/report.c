@@ -5,6 +5,7 @@
  * order they arrive in. Each policy keeps its runs' summaries sorted by
  * replication and its means are recomputed by summing in that order, and
  * numbers are printed by hr_json_number() (core/json.c; format in docs/results.md). */
+#include "headroom/engine.h"
 #include "headroom/report.h"
 
 #include <inttypes.h>
@@ -389,6 +390,9 @@ void hr_report_print_json(const hr_report *rep, FILE *out)
         fprintf(out, ",\n  \"batch\": %" PRId64, rep->batch_id);
     else
         fputs(",\n  \"batch\": null", out);
+    fputs(",\n  \"fidelity\": ", out);
+    hr_json_string(out, rep->scenario ? hr_fidelity_name(hr_engine_fidelity(rep->scenario, NULL))
+                                      : NULL);
     fprintf(out, ",\n  \"replications\": %d,\n  \"policies\": [", rep->replications);
     for (size_t i = 0; i < rep->n_policies; i++) {
         const hr_policy_summary *p = &rep->policies[i];

@@ -830,7 +830,7 @@ static void test_run_beyond_reason_is_refused_before_it_starts(void **state)
 {
     (void)state;
     write_file("huge.yaml",
-               "scenario: huge\nduration: 30d\n"
+               "scenario: huge\nduration: 30d\nfidelity: request\n"
                "traffic:\n  base_rps: 100000\n"
                "  events:\n"
                "    - {name: a, start: 1d, duration: 20d, multiplier: 1000}\n"
@@ -844,7 +844,7 @@ static void test_run_beyond_reason_is_refused_before_it_starts(void **state)
     r = cli("run huge.yaml --db huge.db");
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "huge.yaml: each run would simulate about"));
-    assert_non_null(strstr(r.err, "shorten the duration, lower the rates"));
+    assert_non_null(strstr(r.err, "use fidelity: fluid (or auto)"));
     cli_free(&r);
     char path[512];
     snprintf(path, sizeof path, "%s/huge.db", tmpdir);
@@ -860,6 +860,30 @@ static void test_run_beyond_reason_is_refused_before_it_starts(void **state)
     r = cli("run fleet.yaml --db fleet.db");
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "use load_balancer: two_choices for a fleet this large"));
+    cli_free(&r);
+}
+
+/* fidelity: auto runs a scenario of billions of requests in fluid mode,
+ * says so on stderr, and writes the mode into the results contract; a
+ * scenario of few requests stays in request mode. */
+static void test_auto_fidelity_chooses_by_expected_requests_and_says_so(void **state)
+{
+    (void)state;
+    write_file("big.yaml",
+               "scenario: big\nduration: 1d\ntick: 10s\n"
+               "traffic: {base_rps: 100000}\n"
+               "workload:\n  classes: [{name: api, share: 1, service: {dist: exponential, mean: 50ms}}]\n"
+               "fleet:\n  instance: {concurrency: 8, price_per_hour: 0.1}\n  initial: 700\n  max: 1000\n"
+               "policies:\n  - {name: fixed, kind: static, instances: 700}\n");
+    cli_result r = cli("run big.yaml --db big.db --json");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "fidelity auto: fluid mode (about 8.64e+09 requests per run"));
+    assert_non_null(strstr(r.out, "\"fidelity\": \"fluid\""));
+    assert_non_null(strstr(r.out, "\"requests\": 8640000000,"));
+    cli_free(&r);
+    r = cli("run %s --db small.db --json", SMALL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"fidelity\": \"request\""));
     cli_free(&r);
 }
 
@@ -1067,6 +1091,7 @@ int main(void)
         cmocka_unit_test(test_plan_projects_months_and_draws_them),
         cmocka_unit_test(test_help_is_the_same_both_ways),
         cmocka_unit_test(test_run_beyond_reason_is_refused_before_it_starts),
+        cmocka_unit_test(test_auto_fidelity_chooses_by_expected_requests_and_says_so),
         cmocka_unit_test(test_endless_inputs_are_refused_without_reading_them_whole),
         cmocka_unit_test(test_bad_usage_exits_2),
         cmocka_unit_test(test_db_names_sqlite_would_read_specially_are_plain_files),
