@@ -194,6 +194,7 @@ typedef struct fluid_state {
     fluid_group *groups;
     size_t n_groups, cap_groups;
     double jsq_backlog;       /* least outstanding / two choices: one pooled backlog */
+    double last_s;            /* the flow is advanced to here */
 } fluid_state;
 
 typedef struct sim {
@@ -399,9 +400,12 @@ static void gauge_member(sim *s, hr_gauge *g, const instance *inst, int sign)
     g->queued += sign * inst->queued;
 }
 
+static void fluid_advance(sim *s);
+
 static void set_serving(sim *s, instance *inst, bool on)
 {
     if (inst->serving != on) {
+        fluid_advance(s);
         gauge_member(s, &s->fleet_gauge, inst, on ? 1 : -1);
         inst->serving = on;
     }
@@ -410,6 +414,7 @@ static void set_serving(sim *s, instance *inst, bool on)
 static void set_counted(sim *s, instance *inst, bool on)
 {
     if (inst->counted != on) {
+        fluid_advance(s);
         gauge_member(s, &s->policy_gauge, inst, on ? 1 : -1);
         inst->counted = on;
     }
@@ -444,6 +449,7 @@ static int ensure_cap(void **arr, size_t *cap, size_t need, size_t elem)
 
 static int lb_add(sim *s, instance *inst)
 {
+    fluid_advance(s);
     size_t cap = s->cap_routable;
     if (ensure_cap((void **)&s->routable, &cap, s->n_routable + 1, sizeof *s->routable) ||
         ensure_cap((void **)&s->outstanding, &s->cap_routable, s->n_routable + 1,
@@ -463,6 +469,7 @@ static void lb_remove(sim *s, instance *inst)
     size_t i = inst->lb_index;
     if (i == SIZE_MAX)
         return;
+    fluid_advance(s);
     size_t last = --s->n_routable;
     s->routable[i] = s->routable[last];
     s->outstanding[i] = s->outstanding[last];
@@ -561,6 +568,7 @@ static void fluid_fail(sim *s, instance *inst);
 /* Every request on inst fails (crash, or drain deadline). */
 static void fail_in_flight(sim *s, instance *inst)
 {
+    fluid_advance(s);
     for (int k = 0; k < s->fleet->concurrency; k++) {
         request *req = inst->slots[k];
         if (!req)
@@ -1052,6 +1060,13 @@ static void drain_within(sim *s, instance *inst, double limit_s)
     } else if (limit_s <= 0) {
         fail_in_flight(s, inst);
         retire(s, inst);
+    } else if (s->fluid) {
+        /* its backlog takes backlog / K at full speed; done before the
+         * deadline, it leaves then with nothing lost (arg 1) */
+        double drained_s = inst->fluid_backlog * s->mean_service_s / s->fleet->concurrency;
+        bool in_time = drained_s < limit_s;
+        inst->ev_state = schedule(s, s->now + (in_time ? drained_s : limit_s), EV_DRAIN_DEADLINE,
+                                  inst, in_time);
     } else {
         inst->ev_state = schedule(s, s->now + limit_s, EV_DRAIN_DEADLINE, inst, 0);
     }
@@ -1635,11 +1650,16 @@ static void fluid_gauges(sim *s, const instance *inst, double busy, double queue
     }
 }
 
-/* The tick that ends now, dt long, as a flow. */
-static void fluid_tick(sim *s, double dt)
+/* Fluid mode: the queues' flow from the last advance to now, the fleet
+ * as it is (every change of the fleet's routing, serving or counted set
+ * advances the flow first, so each stretch has one fleet). */
+static void fluid_advance(sim *s)
 {
     fluid_state *fl = &s->fl;
-    double t0 = s->now - dt, total = 0;
+    if (!s->fluid || !(s->now > fl->last_s))
+        return;
+    double t0 = fl->last_s, dt = s->now - t0, total = 0;
+    fl->last_s = s->now; /* first: retiring below changes the fleet */
     for (size_t j = 0; j < fl->n_streams; j++)
         fl->rates[j] = 0;
     for (int q = 0; q < 4; q++) {
@@ -1713,11 +1733,13 @@ static void fluid_tick(sim *s, double dt)
             continue;
         double speed = speed_at(s, inst, s->now - dt / 2), lambda_rps, busy, queued;
         if (pool) {
-            double part = speed_sum > 0 ? speed / speed_sum : 1.0 / healthy;
-            lambda_rps = healthy_rps * part;
-            busy = pool->flow.busy * part;
-            queued = pool->flow.queued * part;
-            inst->fluid_backlog = pool->flow.backlog * part;
+            /* a faster instance takes more requests, in proportion to its
+             * speed, and each is as busy and has as many waiting as the
+             * rest: the shortest queue evens the outstanding out */
+            lambda_rps = speed_sum > 0 ? healthy_rps * speed / speed_sum : healthy_rps / healthy;
+            busy = pool->flow.busy / healthy;
+            queued = pool->flow.queued / healthy;
+            inst->fluid_backlog = pool->flow.backlog / healthy;
         } else {
             st.speed = speed;
             fluid_group *gr = fluid_group_for(s, &st, per_rps, dt, inst->fluid_backlog);
@@ -1750,9 +1772,10 @@ static void fluid_tick(sim *s, double dt)
                          fluid_take(fluid_carry(s, j, FC_EXPIRED), pool->flow.expired * share));
         }
 
-    /* draining instances work off their backlog; empty, they leave */
+    /* draining instances work off their backlog (and leave when it is
+     * done: drain_within) */
     st.arrival_scv = 1.0;
-    for (size_t i = s->n_alive; i-- > 0 && s->status == HR_OK;) {
+    for (size_t i = 0; i < s->n_alive && s->status == HR_OK; i++) {
         instance *inst = s->alive[i];
         if (inst->state != HR_INSTANCE_DRAINING || !(inst->fluid_backlog > 0))
             continue;
@@ -1763,14 +1786,9 @@ static void fluid_tick(sim *s, double dt)
         gr->served += gr->flow.served;
         inst->fluid_backlog = gr->flow.backlog;
         inst->fluid_inflight = 0;
-        if (inst->fluid_backlog < FLUID_EMPTY) {
-            cancel(s, &inst->ev_state);
-            retire(s, inst);
-        }
     }
     for (size_t g = 0; g < fl->n_groups && s->status == HR_OK; g++)
         fluid_sample(s, &fl->groups[g], total);
-    pool_reconcile(s);
 }
 
 /* ---- ticks: series rows, metric periods, SLO windows ------------------- */
@@ -1959,7 +1977,7 @@ static void close_window(sim *s, double len_s)
 static void on_tick(sim *s, uint64_t k)
 {
     if (s->fluid) {
-        fluid_tick(s, s->now - (double)(k - 1) * s->sc->tick_s);
+        fluid_advance(s);
         if (s->status != HR_OK)
             return;
     }
@@ -2366,6 +2384,9 @@ static void dispatch(sim *s, const hr_event *ev)
     case EV_DRAIN_DEADLINE: {
         instance *inst = ev->obj;
         inst->ev_state = NULL;
+        fluid_advance(s);
+        if (ev->arg == 1)
+            inst->fluid_backlog = 0; /* fluid mode: worked off */
         purge_expired(s, inst);
         fail_in_flight(s, inst);
         retire(s, inst);
