@@ -48,6 +48,15 @@ typedef struct hr_run_spec {
  * when not NULL. */
 hr_fidelity hr_engine_fidelity(const hr_scenario *sc, double *expected);
 
+/* Where fluid mode and request mode are known to disagree by more than
+ * docs/validation.md's targets (service times with a coefficient of
+ * variation above HR_FLUID_MAX_CV, fewer than HR_FLUID_MIN_WORKERS workers
+ * in the whole fleet at its largest): writes a sentence saying so into buf
+ * (n bytes) and returns buf; NULL when sc's fluid runs are within them. */
+#define HR_FLUID_MAX_CV 2.0
+#define HR_FLUID_MIN_WORKERS 8
+const char *hr_engine_fluid_caveat(const hr_scenario *sc, char *buf, size_t n);
+
 /* The fidelity's name: "request", "fluid" or "auto". */
 const char *hr_fidelity_name(hr_fidelity f);
 

@@ -451,6 +451,9 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
                 "headroom: fidelity auto: %s mode (about %.3g requests per run; request mode "
                 "takes them one by one up to %.0e)\n",
                 hr_fidelity_name(fidelity), requests, HR_FIDELITY_AUTO_REQUESTS);
+    char caveat[512];
+    if (fidelity == HR_FIDELITY_FLUID && hr_engine_fluid_caveat(sc, caveat, sizeof caveat))
+        fprintf(stderr, "headroom: warning: %s: fluid mode: %s\n", sc->path, caveat);
     if (fidelity == HR_FIDELITY_REQUEST && !(requests <= HR_CLI_MAX_RUN_REQUESTS))
         return hr_cli_fail(HR_EXIT_USAGE,
                            "%s: each run would simulate about %.3g requests one by one, more than "

@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
 #include "headroom/controller.h"
@@ -191,9 +192,11 @@ typedef struct fluid_state {
     double *rates, *scratch;  /* per stream, the tick's mean rates */
     double *carry;            /* n_streams x FC_KINDS: fractions of requests not yet counted */
     double carry_counted;     /* arrivals at counted instances, the period's */
+    double service_scv;       /* cs^2 of the workload's service time (for the noise) */
     fluid_group *groups;
     size_t n_groups, cap_groups;
     double jsq_backlog;       /* least outstanding / two choices: one pooled backlog */
+    double noise, work;       /* the stretch's sampling noise: of the counts, of the work */
     double last_s;            /* the flow is advanced to here */
 } fluid_state;
 
@@ -1518,6 +1521,13 @@ static int fluid_setup(sim *s)
         double u_w = fmod(0.5 + (double)k * a2, 1.0);
         fl->wait_e[k] = -log1p(-u_w);
     }
+    double m1 = 0, m2 = 0;
+    for (size_t c = 0; c < s->wl->n_classes; c++) {
+        double m = hr_dist_mean(&s->wl->classes[c].service);
+        m1 += s->wl->classes[c].share * m;
+        m2 += s->wl->classes[c].share * (hr_dist_variance(&s->wl->classes[c].service) + m * m);
+    }
+    fl->service_scv = m1 > 0 ? m2 / (m1 * m1) - 1.0 : 1.0;
     for (size_t j = 0; j < fl->n_streams; j++) {
         const hr_request_class *classes = s->wl->classes;
         size_t n = s->wl->n_classes;
@@ -1609,7 +1619,7 @@ static void fluid_sample(sim *s, const fluid_group *gr, double total_rps)
     double timeout_s = s->wl->timeout_s;
     for (size_t j = 0; j < fl->n_streams; j++) {
         double share = fluid_share(s, j, total_rps);
-        size_t n = fluid_take(fluid_carry(s, j, FC_SERVED), gr->served * share);
+        size_t n = fluid_take(fluid_carry(s, j, FC_SERVED), gr->served * share * fl->noise);
         if (n == 0)
             continue;
         s->started += n;
@@ -1637,9 +1647,34 @@ static void fluid_sample(sim *s, const fluid_group *gr, double total_rps)
     }
 }
 
+/* The sampling noise of the stretch around t, at total_rps: the queues
+ * flow at the traffic's intensity (queueing theory has Poisson arrivals
+ * and varied service times in it already), but what is counted (requests,
+ * errors, completions) varies from tick to tick as a Poisson count does,
+ * sd 1/sqrt(N) of the tick's N requests, and the work they bring (the
+ * busy workers) as a compound Poisson sum does, sd sqrt(cs^2 / N) more, so
+ * a policy reads metrics as noisy as in request mode. The draws are keyed
+ * by the tick's number: every policy of a replication sees the same. */
+static void fluid_noise(sim *s, double t, double total_rps)
+{
+    fluid_state *fl = &s->fl;
+    double n = total_rps * s->sc->tick_s;
+    fl->noise = fl->work = 1.0;
+    if (!(n > 0))
+        return;
+    uint64_t k = (uint64_t)floor(t / s->sc->tick_s);
+    double u = hr_rng_uniform_at(&s->rng, HR_STREAM_ARRIVALS, k);
+    double v = hr_rng_uniform_at(&s->rng, HR_STREAM_SERVICE, k);
+    u = fmin(fmax(u, 1e-12), 1 - 1e-12);
+    v = fmin(fmax(v, 1e-12), 1 - 1e-12);
+    fl->noise = fmax(0.0, 1.0 + gsl_cdf_ugaussian_Pinv(u) / sqrt(n));
+    fl->work = fmax(0.0, 1.0 + gsl_cdf_ugaussian_Pinv(v) * sqrt(fl->service_scv / n));
+}
+
 /* A station's part of the gauges over the tick. */
 static void fluid_gauges(sim *s, const instance *inst, double busy, double queued, double dt)
 {
+    busy = fmin(busy * s->fl.noise * s->fl.work, (double)s->fleet->concurrency);
     if (inst->serving) {
         s->fleet_gauge.busy_area += busy * dt;
         s->fleet_gauge.queued_area += queued * dt;
@@ -1670,13 +1705,14 @@ static void fluid_advance(sim *s)
     double mean_s = 0, m2 = 0;
     for (size_t j = 0; j < fl->n_streams; j++)
         total += fl->rates[j];
+    fluid_noise(s, t0 + dt / 2, total);
     for (size_t j = 0; j < fl->n_streams; j++) {
         double share = fluid_share(s, j, total);
         mean_s += share * fl->stream_mean_s[j];
         m2 += share * fl->stream_m2[j];
     }
     for (size_t j = 0; j < fl->n_streams; j++) {
-        size_t n = fluid_take(fluid_carry(s, j, FC_ARRIVED), fl->rates[j] * dt);
+        size_t n = fluid_take(fluid_carry(s, j, FC_ARRIVED), fl->rates[j] * dt * fl->noise);
         s->out->summary.requests += n;
         s->row.arrivals += n;
         s->period_offered += n;
@@ -1711,7 +1747,7 @@ static void fluid_advance(sim *s)
     }
     for (size_t j = 0; j < fl->n_streams; j++)
         count_errors(s, ERR_FAILED, (uint32_t)j,
-                     fluid_take(fluid_carry(s, j, FC_FAILED), failed_rps * dt * fluid_share(s, j, total)));
+                     fluid_take(fluid_carry(s, j, FC_FAILED), failed_rps * dt * fl->noise * fluid_share(s, j, total)));
 
     /* least outstanding, two choices: one queue of every healthy worker */
     fluid_group *pool = NULL;
@@ -1733,11 +1769,20 @@ static void fluid_advance(sim *s)
             continue;
         double speed = speed_at(s, inst, s->now - dt / 2), lambda_rps, busy, queued;
         if (pool) {
-            /* a faster instance takes more requests, in proportion to its
-             * speed, and each is as busy and has as many waiting as the
-             * rest: the shortest queue evens the outstanding out */
-            lambda_rps = speed_sum > 0 ? healthy_rps * speed / speed_sum : healthy_rps / healthy;
-            busy = pool->flow.busy / healthy;
+            /* the shortest queue evens the outstanding out, so a busy
+             * pool sends each instance requests in proportion to its
+             * speed; an idle one has most instances at none outstanding,
+             * a tie that goes round evenly: between the two by the
+             * pool's utilisation. A slow (warming) instance works
+             * longer on each of its requests; the waiting are evened
+             * out. */
+            double mean_speed = speed_sum / healthy;
+            double rho = fmin(1.0, healthy_rps * mean_s /
+                                       (mean_speed * s->fleet->concurrency * healthy));
+            lambda_rps = healthy_rps / healthy *
+                         ((1 - rho) + (mean_speed > 0 ? rho * speed / mean_speed : rho));
+            busy = fmin((double)s->fleet->concurrency,
+                        pool->flow.served / dt / healthy * mean_s / fmax(speed, 1e-9));
             queued = pool->flow.queued / healthy;
             inst->fluid_backlog = pool->flow.backlog / healthy;
         } else {
@@ -1753,23 +1798,23 @@ static void fluid_advance(sim *s)
             for (size_t j = 0; j < fl->n_streams; j++) {
                 double share = fluid_share(s, j, total);
                 count_errors(s, ERR_REJECTED, (uint32_t)j,
-                             fluid_take(fluid_carry(s, j, FC_REJECTED), gr->flow.rejected * share));
+                             fluid_take(fluid_carry(s, j, FC_REJECTED), gr->flow.rejected * share * fl->noise));
                 count_errors(s, ERR_TIMED_OUT, (uint32_t)j,
-                             fluid_take(fluid_carry(s, j, FC_EXPIRED), gr->flow.expired * share));
+                             fluid_take(fluid_carry(s, j, FC_EXPIRED), gr->flow.expired * share * fl->noise));
             }
         }
         inst->fluid_inflight = busy + queued - inst->fluid_backlog;
         if (inst->counted)
-            s->period.arrivals += fluid_take(&fl->carry_counted, lambda_rps * dt);
+            s->period.arrivals += fluid_take(&fl->carry_counted, lambda_rps * dt * fl->noise);
         fluid_gauges(s, inst, busy, queued, dt);
     }
     if (pool)
         for (size_t j = 0; j < fl->n_streams; j++) {
             double share = fluid_share(s, j, total);
             count_errors(s, ERR_REJECTED, (uint32_t)j,
-                         fluid_take(fluid_carry(s, j, FC_REJECTED), pool->flow.rejected * share));
+                         fluid_take(fluid_carry(s, j, FC_REJECTED), pool->flow.rejected * share * fl->noise));
             count_errors(s, ERR_TIMED_OUT, (uint32_t)j,
-                         fluid_take(fluid_carry(s, j, FC_EXPIRED), pool->flow.expired * share));
+                         fluid_take(fluid_carry(s, j, FC_EXPIRED), pool->flow.expired * share * fl->noise));
         }
 
     /* draining instances work off their backlog (and leave when it is
@@ -2516,6 +2561,35 @@ hr_fidelity hr_engine_fidelity(const hr_scenario *sc, double *expected)
     if (sc->fidelity != HR_FIDELITY_AUTO)
         return sc->fidelity;
     return n > HR_FIDELITY_AUTO_REQUESTS ? HR_FIDELITY_FLUID : HR_FIDELITY_REQUEST;
+}
+
+const char *hr_engine_fluid_caveat(const hr_scenario *sc, char *buf, size_t n)
+{
+    const hr_workload_config *wl = &sc->workload;
+    double m1 = 0, m2 = 0;
+    for (size_t c = 0; c < wl->n_classes; c++) {
+        double m = hr_dist_mean(&wl->classes[c].service);
+        m1 += wl->classes[c].share * m;
+        m2 += wl->classes[c].share * (hr_dist_variance(&wl->classes[c].service) + m * m);
+    }
+    double cv = m1 > 0 ? sqrt(fmax(m2 / (m1 * m1) - 1.0, 0.0)) : 0;
+    long workers = (long)sc->fleet.max * sc->fleet.concurrency;
+    if (cv > HR_FLUID_MAX_CV)
+        snprintf(buf, n,
+                 "the service time varies a lot (coefficient of variation %.2g, above %.0f): "
+                 "fluid mode's waits are exponential and overstate such a queue's p95 (by 2x "
+                 "and more at a cv of 6; docs/validation.md); use fidelity: request for "
+                 "latencies",
+                 cv, HR_FLUID_MAX_CV);
+    else if (workers < HR_FLUID_MIN_WORKERS)
+        snprintf(buf, n,
+                 "the fleet has at most %ld workers in all (fewer than %d): its queue builds "
+                 "and drains slower than a tick, which fluid mode takes as steady; latencies "
+                 "can differ from request mode by more than 10%% (docs/validation.md)",
+                 workers, HR_FLUID_MIN_WORKERS);
+    else
+        return NULL;
+    return buf;
 }
 
 const char *hr_fidelity_name(hr_fidelity f)

@@ -887,6 +887,44 @@ static void test_auto_fidelity_chooses_by_expected_requests_and_says_so(void **s
     cli_free(&r);
 }
 
+/* Where fluid mode is known not to agree with request mode (a service
+ * time of huge variance, a fleet of a few workers), a fluid run says so;
+ * a scenario within its validated range gets no such warning. */
+static void test_fluid_run_warns_where_it_does_not_agree(void **state)
+{
+    (void)state;
+    const char *head = "scenario: tail\nduration: 1h\ntick: 10s\nfidelity: fluid\n"
+                       "traffic: {base_rps: 40}\nworkload:\n  classes: [{name: api, share: 1, ";
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "%sservice: {dist: lognormal, mean: 100ms, p99: 1400ms}}]\n"
+             "fleet:\n  instance: {concurrency: 4, price_per_hour: 0.1}\n  initial: 4\n  max: 4\n"
+             "policies:\n  - {name: fixed, kind: static, instances: 4}\n", head);
+    write_file("tail.yaml", yaml);
+    cli_result r = cli("run tail.yaml --db tail.db -q");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "fluid mode: the service time varies a lot (coefficient of variation 6.8"));
+    cli_free(&r);
+    snprintf(yaml, sizeof yaml,
+             "%sservice: {dist: exponential, mean: 100ms}}]\n"
+             "fleet:\n  instance: {concurrency: 2, price_per_hour: 0.1}\n  initial: 2\n  max: 3\n"
+             "policies:\n  - {name: fixed, kind: static, instances: 2}\n", head);
+    write_file("few.yaml", yaml);
+    r = cli("run few.yaml --db few.db -q");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "the fleet has at most 6 workers in all"));
+    cli_free(&r);
+    snprintf(yaml, sizeof yaml,
+             "%sservice: {dist: exponential, mean: 100ms}}]\n"
+             "fleet:\n  instance: {concurrency: 4, price_per_hour: 0.1}\n  initial: 2\n  max: 4\n"
+             "policies:\n  - {name: fixed, kind: static, instances: 2}\n", head);
+    write_file("fine.yaml", yaml);
+    r = cli("run fine.yaml --db fine.db -q");
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.err, "warning"));
+    cli_free(&r);
+}
+
 /* No input is read without bound: an endless file, a line without end. */
 static void test_endless_inputs_are_refused_without_reading_them_whole(void **state)
 {
@@ -1092,6 +1130,7 @@ int main(void)
         cmocka_unit_test(test_help_is_the_same_both_ways),
         cmocka_unit_test(test_run_beyond_reason_is_refused_before_it_starts),
         cmocka_unit_test(test_auto_fidelity_chooses_by_expected_requests_and_says_so),
+        cmocka_unit_test(test_fluid_run_warns_where_it_does_not_agree),
         cmocka_unit_test(test_endless_inputs_are_refused_without_reading_them_whole),
         cmocka_unit_test(test_bad_usage_exits_2),
         cmocka_unit_test(test_db_names_sqlite_would_read_specially_are_plain_files),
