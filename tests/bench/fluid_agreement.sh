@@ -5,8 +5,12 @@
 # percentage points) and the cost (relative difference). The targets
 # (docs/validation.md): p95 within 10%, errors within 0.1 pp, cost within 1%.
 #
-#   tests/bench/fluid_agreement.sh [BUILD_DIR] [SCENARIO...]
+#   [REPLICATIONS=N] tests/bench/fluid_agreement.sh [BUILD_DIR] [SCENARIO...]
 #
+# REPLICATIONS=N compares the means over N replications (--replications N)
+# instead of the scenario's own count: a policy at a threshold takes a
+# different path on every seed, and the means show whether the two modes
+# differ by more than the seeds do.
 # Takes about as long as running every scenario in request mode (minutes).
 set -eu
 build=${1:-build}
@@ -24,8 +28,11 @@ for sc in "$@"; do
     fluid="$dir/.fluid-$name.yaml"
     sed 's/^fidelity: .*/fidelity: fluid/' "$sc" > "$fluid"
     grep -q '^fidelity: fluid' "$fluid" || printf 'fidelity: fluid\n' >> "$fluid"
-    "$build/headroom" run "$sc" --db "$tmp/r.db" -q --json > "$tmp/r.json" 2>/dev/null
-    "$build/headroom" run "$fluid" --db "$tmp/f.db" -q --json > "$tmp/f.json" 2>/dev/null
+    reps=${REPLICATIONS:+--replications $REPLICATIONS}
+    # shellcheck disable=SC2086
+    "$build/headroom" run "$sc" $reps --db "$tmp/r.db" -q --json > "$tmp/r.json" 2>/dev/null
+    # shellcheck disable=SC2086
+    "$build/headroom" run "$fluid" $reps --db "$tmp/f.db" -q --json > "$tmp/f.json" 2>/dev/null
     rm -f "$fluid"
     python3 - "$name" "$tmp/r.json" "$tmp/f.json" <<'PY'
 import json, sys
