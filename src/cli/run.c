@@ -38,7 +38,9 @@ const char hr_cli_run_help[] =
     "the results database in its own transaction; the comparison table (or the\n"
     "JSON results contract) goes to stdout, progress and errors to stderr.\n"
     "Request mode simulates every request: a run expected to simulate more than\n"
-    "2e9 requests gets a warning on stderr before it starts.\n"
+    "2e9 requests gets a warning on stderr before it starts. Fluid mode advances\n"
+    "each instance's queue tick by tick (docs/model.md); `fidelity: auto` takes it\n"
+    "above 1e8 expected requests a run and says so on stderr.\n"
     "\n"
     "options:\n"
     "  --policy NAME       run only this policy (repeatable)\n"
@@ -49,6 +51,7 @@ const char hr_cli_run_help[] =
     "                      results as that replication in the batch, bit for bit\n"
     "  --duration D        run only the first D of the scenario (a multiple of its tick):\n"
     "                      a quick look, or a smoke test of a long scenario\n"
+    "  --fidelity MODE     request, fluid or auto instead of the scenario's `fidelity`\n"
     "  --db FILE           results database (default results.db)\n"
     "  --json              print the results contract as JSON instead of the table\n"
     "  --chart FILE        draw a timeline chart of the first replication (gnuplot;\n"
@@ -69,7 +72,8 @@ typedef struct run_options {
     const char *scenario_path;
     const char **policies;
     size_t n_policies;
-    bool has_seed, has_replications, has_replication, json, quiet;
+    bool has_seed, has_replications, has_replication, has_fidelity, json, quiet;
+    hr_fidelity fidelity;   /* --fidelity */
     uint32_t replication;   /* --replication */
     double duration_s;      /* > 0: run only the first duration_s of the scenario */
     uint64_t seed;
@@ -152,7 +156,8 @@ static int parse_options(int argc, char **argv, run_options *o)
         bool takes = strcmp(a, "--policy") == 0 || strcmp(a, "--seed") == 0 ||
                      strcmp(a, "--replications") == 0 || strcmp(a, "--db") == 0 ||
                      strcmp(a, "--chart") == 0 || strcmp(a, "--jobs") == 0 ||
-                     strcmp(a, "--duration") == 0 || strcmp(a, "--replication") == 0;
+                     strcmp(a, "--duration") == 0 || strcmp(a, "--replication") == 0 ||
+                     strcmp(a, "--fidelity") == 0;
         if (takes && !val)
             return hr_cli_fail(HR_EXIT_USAGE, "%s needs a value; see 'headroom help run'", a);
         uint64_t v;
@@ -182,6 +187,17 @@ static int parse_options(int argc, char **argv, run_options *o)
             if (hr_duration_parse(val, &o->duration_s) != HR_OK || !(o->duration_s > 0))
                 return hr_cli_fail(HR_EXIT_USAGE, "--duration expects a duration like 2h, got '%s'",
                                    val);
+        } else if (strcmp(a, "--fidelity") == 0) {
+            if (strcmp(val, "request") == 0)
+                o->fidelity = HR_FIDELITY_REQUEST;
+            else if (strcmp(val, "fluid") == 0)
+                o->fidelity = HR_FIDELITY_FLUID;
+            else if (strcmp(val, "auto") == 0)
+                o->fidelity = HR_FIDELITY_AUTO;
+            else
+                return hr_cli_fail(HR_EXIT_USAGE,
+                                   "--fidelity expects request, fluid or auto, got '%s'", val);
+            o->has_fidelity = true;
         } else if (strcmp(a, "--db") == 0) {
             o->db_path = val;
         } else if (strcmp(a, "--chart") == 0) {
@@ -635,6 +651,8 @@ int hr_cli_run(int argc, char **argv)
         } else {
             if (o.duration_s > 0)
                 sc.duration_s = o.duration_s;
+            if (o.has_fidelity)
+                sc.fidelity = o.fidelity;
             hr_cli_print_warnings(&sc);
             char command[1024] = "headroom";
             for (int i = 0; i < argc; i++) {

@@ -21,19 +21,12 @@ trap 'rm -rf "$tmp"' EXIT
 printf '%-24s %-16s %9s %9s %7s %7s %7s %10s %10s %7s\n' scenario policy \
     'p95 req' 'p95 flu' 'diff%' 'err req' 'err flu' 'cost req' 'cost flu' 'diff%'
 for sc in "$@"; do
-    dir=$(dirname "$sc")
     name=$(basename "$sc" .yaml)
-    # the fluid copy beside the original, so relative paths (traces,
-    # manifests) still resolve
-    fluid="$dir/.fluid-$name.yaml"
-    sed 's/^fidelity: .*/fidelity: fluid/' "$sc" > "$fluid"
-    grep -q '^fidelity: fluid' "$fluid" || printf 'fidelity: fluid\n' >> "$fluid"
     reps=${REPLICATIONS:+--replications $REPLICATIONS}
     # shellcheck disable=SC2086
-    "$build/headroom" run "$sc" $reps --db "$tmp/r.db" -q --json > "$tmp/r.json" 2>/dev/null
+    "$build/headroom" run "$sc" $reps --fidelity request --db "$tmp/r.db" -q --json > "$tmp/r.json" 2>/dev/null
     # shellcheck disable=SC2086
-    "$build/headroom" run "$fluid" $reps --db "$tmp/f.db" -q --json > "$tmp/f.json" 2>/dev/null
-    rm -f "$fluid"
+    "$build/headroom" run "$sc" $reps --fidelity fluid --db "$tmp/f.db" -q --json > "$tmp/f.json" 2>/dev/null
     python3 - "$name" "$tmp/r.json" "$tmp/f.json" <<'PY'
 import json, sys
 name, r, f = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))

@@ -925,6 +925,30 @@ static void test_fluid_run_warns_where_it_does_not_agree(void **state)
     cli_free(&r);
 }
 
+/* Every kind of policy, warm pool, schedule and fault of kinds.yaml runs
+ * in fluid mode too (--fidelity overrides the scenario's), each request
+ * accounted for: none completes or fails twice. */
+static void test_every_kind_runs_in_fluid_mode(void **state)
+{
+    (void)state;
+    cli_result r = cli("run %s/e2e/kinds.yaml --fidelity fluid --duration 2h --db kf.db --json",
+                       HR_TEST_DATA);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "\"fidelity\": \"fluid\""));
+    cli_free(&r);
+    r = cli("run %s/e2e/kinds.yaml --fidelity exact --db kf.db", HR_TEST_DATA);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--fidelity expects request, fluid or auto, got 'exact'"));
+    cli_free(&r);
+    char path[512];
+    snprintf(path, sizeof path, "%s/kf.db", tmpdir);
+    assert_true(count_rows(path, "SELECT count(*) FROM runs") > 0);
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM runs WHERE completed + errors > requests "
+                                      "OR requests = 0"),
+                     0);
+}
+
 /* No input is read without bound: an endless file, a line without end. */
 static void test_endless_inputs_are_refused_without_reading_them_whole(void **state)
 {
@@ -1131,6 +1155,7 @@ int main(void)
         cmocka_unit_test(test_run_beyond_reason_is_refused_before_it_starts),
         cmocka_unit_test(test_auto_fidelity_chooses_by_expected_requests_and_says_so),
         cmocka_unit_test(test_fluid_run_warns_where_it_does_not_agree),
+        cmocka_unit_test(test_every_kind_runs_in_fluid_mode),
         cmocka_unit_test(test_endless_inputs_are_refused_without_reading_them_whole),
         cmocka_unit_test(test_bad_usage_exits_2),
         cmocka_unit_test(test_db_names_sqlite_would_read_specially_are_plain_files),
