@@ -178,7 +178,9 @@ enum fluid_count { FC_ARRIVED, FC_SERVED, FC_WAITED, FC_REJECTED, FC_EXPIRED, FC
 
 typedef struct fluid_group {
     hr_fluid_flow flow;
-    double lambda_rps, speed, backlog0; /* its key: stations alike flow alike */
+    double lambda_rps, speed, backlog0; /* its key (with the workers): stations
+                                           alike flow alike */
+    int workers;
     double served;                      /* its stations' requests served */
 } fluid_group;
 
@@ -473,6 +475,8 @@ static void lb_remove(sim *s, instance *inst)
     if (i == SIZE_MAX)
         return;
     fluid_advance(s);
+    /* its share of a pooled backlog leaves with it (to be worked off) */
+    s->fl.jsq_backlog = fmax(0.0, s->fl.jsq_backlog - inst->fluid_backlog);
     size_t last = --s->n_routable;
     s->routable[i] = s->routable[last];
     s->outstanding[i] = s->outstanding[last];
@@ -1578,6 +1582,8 @@ static double fluid_share(const sim *s, size_t stream, double total)
 static void fluid_fail(sim *s, instance *inst)
 {
     double lost = inst->fluid_inflight + inst->fluid_backlog, total = 0;
+    if (inst->lb_index != SIZE_MAX)
+        s->fl.jsq_backlog = fmax(0.0, s->fl.jsq_backlog - inst->fluid_backlog);
     for (size_t j = 0; j < s->fl.n_streams; j++)
         total += s->fl.rates[j];
     for (size_t j = 0; j < s->fl.n_streams; j++)
@@ -1594,7 +1600,8 @@ static fluid_group *fluid_group_for(sim *s, const hr_fluid_station *st, double l
     fluid_state *fl = &s->fl;
     for (size_t g = fl->n_groups; g-- > 0;) {
         fluid_group *gr = &fl->groups[g];
-        if (gr->lambda_rps == lambda_rps && gr->speed == st->speed && gr->backlog0 == backlog0)
+        if (gr->lambda_rps == lambda_rps && gr->speed == st->speed && gr->backlog0 == backlog0 &&
+            gr->workers == st->workers)
             return gr;
     }
     if (ensure_cap((void **)&fl->groups, &fl->cap_groups, fl->n_groups + 1, sizeof *fl->groups)) {
@@ -1602,7 +1609,8 @@ static fluid_group *fluid_group_for(sim *s, const hr_fluid_station *st, double l
         return NULL;
     }
     fluid_group *gr = &fl->groups[fl->n_groups++];
-    *gr = (fluid_group){.lambda_rps = lambda_rps, .speed = st->speed, .backlog0 = backlog0};
+    *gr = (fluid_group){.lambda_rps = lambda_rps, .speed = st->speed, .backlog0 = backlog0,
+                        .workers = st->workers};
     hr_fluid_step(st, lambda_rps, dt, backlog0, &gr->flow);
     return gr;
 }
