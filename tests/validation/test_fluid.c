@@ -153,6 +153,47 @@ static void test_fluid_queue_limit_rejects_like_request_mode(void **state)
     assert_true(fabs(flu_pct - req_pct) < 0.1 * req_pct);
 }
 
+/* A bundled scenario end to end: Black Friday's first two days (the
+ * ordinary Thursday and Black Friday with its flash sale), the fixed fleet
+ * and CPU target tracking, both modes from the same seed. */
+static void test_fluid_agrees_on_black_friday(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    hr_error err;
+    if (hr_scenario_load(HR_SOURCE_DIR "/scenarios/black_friday.yaml", &sc, &err))
+        fail_msg("%s", err.msg);
+    sc.duration_s = 2 * 86400;
+    const char *names[] = {"static-14", "cpu-60"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t index = sc.n_policies;
+        for (size_t i = 0; i < sc.n_policies; i++)
+            if (strcmp(sc.policies[i].name, names[k]) == 0)
+                index = i;
+        assert_true(index < sc.n_policies);
+        hr_summary sum[2];
+        for (int mode = 0; mode < 2; mode++) {
+            sc.fidelity = mode ? HR_FIDELITY_FLUID : HR_FIDELITY_REQUEST;
+            hr_run_spec spec = {.scenario = &sc, .policy_index = index, .seed = sc.seed};
+            hr_run_result res;
+            if (hr_engine_run(&spec, &res, &err))
+                fail_msg("%s", err.msg);
+            sum[mode] = res.summary;
+            hr_run_result_free(&res);
+        }
+        char what[64];
+        snprintf(what, sizeof what, "%s p95 fluid vs request (ms)", names[k]);
+        assert_close(sum[1].latency_p95_ms, sum[0].latency_p95_ms, 0.10, what);
+        snprintf(what, sizeof what, "%s cost fluid vs request", names[k]);
+        assert_close(sum[1].cost, sum[0].cost, 0.01, what);
+        double e0 = 100.0 * (double)sum[0].errors / (double)sum[0].requests;
+        double e1 = 100.0 * (double)sum[1].errors / (double)sum[1].requests;
+        printf("  %-36s %10.3f  vs %10.3f  (points)\n", "errors % fluid vs request", e1, e0);
+        assert_true(fabs(e1 - e0) <= 0.1);
+    }
+    hr_scenario_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_fluid_agrees_at_rho_095),
         cmocka_unit_test(test_fluid_overload_times_out_the_excess),
         cmocka_unit_test(test_fluid_queue_limit_rejects_like_request_mode),
+        cmocka_unit_test(test_fluid_agrees_on_black_friday),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
