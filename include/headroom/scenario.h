@@ -607,4 +607,9 @@ int hr_scenario_find_policy(const hr_scenario *sc, const char *name);
  * by share (tenants' own classes not included). */
 double hr_workload_mean_service_s(const hr_workload_config *wl);
 
+/* The first two moments of the service time of n classes mixed by share:
+ * E[S] in *mean_s and E[S^2] in *second_s2. */
+void hr_classes_service_moments(const hr_request_class *classes, size_t n, double *mean_s,
+                                double *second_s2);
+
 #endif

@@ -43,12 +43,10 @@ int hr_foresight_init(hr_foresight *fs, const hr_scenario *sc, const hr_traffic 
     }
     for (size_t k = 0; k < fs->n_cells; k++)
         fs->need[k] = -1;
-    double m1 = 0, m2 = 0;
+    double m1, m2;
+    hr_classes_service_moments(wl->classes, wl->n_classes, &m1, &m2);
     for (size_t c = 0; c < wl->n_classes; c++) {
         const hr_request_class *rc = &wl->classes[c];
-        double mean = hr_dist_mean(&rc->service);
-        m1 += rc->share * mean;
-        m2 += rc->share * (hr_dist_variance(&rc->service) + mean * mean);
         for (size_t i = 0; i < FORESIGHT_GRID; i++) {
             size_t j = c * FORESIGHT_GRID + i;
             fs->service_s[j] = hr_dist_quantile(&rc->service, (i + 0.5) / FORESIGHT_GRID);

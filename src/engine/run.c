@@ -1477,13 +1477,13 @@ static void on_detected(sim *s, instance *inst)
 
 /* ---- fluid mode --------------------------------------------------------- */
 
-/* Each tick, every routable instance's queue advances as a flow
- * (hr_fluid_step): arrivals are the tick's expected requests, split among
- * the instances as the balancer splits them (random and round robin:
- * equally, each its own queue; least outstanding and two choices: in
- * proportion to speed, one pooled queue, as a join-the-shortest-queue
- * system behaves). Counts are whole requests: each kind of count carries
- * its fraction to the next tick, so totals are exact over a run. Latencies
+/* At each tick and fleet change, every routable instance's queue advances
+ * as a flow (hr_fluid_step): arrivals are the stretch's expected requests,
+ * split among the instances as the balancer splits them (random and round
+ * robin: equally, each its own queue; least outstanding and two choices:
+ * one pooled queue, as a join-the-shortest-queue system behaves; see
+ * docs/model.md, Fluid mode). Counts are whole requests: each kind of count
+ * carries its fraction to the next stretch, so totals are exact over a run. Latencies
  * are FLUID_POINTS points (u_s, u_w) of the R2 low-discrepancy sequence
  * (Roberts 2018), service time at quantile u_s and wait at quantile u_w,
  * taken in sequence, at most FLUID_SAMPLES per queue and stream per tick
@@ -1525,12 +1525,8 @@ static int fluid_setup(sim *s)
         double u_w = fmod(0.5 + (double)k * a2, 1.0);
         fl->wait_e[k] = -log1p(-u_w);
     }
-    double m1 = 0, m2 = 0;
-    for (size_t c = 0; c < s->wl->n_classes; c++) {
-        double m = hr_dist_mean(&s->wl->classes[c].service);
-        m1 += s->wl->classes[c].share * m;
-        m2 += s->wl->classes[c].share * (hr_dist_variance(&s->wl->classes[c].service) + m * m);
-    }
+    double m1, m2;
+    hr_classes_service_moments(s->wl->classes, s->wl->n_classes, &m1, &m2);
     fl->service_scv = m1 > 0 ? m2 / (m1 * m1) - 1.0 : 1.0;
     for (size_t j = 0; j < fl->n_streams; j++) {
         const hr_request_class *classes = s->wl->classes;
@@ -1539,11 +1535,7 @@ static int fluid_setup(sim *s)
             classes = sc->tenants[j - 1].classes;
             n = sc->tenants[j - 1].n_classes;
         }
-        for (size_t c = 0; c < n; c++) {
-            double m = hr_dist_mean(&classes[c].service);
-            fl->stream_mean_s[j] += classes[c].share * m;
-            fl->stream_m2[j] += classes[c].share * (hr_dist_variance(&classes[c].service) + m * m);
-        }
+        hr_classes_service_moments(classes, n, &fl->stream_mean_s[j], &fl->stream_m2[j]);
         for (size_t k = 0; k < FLUID_POINTS; k++) {
             /* the class by where u_s falls among the shares, then the
              * class's quantile at u_s's place inside its share */
@@ -2573,13 +2565,8 @@ hr_fidelity hr_engine_fidelity(const hr_scenario *sc, double *expected)
 
 const char *hr_engine_fluid_caveat(const hr_scenario *sc, char *buf, size_t n)
 {
-    const hr_workload_config *wl = &sc->workload;
-    double m1 = 0, m2 = 0;
-    for (size_t c = 0; c < wl->n_classes; c++) {
-        double m = hr_dist_mean(&wl->classes[c].service);
-        m1 += wl->classes[c].share * m;
-        m2 += wl->classes[c].share * (hr_dist_variance(&wl->classes[c].service) + m * m);
-    }
+    double m1, m2;
+    hr_classes_service_moments(sc->workload.classes, sc->workload.n_classes, &m1, &m2);
     double cv = m1 > 0 ? sqrt(fmax(m2 / (m1 * m1) - 1.0, 0.0)) : 0;
     long workers = (long)sc->fleet.max * sc->fleet.concurrency;
     if (cv > HR_FLUID_MAX_CV)

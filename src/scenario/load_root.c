@@ -317,6 +317,19 @@ void hr_scenario_free(hr_scenario *sc)
     memset(sc, 0, sizeof *sc);
 }
 
+void hr_classes_service_moments(const hr_request_class *classes, size_t n, double *mean_s,
+                                double *second_s2)
+{
+    double m1 = 0, m2 = 0;
+    for (size_t c = 0; c < n; c++) {
+        double m = hr_dist_mean(&classes[c].service);
+        m1 += classes[c].share * m;
+        m2 += classes[c].share * (hr_dist_variance(&classes[c].service) + m * m);
+    }
+    *mean_s = m1;
+    *second_s2 = m2;
+}
+
 double hr_workload_mean_service_s(const hr_workload_config *wl)
 {
     double mean_s = 0;
