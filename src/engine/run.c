@@ -1685,16 +1685,28 @@ static void fluid_gauges(sim *s, const instance *inst, double busy, double queue
     }
 }
 
-/* Fluid mode: the queues' flow from the last advance to now, the fleet
- * as it is (every change of the fleet's routing, serving or counted set
- * advances the flow first, so each stretch has one fleet). */
-static void fluid_advance(sim *s)
+/* Requests of a flow lost before service (rejected, expired in the
+ * backlog), by stream. */
+static void fluid_lost(sim *s, const hr_fluid_flow *f, double total_rps)
 {
     fluid_state *fl = &s->fl;
-    if (!s->fluid || !(s->now > fl->last_s))
-        return;
-    double t0 = fl->last_s, dt = s->now - t0, total = 0;
-    fl->last_s = s->now; /* first: retiring below changes the fleet */
+    for (size_t j = 0; j < fl->n_streams; j++) {
+        double share = fluid_share(s, j, total_rps) * fl->noise;
+        count_errors(s, ERR_REJECTED, (uint32_t)j,
+                     fluid_take(fluid_carry(s, j, FC_REJECTED), f->rejected * share));
+        count_errors(s, ERR_TIMED_OUT, (uint32_t)j,
+                     fluid_take(fluid_carry(s, j, FC_EXPIRED), f->expired * share));
+    }
+}
+
+/* The stretch [t0, t0 + dt]'s traffic: each stream's mean rate (fl->rates),
+ * the noise of its counts, its arrivals counted (rejected without an
+ * instance to take them), and the station template with the stretch's
+ * service mix; returns the total rate. */
+static double fluid_traffic(sim *s, double t0, double dt, hr_fluid_station *st)
+{
+    fluid_state *fl = &s->fl;
+    double total = 0, mean_s = 0, m2 = 0;
     for (size_t j = 0; j < fl->n_streams; j++)
         fl->rates[j] = 0;
     for (int q = 0; q < 4; q++) {
@@ -1702,7 +1714,6 @@ static void fluid_advance(sim *s)
         for (size_t j = 0; j < fl->n_streams; j++)
             fl->rates[j] += fl->scratch[j] / 4;
     }
-    double mean_s = 0, m2 = 0;
     for (size_t j = 0; j < fl->n_streams; j++)
         total += fl->rates[j];
     fluid_noise(s, t0 + dt / 2, total);
@@ -1710,8 +1721,6 @@ static void fluid_advance(sim *s)
         double share = fluid_share(s, j, total);
         mean_s += share * fl->stream_mean_s[j];
         m2 += share * fl->stream_m2[j];
-    }
-    for (size_t j = 0; j < fl->n_streams; j++) {
         size_t n = fluid_take(fluid_carry(s, j, FC_ARRIVED), fl->rates[j] * dt * fl->noise);
         s->out->summary.requests += n;
         s->row.arrivals += n;
@@ -1721,110 +1730,134 @@ static void fluid_advance(sim *s)
         if (s->n_routable == 0)
             count_errors(s, ERR_REJECTED, (uint32_t)j, n);
     }
-
-    hr_lb_kind lb = s->fleet->load_balancer;
-    bool pooled = lb == HR_LB_LEAST_OUTSTANDING || lb == HR_LB_TWO_CHOICES;
-    hr_fluid_station st = {
+    bool rr = s->fleet->load_balancer == HR_LB_ROUND_ROBIN && s->n_routable > 0;
+    *st = (hr_fluid_station){
         .workers = s->fleet->concurrency,
+        .speed = 1.0,
         .mean_service_s = mean_s,
         .service_scv = mean_s > 0 ? m2 / (mean_s * mean_s) - 1.0 : 1.0,
-        .arrival_scv = lb == HR_LB_ROUND_ROBIN && s->n_routable > 0 ? 1.0 / (double)s->n_routable : 1.0,
+        .arrival_scv = rr ? 1.0 / (double)s->n_routable : 1.0,
         .queue_limit = s->wl->queue_limit,
         .timeout_s = s->wl->timeout_s,
     };
-    double per_rps = s->n_routable > 0 ? total / (double)s->n_routable : 0;
-    double failed_rps = 0, speed_sum = 0;
-    int healthy = 0;
-    fl->n_groups = 0;
-    for (size_t i = 0; i < s->n_routable; i++) {
-        instance *inst = s->routable[i];
-        if (inst->state == HR_INSTANCE_FAILED) {
-            failed_rps += per_rps;
-            continue;
-        }
-        healthy++;
-        speed_sum += speed_at(s, inst, s->now - dt / 2);
-    }
-    for (size_t j = 0; j < fl->n_streams; j++)
-        count_errors(s, ERR_FAILED, (uint32_t)j,
-                     fluid_take(fluid_carry(s, j, FC_FAILED), failed_rps * dt * fl->noise * fluid_share(s, j, total)));
+    return total;
+}
 
-    /* least outstanding, two choices: one queue of every healthy worker */
-    fluid_group *pool = NULL;
-    double healthy_rps = total - failed_rps;
-    if (pooled && healthy > 0) {
-        hr_fluid_station ps = st;
-        ps.workers = healthy * s->fleet->concurrency;
-        ps.speed = speed_sum / healthy;
-        ps.queue_limit = st.queue_limit >= 0 ? healthy * st.queue_limit : -1;
-        pool = fluid_group_for(s, &ps, healthy_rps, dt, fl->jsq_backlog);
-        if (!pool)
-            return;
-        pool->served = pool->flow.served;
-        fl->jsq_backlog = pool->flow.backlog;
-    }
-    for (size_t i = 0; i < s->n_routable && s->status == HR_OK; i++) {
+/* Least outstanding and two choices: one queue of the healthy instances'
+ * workers at their mean speed, taking healthy_rps; each instance's part. */
+static void fluid_pooled(sim *s, const hr_fluid_station *st, double healthy_rps, int healthy,
+                         double speed_sum, double dt, double total_rps)
+{
+    fluid_state *fl = &s->fl;
+    hr_fluid_station ps = *st;
+    double mean_speed = speed_sum / healthy;
+    ps.workers = healthy * s->fleet->concurrency;
+    ps.speed = mean_speed;
+    ps.queue_limit = st->queue_limit >= 0 ? healthy * st->queue_limit : -1;
+    fluid_group *pool = fluid_group_for(s, &ps, healthy_rps, dt, fl->jsq_backlog);
+    if (!pool)
+        return;
+    const hr_fluid_flow *f = &pool->flow;
+    pool->served = f->served;
+    fl->jsq_backlog = f->backlog;
+    fluid_lost(s, f, total_rps);
+    /* The shortest queue evens the outstanding out, so a busy pool sends
+     * each instance requests in proportion to its speed; an idle one has
+     * most instances at none outstanding, a tie that goes round evenly:
+     * between the two by the pool's utilisation. A slow (warming) instance
+     * works longer on each of its requests; the waiting are evened out. */
+    double rho = fmin(1.0, healthy_rps * st->mean_service_s /
+                               (mean_speed * s->fleet->concurrency * healthy));
+    for (size_t i = 0; i < s->n_routable; i++) {
         instance *inst = s->routable[i];
         if (inst->state == HR_INSTANCE_FAILED)
             continue;
-        double speed = speed_at(s, inst, s->now - dt / 2), lambda_rps, busy, queued;
-        if (pool) {
-            /* the shortest queue evens the outstanding out, so a busy
-             * pool sends each instance requests in proportion to its
-             * speed; an idle one has most instances at none outstanding,
-             * a tie that goes round evenly: between the two by the
-             * pool's utilisation. A slow (warming) instance works
-             * longer on each of its requests; the waiting are evened
-             * out. */
-            double mean_speed = speed_sum / healthy;
-            double rho = fmin(1.0, healthy_rps * mean_s /
-                                       (mean_speed * s->fleet->concurrency * healthy));
-            lambda_rps = healthy_rps / healthy *
-                         ((1 - rho) + (mean_speed > 0 ? rho * speed / mean_speed : rho));
-            busy = fmin((double)s->fleet->concurrency,
-                        pool->flow.served / dt / healthy * mean_s / fmax(speed, 1e-9));
-            queued = pool->flow.queued / healthy;
-            inst->fluid_backlog = pool->flow.backlog / healthy;
-        } else {
-            st.speed = speed;
-            fluid_group *gr = fluid_group_for(s, &st, per_rps, dt, inst->fluid_backlog);
-            if (!gr)
-                return;
-            gr->served += gr->flow.served;
-            lambda_rps = per_rps;
-            busy = gr->flow.busy;
-            queued = gr->flow.queued;
-            inst->fluid_backlog = gr->flow.backlog;
-            for (size_t j = 0; j < fl->n_streams; j++) {
-                double share = fluid_share(s, j, total);
-                count_errors(s, ERR_REJECTED, (uint32_t)j,
-                             fluid_take(fluid_carry(s, j, FC_REJECTED), gr->flow.rejected * share * fl->noise));
-                count_errors(s, ERR_TIMED_OUT, (uint32_t)j,
-                             fluid_take(fluid_carry(s, j, FC_EXPIRED), gr->flow.expired * share * fl->noise));
-            }
-        }
+        double speed = speed_at(s, inst, s->now - dt / 2);
+        double lambda_rps = healthy_rps / healthy *
+                            ((1 - rho) + (mean_speed > 0 ? rho * speed / mean_speed : rho));
+        double busy = fmin((double)s->fleet->concurrency,
+                           f->served / dt / healthy * st->mean_service_s / fmax(speed, 1e-9));
+        double queued = f->queued / healthy;
+        inst->fluid_backlog = f->backlog / healthy;
         inst->fluid_inflight = busy + queued - inst->fluid_backlog;
         if (inst->counted)
             s->period.arrivals += fluid_take(&fl->carry_counted, lambda_rps * dt * fl->noise);
         fluid_gauges(s, inst, busy, queued, dt);
     }
-    if (pool)
-        for (size_t j = 0; j < fl->n_streams; j++) {
-            double share = fluid_share(s, j, total);
-            count_errors(s, ERR_REJECTED, (uint32_t)j,
-                         fluid_take(fluid_carry(s, j, FC_REJECTED), pool->flow.rejected * share * fl->noise));
-            count_errors(s, ERR_TIMED_OUT, (uint32_t)j,
-                         fluid_take(fluid_carry(s, j, FC_EXPIRED), pool->flow.expired * share * fl->noise));
-        }
+}
 
-    /* draining instances work off their backlog (and leave when it is
-     * done: drain_within) */
+/* Random and round robin: each healthy instance its own queue at per_rps. */
+static void fluid_split(sim *s, hr_fluid_station *st, double per_rps, double dt,
+                        double total_rps)
+{
+    fluid_state *fl = &s->fl;
+    for (size_t i = 0; i < s->n_routable && s->status == HR_OK; i++) {
+        instance *inst = s->routable[i];
+        if (inst->state == HR_INSTANCE_FAILED)
+            continue;
+        st->speed = speed_at(s, inst, s->now - dt / 2);
+        fluid_group *gr = fluid_group_for(s, st, per_rps, dt, inst->fluid_backlog);
+        if (!gr)
+            return;
+        const hr_fluid_flow *f = &gr->flow;
+        gr->served += f->served;
+        fluid_lost(s, f, total_rps);
+        inst->fluid_backlog = f->backlog;
+        inst->fluid_inflight = f->busy + f->queued - f->backlog;
+        if (inst->counted)
+            s->period.arrivals += fluid_take(&fl->carry_counted, per_rps * dt * fl->noise);
+        fluid_gauges(s, inst, f->busy, f->queued, dt);
+    }
+}
+
+/* Fluid mode: the queues' flow from the last advance to now, the fleet
+ * as it is (every change of the fleet's routing, serving or counted set
+ * advances the flow first, so each stretch has one fleet). */
+static void fluid_advance(sim *s)
+{
+    fluid_state *fl = &s->fl;
+    if (!s->fluid || !(s->now > fl->last_s))
+        return;
+    double t0 = fl->last_s, dt = s->now - t0;
+    fl->last_s = s->now;
+    hr_fluid_station st;
+    double total = fluid_traffic(s, t0, dt, &st);
+
+    /* a crashed instance not yet detected takes its share and fails it */
+    double per_rps = s->n_routable > 0 ? total / (double)s->n_routable : 0;
+    double failed_rps = 0, speed_sum = 0;
+    int healthy = 0;
+    for (size_t i = 0; i < s->n_routable; i++) {
+        instance *inst = s->routable[i];
+        if (inst->state == HR_INSTANCE_FAILED) {
+            failed_rps += per_rps;
+        } else {
+            healthy++;
+            speed_sum += speed_at(s, inst, s->now - dt / 2);
+        }
+    }
+    for (size_t j = 0; j < fl->n_streams; j++) {
+        double lost = failed_rps * dt * fl->noise * fluid_share(s, j, total);
+        count_errors(s, ERR_FAILED, (uint32_t)j, fluid_take(fluid_carry(s, j, FC_FAILED), lost));
+    }
+
+    fl->n_groups = 0;
+    hr_lb_kind lb = s->fleet->load_balancer;
+    if (lb == HR_LB_LEAST_OUTSTANDING || lb == HR_LB_TWO_CHOICES) {
+        if (healthy > 0)
+            fluid_pooled(s, &st, total - failed_rps, healthy, speed_sum, dt, total);
+    } else {
+        fluid_split(s, &st, per_rps, dt, total);
+    }
+
+    /* draining instances work off their backlog at full speed (and leave
+     * when it is done: drain_within) */
     st.arrival_scv = 1.0;
+    st.speed = 1.0;
     for (size_t i = 0; i < s->n_alive && s->status == HR_OK; i++) {
         instance *inst = s->alive[i];
         if (inst->state != HR_INSTANCE_DRAINING || !(inst->fluid_backlog > 0))
             continue;
-        st.speed = 1.0;
         fluid_group *gr = fluid_group_for(s, &st, 0, dt, inst->fluid_backlog);
         if (!gr)
             return;
