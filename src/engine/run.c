@@ -1278,7 +1278,7 @@ static double next_arrival(sim *s, double from)
         if (t >= s->end_s)
             return INFINITY;
         double rate = hr_traffic_rate(&s->traffic, t);
-        if (rate >= s->seg_bound || gsl_rng_uniform(r) * s->seg_bound < rate)
+        if (rate >= s->seg_bound || hr_rng_uniform(r) * s->seg_bound < rate)
             return t;
     }
 }
@@ -1301,7 +1301,7 @@ static void on_arrival(sim *s)
     size_t n_classes = s->wl->n_classes;
     if (s->n_tenants > 0) {
         /* which stream, drawn first (only when there are tenants) */
-        tenant = (uint32_t)hr_traffic_pick(&s->traffic, s->now, gsl_rng_uniform(r));
+        tenant = (uint32_t)hr_traffic_pick(&s->traffic, s->now, hr_rng_uniform(r));
         if (tenant > 0 && s->sc->tenants[tenant - 1].n_classes > 0) {
             classes = s->sc->tenants[tenant - 1].classes;
             n_classes = s->sc->tenants[tenant - 1].n_classes;
@@ -1311,7 +1311,7 @@ static void on_arrival(sim *s)
     }
     size_t c = 0;
     if (n_classes > 1) {
-        double u = gsl_rng_uniform(r), acc = 0;
+        double u = hr_rng_uniform(r), acc = 0;
         if (classes == s->wl->classes) {
             while (c + 1 < n_classes && u >= s->class_cdf[c])
                 c++;
