@@ -1,4 +1,4 @@
-/* queue.h - the event queue: a binary heap ordered by (time, sequence).
+/* queue.h - the event queue: a 4-ary heap ordered by (time, sequence).
  *
  * Events at the same time fire in the order they were pushed (the sequence
  * number is assigned by push), so a run is a pure function of its inputs.
@@ -24,7 +24,7 @@ typedef struct hr_event {
 } hr_event;
 
 typedef struct hr_heap_entry {
-    double time_s;
+    uint64_t key;   /* time_s as an integer of the same order (queue.c) */
     uint64_t seq;
     hr_event *ev;
 } hr_heap_entry;

@@ -1,8 +1,21 @@
 /* queue.c - the event queue (see headroom/queue.h).
  *
- * A binary min-heap of hr_heap_entry ordered by (time_s, seq). The keys are
- * copied into the entries so sifting compares inside the array and never
- * touches the events themselves (one cache line holds 2-3 entries).
+ * A 4-ary min-heap of hr_heap_entry ordered by (time_s, seq): entry i has
+ * children 4i+1 .. 4i+4. The keys are copied into the entries so sifting
+ * compares inside the array and never touches the events themselves. The
+ * heap is half as deep as a binary one, so a pop (every event is popped
+ * once) takes half the levels, and the smallest of four children is chosen
+ * without branches: which child is smallest is a coin toss, and a branch on
+ * it mispredicts half the time (that, not the comparisons, was most of a
+ * binary heap's cost). A run's pending events are few (the busy workers,
+ * one arrival, the tick), so the heap stays in the first-level cache.
+ *
+ * The time is kept as an integer key with the same order: the bits of a
+ * finite double, sign flipped for a positive one and all flipped for a
+ * negative one, increase with its value (IEEE 754 orders magnitudes like
+ * integers); -0 is made +0 first so that equal times have equal keys. An
+ * integer comparison has no unordered case, so (key, seq) compares in a
+ * few flag operations, and the pop order is exactly the (time_s, seq) order.
  *
  * Invariants:
  *   - heap[0..size) is a heap: no entry is less than its parent;
@@ -22,13 +35,32 @@
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define QUEUE_INITIAL_CAP 256
 #define QUEUE_COMPACT_MIN 4096 /* below this, lazy skipping is cheaper */
 
-static inline bool entry_less(const hr_heap_entry *a, const hr_heap_entry *b)
+#define ARITY 4
+
+static inline uint64_t time_key(double time_s)
 {
-    return a->time_s < b->time_s || (a->time_s == b->time_s && a->seq < b->seq);
+    double t = time_s + 0.0; /* -0 + 0 is +0 */
+    uint64_t bits;
+    memcpy(&bits, &t, sizeof bits);
+    uint64_t sign = bits >> 63;
+    return bits ^ (UINT64_C(0x8000000000000000) | (UINT64_C(0) - sign));
+}
+
+static inline size_t entry_less(const hr_heap_entry *a, const hr_heap_entry *b)
+{
+    /* & and | rather than && and ||: no branch */
+    return (size_t)((a->key < b->key) | ((a->key == b->key) & (a->seq < b->seq)));
+}
+
+/* x if pick is 0, y if it is 1, without a branch */
+static inline size_t select_index(size_t pick, size_t x, size_t y)
+{
+    return x ^ ((x ^ y) & (0 - pick));
 }
 
 int hr_queue_init(hr_queue *q, hr_error *err)
@@ -59,7 +91,7 @@ void hr_queue_destroy(hr_queue *q)
 static void sift_up(hr_heap_entry *heap, size_t i, hr_heap_entry e)
 {
     while (i > 0) {
-        size_t parent = (i - 1) / 2;
+        size_t parent = (i - 1) / ARITY;
         if (!entry_less(&e, &heap[parent]))
             break;
         heap[i] = heap[parent];
@@ -72,11 +104,19 @@ static void sift_up(hr_heap_entry *heap, size_t i, hr_heap_entry e)
 static void sift_down(hr_heap_entry *heap, size_t n, size_t i, hr_heap_entry e)
 {
     for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= n)
-            break;
-        if (child + 1 < n && entry_less(&heap[child + 1], &heap[child]))
-            child++;
+        size_t first = ARITY * i + 1, child = first;
+        if (first + ARITY <= n) {
+            /* all four children: a tournament, selected without branches */
+            size_t a = first + entry_less(&heap[first + 1], &heap[first]);
+            size_t b = first + 2 + entry_less(&heap[first + 3], &heap[first + 2]);
+            child = select_index(entry_less(&heap[b], &heap[a]), a, b);
+        } else {
+            if (first >= n)
+                break;
+            for (size_t k = first + 1; k < n; k++)
+                if (entry_less(&heap[k], &heap[child]))
+                    child = k;
+        }
         if (!entry_less(&heap[child], &e))
             break;
         heap[i] = heap[child];
@@ -106,7 +146,8 @@ static void compact(hr_queue *q)
     }
     q->size = kept;
     q->cancelled = 0;
-    for (size_t i = kept / 2; i-- > 0;)
+    /* the last entry with a child is (kept - 2) / ARITY */
+    for (size_t i = kept > 1 ? (kept - 2) / ARITY + 1 : 0; i-- > 0;)
         sift_down(q->heap, kept, i, q->heap[i]);
 }
 
@@ -133,7 +174,7 @@ hr_event *hr_queue_push(hr_queue *q, double time_s, int type, void *obj, uint64_
     ev->obj = obj;
     ev->arg = arg;
 
-    hr_heap_entry e = {time_s, ev->seq, ev};
+    hr_heap_entry e = {time_key(time_s), ev->seq, ev};
     sift_up(q->heap, q->size++, e);
     return ev;
 }
@@ -155,7 +196,8 @@ static void skip_cancelled(hr_queue *q)
 
 hr_event *hr_queue_pop(hr_queue *q)
 {
-    skip_cancelled(q);
+    if (q->cancelled > 0) /* most models cancel nothing: no event to read */
+        skip_cancelled(q);
     if (q->size == 0)
         return NULL;
     hr_event *ev = q->heap[0].ev;
@@ -178,8 +220,9 @@ void hr_queue_cancel(hr_queue *q, hr_event *ev)
 
 double hr_queue_peek_time(hr_queue *q)
 {
-    skip_cancelled(q);
-    return q->size > 0 ? q->heap[0].time_s : INFINITY;
+    if (q->cancelled > 0)
+        skip_cancelled(q);
+    return q->size > 0 ? q->heap[0].ev->time_s : INFINITY;
 }
 
 size_t hr_queue_size(const hr_queue *q)
