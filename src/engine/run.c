@@ -353,21 +353,25 @@ static void count_error(sim *s, enum error_kind kind, uint32_t tenant)
 /* n requests of stream `tenant` completed in latency_s. */
 static void count_completions(sim *s, double latency_s, uint32_t tenant, uint64_t n)
 {
+    if (n == 0)
+        return;
+    /* one bucket for the four (or six) histograms the latency goes into */
+    size_t bucket = hr_histogram_bucket(&latency_s);
     if (tenant > 0) {
         tenant_stats *ts = &s->tenants[tenant - 1];
         ts->completed += n;
         ts->window_completed += n;
-        hr_histogram_add_n(ts->latency, latency_s, n);
-        hr_histogram_add_n(ts->window_latency, latency_s, n);
+        hr_histogram_add_at(ts->latency, bucket, latency_s, n);
+        hr_histogram_add_at(ts->window_latency, bucket, latency_s, n);
     }
     s->out->summary.completed += n;
     s->row.completed += n;
     s->period.completed += n;
     s->window.completed += n;
-    hr_histogram_add_n(s->all_latency, latency_s, n);
-    hr_histogram_add_n(s->row.latency, latency_s, n);
-    hr_histogram_add_n(s->period.latency, latency_s, n);
-    hr_histogram_add_n(s->window.latency, latency_s, n);
+    hr_histogram_add_at(s->all_latency, bucket, latency_s, n);
+    hr_histogram_add_at(s->row.latency, bucket, latency_s, n);
+    hr_histogram_add_at(s->period.latency, bucket, latency_s, n);
+    hr_histogram_add_at(s->window.latency, bucket, latency_s, n);
 }
 
 static void count_completion(sim *s, double latency_s, uint32_t tenant)
