@@ -25,12 +25,12 @@ typedef struct hr_event {
 
 typedef struct hr_heap_entry {
     uint64_t key;   /* time_s as an integer of the same order (queue.c) */
-    uint64_t seq;
-    hr_event *ev;
+    hr_event *ev;   /* ev->seq breaks ties */
 } hr_heap_entry;
 
 typedef struct hr_queue {
-    hr_heap_entry *heap;
+    hr_heap_entry *heap;   /* inside heap_mem, placed so that siblings share a cache line */
+    void *heap_mem;
     size_t size, cap;
     uint64_t next_seq;
     uint64_t cancelled;  /* cancelled events still in the heap */

@@ -14,8 +14,11 @@
  * finite double, sign flipped for a positive one and all flipped for a
  * negative one, increase with its value (IEEE 754 orders magnitudes like
  * integers); -0 is made +0 first so that equal times have equal keys. An
- * integer comparison has no unordered case, so (key, seq) compares in a
- * few flag operations, and the pop order is exactly the (time_s, seq) order.
+ * integer comparison has no unordered case, and the pop order is exactly the
+ * (time_s, seq) order: equal keys (rare: events at the very same time) are
+ * ordered by the events' seq. An entry is 16 bytes (key, event), and the
+ * array is placed so that the four children of an entry, 4i+1 .. 4i+4, fill
+ * one 64-byte cache line.
  *
  * Invariants:
  *   - heap[0..size) is a heap: no entry is less than its parent;
@@ -53,8 +56,25 @@ static inline uint64_t time_key(double time_s)
 
 static inline size_t entry_less(const hr_heap_entry *a, const hr_heap_entry *b)
 {
-    /* & and | rather than && and ||: no branch */
-    return (size_t)((a->key < b->key) | ((a->key == b->key) & (a->seq < b->seq)));
+    if (a->key != b->key) /* nearly always: a well predicted branch */
+        return a->key < b->key;
+    return a->ev->seq < b->ev->seq;
+}
+
+#define LINE 64
+/* Entries before heap[0] in heap_mem: heap[1] starts a cache line. */
+#define HEAP_SHIFT (LINE / sizeof(hr_heap_entry) - 1)
+
+/* A heap array of cap entries (cap + HEAP_SHIFT rounded up to a line),
+ * heap[1] on a line boundary; NULL when memory is exhausted. */
+static hr_heap_entry *heap_alloc(size_t cap, void **mem)
+{
+    if (cap > SIZE_MAX / sizeof(hr_heap_entry) - 2 * HEAP_SHIFT)
+        return NULL;
+    size_t bytes = (cap + HEAP_SHIFT) * sizeof(hr_heap_entry);
+    bytes = (bytes + LINE - 1) / LINE * LINE;
+    *mem = aligned_alloc(LINE, bytes);
+    return *mem ? (hr_heap_entry *)*mem + HEAP_SHIFT : NULL;
 }
 
 /* x if pick is 0, y if it is 1, without a branch */
@@ -69,7 +89,7 @@ int hr_queue_init(hr_queue *q, hr_error *err)
     q->next_seq = 0;
     q->cancelled = 0;
     hr_pool_init(&q->events, sizeof(hr_event), 0);
-    q->heap = malloc(QUEUE_INITIAL_CAP * sizeof *q->heap);
+    q->heap = heap_alloc(QUEUE_INITIAL_CAP, &q->heap_mem);
     if (q->heap == NULL) {
         q->cap = 0;
         return hr_error_set(err, HR_ENOMEM, "out of memory creating the event queue");
@@ -80,7 +100,8 @@ int hr_queue_init(hr_queue *q, hr_error *err)
 
 void hr_queue_destroy(hr_queue *q)
 {
-    free(q->heap);
+    free(q->heap_mem);
+    q->heap_mem = NULL;
     q->heap = NULL;
     q->size = q->cap = 0;
     q->cancelled = 0;
@@ -156,11 +177,14 @@ hr_event *hr_queue_push(hr_queue *q, double time_s, int type, void *obj, uint64_
     assert(isfinite(time_s)); /* a NaN key would silently break the heap */
     if (q->size == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : QUEUE_INITIAL_CAP;
-        if (cap > SIZE_MAX / sizeof *q->heap)
-            return NULL;
-        hr_heap_entry *heap = realloc(q->heap, cap * sizeof *heap);
+        void *mem;
+        hr_heap_entry *heap = cap > q->cap ? heap_alloc(cap, &mem) : NULL;
         if (heap == NULL)
             return NULL;
+        if (q->size > 0)
+            memcpy(heap, q->heap, q->size * sizeof *heap);
+        free(q->heap_mem);
+        q->heap_mem = mem;
         q->heap = heap;
         q->cap = cap;
     }
@@ -174,7 +198,7 @@ hr_event *hr_queue_push(hr_queue *q, double time_s, int type, void *obj, uint64_
     ev->obj = obj;
     ev->arg = arg;
 
-    hr_heap_entry e = {time_key(time_s), ev->seq, ev};
+    hr_heap_entry e = {time_key(time_s), ev};
     sift_up(q->heap, q->size++, e);
     return ev;
 }
