@@ -1,4 +1,4 @@
-/* queue.h - the event queue: a 4-ary heap ordered by (time, sequence).
+/* queue.h - the event queue: an 8-ary heap ordered by (time, sequence).
  *
  * Events at the same time fire in the order they were pushed (the sequence
  * number is assigned by push), so a run is a pure function of its inputs.
