@@ -15,6 +15,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "headroom/error.h"
+#include "headroom/rng.h"
 
 typedef enum hr_dist_kind {
     HR_DIST_CONSTANT = 0,
@@ -48,10 +49,11 @@ int hr_dist_prepare(hr_dist *d, hr_error *err);
 /* An exponential draw of the given mean by inverse transform,
  * -mean ln(U) with U in (0,1). Same law as gsl_ran_exponential, which takes
  * log1p(-U); plain log is markedly cheaper and this is the hottest draw of
- * a run (every arrival and every exponential service time). */
+ * a run (every arrival and every exponential service time), so the uniform
+ * is drawn inline (hr_rng_uniform_pos: the same number as GSL's). */
 static inline double hr_exponential(gsl_rng *r, double mean)
 {
-    return -mean * log(gsl_rng_uniform_pos(r));
+    return -mean * log(hr_rng_uniform_pos(r));
 }
 
 /* One draw, >= 0, from the given generator. */

@@ -11,7 +11,9 @@
 #ifndef HEADROOM_HISTOGRAM_H
 #define HEADROOM_HISTOGRAM_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define HR_HIST_SUB_BITS 6
 #define HR_HIST_MIN_EXP (-20)  /* 2^-20 s, about 1 microsecond */
@@ -35,6 +37,37 @@ void hr_histogram_add(hr_histogram *h, double value);
 
 /* Record value n times (fluid mode's weighted latencies). */
 void hr_histogram_add_n(hr_histogram *h, double value, uint64_t n);
+
+/* The bucket of a value, computed once for a value recorded in several
+ * histograms (a completion goes into four or six): *value is replaced by
+ * what is recorded (0 for a negative or NaN value). Then
+ * hr_histogram_add_at(h, bucket, value, n) for each, n >= 1, is
+ * hr_histogram_add_n(h, value, n), exactly. */
+static inline size_t hr_histogram_bucket(double *value)
+{
+    double v = *value;
+    if (!(v >= HR_HIST_MIN_S)) {
+        if (!(v >= 0.0))
+            *value = 0.0; /* negative or NaN */
+        return 0;
+    }
+    if (v >= HR_HIST_MAX_S)
+        return HR_HIST_BUCKETS - 1;
+    /* the exponent and top HR_HIST_SUB_BITS mantissa bits (histogram.c) */
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return (size_t)((bits >> (52 - HR_HIST_SUB_BITS)) -
+                    ((uint64_t)(1023 + HR_HIST_MIN_EXP) << HR_HIST_SUB_BITS));
+}
+
+static inline void hr_histogram_add_at(hr_histogram *h, size_t bucket, double value, uint64_t n)
+{
+    h->buckets[bucket] += n;
+    h->count += n;
+    h->sum += value * (double)n;
+    h->min = value < h->min ? value : h->min;
+    h->max = value > h->max ? value : h->max;
+}
 
 /* Add every value of src to dst. */
 void hr_histogram_merge(hr_histogram *dst, const hr_histogram *src);

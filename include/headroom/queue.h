@@ -1,4 +1,4 @@
-/* queue.h - the event queue: a binary heap ordered by (time, sequence).
+/* queue.h - the event queue: an 8-ary heap ordered by (time, sequence).
  *
  * Events at the same time fire in the order they were pushed (the sequence
  * number is assigned by push), so a run is a pure function of its inputs.
@@ -24,13 +24,13 @@ typedef struct hr_event {
 } hr_event;
 
 typedef struct hr_heap_entry {
-    double time_s;
-    uint64_t seq;
-    hr_event *ev;
+    uint64_t key;   /* time_s as an integer of the same order (queue.c) */
+    hr_event *ev;   /* ev->seq breaks ties */
 } hr_heap_entry;
 
 typedef struct hr_queue {
-    hr_heap_entry *heap;
+    hr_heap_entry *heap;   /* inside heap_mem, placed so that siblings share a cache line */
+    void *heap_mem;
     size_t size, cap;
     uint64_t next_seq;
     uint64_t cancelled;  /* cancelled events still in the heap */

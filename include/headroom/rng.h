@@ -32,8 +32,83 @@ typedef struct hr_rng {
     uint64_t seed;
     uint32_t replication;
     uint64_t keys[HR_STREAM_COUNT];      /* per-stream keys for uniform_at */
-    gsl_rng *streams[HR_STREAM_COUNT];   /* gsl_rng_mt19937 each */
+    gsl_rng *streams[HR_STREAM_COUNT];   /* hr_rng_mt19937 each */
 } hr_rng;
+
+/* ---- MT19937 inline ------------------------------------------------------
+ *
+ * The streams are GSL generators of type hr_rng_mt19937: Matsumoto and
+ * Nishimura's MT19937 with GSL's seeding, so every stream yields exactly the
+ * numbers gsl_rng_mt19937 would (raw 32-bit outputs, gsl_rng_uniform as
+ * output / 2^32, gsl_rng_uniform_pos, gsl_rng_uniform_int), and every GSL
+ * function taking a gsl_rng (gsl_ran_gamma, ...) works on it unchanged. Its
+ * state is an hr_mt that the hr_rng_uniform* functions below read inline,
+ * without GSL's calls through function pointers: the hot path of a run
+ * (every inter-arrival time, routing choice and exponential service time). */
+
+#define HR_MT_N 624
+
+typedef struct hr_mt {
+    uint32_t mt[HR_MT_N];
+    uint32_t mti;          /* next word of mt to temper; HR_MT_N: regenerate */
+} hr_mt;
+
+/* The GSL type (use with gsl_rng_alloc); its state is an hr_mt. */
+extern const gsl_rng_type hr_rng_mt19937_type;
+extern const gsl_rng_type *hr_rng_mt19937;
+
+/* Regenerate the HR_MT_N words of m and set mti to 0. */
+void hr_mt_regenerate(hr_mt *m);
+
+/* The next raw 32-bit output. */
+static inline uint32_t hr_mt_next(hr_mt *m)
+{
+    if (m->mti >= HR_MT_N)
+        hr_mt_regenerate(m);
+    uint32_t k = m->mt[m->mti++];
+    k ^= k >> 11;
+    k ^= (k << 7) & UINT32_C(0x9d2c5680);
+    k ^= (k << 15) & UINT32_C(0xefc60000);
+    k ^= k >> 18;
+    return k;
+}
+
+/* gsl_rng_uniform(r): [0, 1), output / 2^32. Inline for hr_rng_mt19937
+ * generators, GSL's own call for any other. */
+static inline double hr_rng_uniform(gsl_rng *r)
+{
+    if (r->type == &hr_rng_mt19937_type)
+        return hr_mt_next((hr_mt *)r->state) / 4294967296.0;
+    return gsl_rng_uniform(r);
+}
+
+/* gsl_rng_uniform_pos(r): (0, 1), zeros skipped, the same draws. */
+static inline double hr_rng_uniform_pos(gsl_rng *r)
+{
+    if (r->type == &hr_rng_mt19937_type) {
+        uint32_t k;
+        do
+            k = hr_mt_next((hr_mt *)r->state);
+        while (k == 0);
+        return k / 4294967296.0;
+    }
+    return gsl_rng_uniform_pos(r);
+}
+
+/* gsl_rng_uniform_int(r, n): an integer in [0, n), 1 <= n <= 2^32 - 1, by
+ * GSL's method (output / floor((2^32 - 1) / n), redrawn while >= n), so the
+ * same draws. */
+static inline unsigned long hr_rng_uniform_int(gsl_rng *r, unsigned long n)
+{
+    if (r->type == &hr_rng_mt19937_type && n > 0 && n <= UINT32_C(0xffffffff)) {
+        uint32_t scale = UINT32_C(0xffffffff) / (uint32_t)n, k;
+        do
+            k = hr_mt_next((hr_mt *)r->state) / scale;
+        while (k >= n);
+        return k;
+    }
+    return gsl_rng_uniform_int(r, n);
+}
 
 /* Create the streams for (seed, replication). Each stream's GSL seed is a
  * splitmix64 hash of (seed, replication, stream), so streams are

@@ -6,15 +6,17 @@
  * mantissa, so
  *     index = (bits >> (52 - SUB_BITS)) - ((1023 + MIN_EXP) << SUB_BITS)
  * numbers buckets from [2^MIN_EXP, ...) upward, 2^SUB_BITS per octave. Bucket
- * (e, k) covers [2^e (1 + k/64), 2^e (1 + (k+1)/64)). No log(), no loop. */
+ * (e, k) covers [2^e (1 + k/64), 2^e (1 + (k+1)/64)). No log(), no loop.
+ * The index is computed in the header (hr_histogram_bucket), so that the
+ * engine computes it once per completion for all its histograms.
+ *
+ * No bucket below the one of min holds a value, so a quantile's scan starts
+ * there: a row's histogram (a tick's latencies) is read three times per
+ * tick, and its values sit in a few octaves well above a microsecond. */
 #include "headroom/histogram.h"
 
 #include <math.h>
 #include <string.h>
-
-#define MANT_BITS 52
-#define INDEX_SHIFT (MANT_BITS - HR_HIST_SUB_BITS)
-#define INDEX_BASE ((uint64_t)(1023 + HR_HIST_MIN_EXP) << HR_HIST_SUB_BITS)
 
 void hr_histogram_reset(hr_histogram *h)
 {
@@ -23,41 +25,18 @@ void hr_histogram_reset(hr_histogram *h)
     h->max = -INFINITY;
 }
 
-/* The bucket of *value, which becomes 0 when negative or NaN. */
-static size_t bucket_of(double *value)
-{
-    if (!(*value >= HR_HIST_MIN_S)) {
-        if (!(*value >= 0.0))
-            *value = 0.0; /* negative or NaN */
-        return 0;
-    }
-    if (*value >= HR_HIST_MAX_S)
-        return HR_HIST_BUCKETS - 1;
-    uint64_t bits;
-    memcpy(&bits, value, sizeof bits);
-    return (size_t)((bits >> INDEX_SHIFT) - INDEX_BASE);
-}
-
 void hr_histogram_add(hr_histogram *h, double value)
 {
-    size_t index = bucket_of(&value);
-    h->buckets[index]++;
-    h->count++;
-    h->sum += value;
-    h->min = value < h->min ? value : h->min;
-    h->max = value > h->max ? value : h->max;
+    size_t bucket = hr_histogram_bucket(&value);
+    hr_histogram_add_at(h, bucket, value, 1);
 }
 
 void hr_histogram_add_n(hr_histogram *h, double value, uint64_t n)
 {
     if (n == 0)
         return;
-    size_t index = bucket_of(&value);
-    h->buckets[index] += n;
-    h->count += n;
-    h->sum += value * (double)n;
-    h->min = value < h->min ? value : h->min;
-    h->max = value > h->max ? value : h->max;
+    size_t bucket = hr_histogram_bucket(&value);
+    hr_histogram_add_at(h, bucket, value, n);
 }
 
 void hr_histogram_merge(hr_histogram *dst, const hr_histogram *src)
@@ -96,7 +75,8 @@ double hr_histogram_quantile(const hr_histogram *h, double q)
         rank = h->count;
 
     uint64_t seen = 0;
-    size_t i = 0;
+    double lowest = h->min;
+    size_t i = hr_histogram_bucket(&lowest);
     for (; i < HR_HIST_BUCKETS - 1; i++) {
         seen += h->buckets[i];
         if (seen >= rank)

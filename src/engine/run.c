@@ -353,21 +353,25 @@ static void count_error(sim *s, enum error_kind kind, uint32_t tenant)
 /* n requests of stream `tenant` completed in latency_s. */
 static void count_completions(sim *s, double latency_s, uint32_t tenant, uint64_t n)
 {
+    if (n == 0)
+        return;
+    /* one bucket for the four (or six) histograms the latency goes into */
+    size_t bucket = hr_histogram_bucket(&latency_s);
     if (tenant > 0) {
         tenant_stats *ts = &s->tenants[tenant - 1];
         ts->completed += n;
         ts->window_completed += n;
-        hr_histogram_add_n(ts->latency, latency_s, n);
-        hr_histogram_add_n(ts->window_latency, latency_s, n);
+        hr_histogram_add_at(ts->latency, bucket, latency_s, n);
+        hr_histogram_add_at(ts->window_latency, bucket, latency_s, n);
     }
     s->out->summary.completed += n;
     s->row.completed += n;
     s->period.completed += n;
     s->window.completed += n;
-    hr_histogram_add_n(s->all_latency, latency_s, n);
-    hr_histogram_add_n(s->row.latency, latency_s, n);
-    hr_histogram_add_n(s->period.latency, latency_s, n);
-    hr_histogram_add_n(s->window.latency, latency_s, n);
+    hr_histogram_add_at(s->all_latency, bucket, latency_s, n);
+    hr_histogram_add_at(s->row.latency, bucket, latency_s, n);
+    hr_histogram_add_at(s->period.latency, bucket, latency_s, n);
+    hr_histogram_add_at(s->window.latency, bucket, latency_s, n);
 }
 
 static void count_completion(sim *s, double latency_s, uint32_t tenant)
@@ -1278,7 +1282,7 @@ static double next_arrival(sim *s, double from)
         if (t >= s->end_s)
             return INFINITY;
         double rate = hr_traffic_rate(&s->traffic, t);
-        if (rate >= s->seg_bound || gsl_rng_uniform(r) * s->seg_bound < rate)
+        if (rate >= s->seg_bound || hr_rng_uniform(r) * s->seg_bound < rate)
             return t;
     }
 }
@@ -1301,7 +1305,7 @@ static void on_arrival(sim *s)
     size_t n_classes = s->wl->n_classes;
     if (s->n_tenants > 0) {
         /* which stream, drawn first (only when there are tenants) */
-        tenant = (uint32_t)hr_traffic_pick(&s->traffic, s->now, gsl_rng_uniform(r));
+        tenant = (uint32_t)hr_traffic_pick(&s->traffic, s->now, hr_rng_uniform(r));
         if (tenant > 0 && s->sc->tenants[tenant - 1].n_classes > 0) {
             classes = s->sc->tenants[tenant - 1].classes;
             n_classes = s->sc->tenants[tenant - 1].n_classes;
@@ -1311,7 +1315,7 @@ static void on_arrival(sim *s)
     }
     size_t c = 0;
     if (n_classes > 1) {
-        double u = gsl_rng_uniform(r), acc = 0;
+        double u = hr_rng_uniform(r), acc = 0;
         if (classes == s->wl->classes) {
             while (c + 1 < n_classes && u >= s->class_cdf[c])
                 c++;

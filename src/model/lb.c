@@ -1,18 +1,20 @@
 /* lb.c - load balancer choices; see lb.h. */
 #include "headroom/lb.h"
 
+#include "headroom/rng.h"
+
 size_t hr_lb_pick(hr_lb *lb, const int *outstanding, size_t n)
 {
     switch (lb->kind) {
     case HR_LB_ROUND_ROBIN:
         return lb->next++ % n;
     case HR_LB_RANDOM:
-        return gsl_rng_uniform_int(lb->rng, n);
+        return hr_rng_uniform_int(lb->rng, n);
     case HR_LB_TWO_CHOICES: {
         if (n == 1)
             return 0;
-        size_t a = gsl_rng_uniform_int(lb->rng, n);
-        size_t b = gsl_rng_uniform_int(lb->rng, n - 1);
+        size_t a = hr_rng_uniform_int(lb->rng, n);
+        size_t b = hr_rng_uniform_int(lb->rng, n - 1);
         if (b >= a)
             b++;
         return outstanding[b] < outstanding[a] ? b : a;

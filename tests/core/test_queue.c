@@ -201,6 +201,24 @@ static void test_queue_matches_sorted_reference_under_random_operations(void **s
     free(ref);
 }
 
+/* The heap compares integer keys made from the times: every finite double
+ * must keep its order, -0 must tie with +0 (then push order decides), and a
+ * negative time must come before a positive one. */
+static void test_queue_integer_keys_order_times_like_doubles(void **state)
+{
+    hr_queue *q = *state;
+    const double times[] = {1e300, 0.0, -5.0, 4.9e-324, -0.0, 2.5, -1e300, -4.9e-324,
+                            2.5, 0.0, 1.0, -0.0};
+    const size_t n = sizeof times / sizeof *times;
+    for (size_t i = 0; i < n; i++)
+        assert_non_null(hr_queue_push(q, times[i], 0, NULL, i));
+    /* expected: by value, equal values (and -0 == +0) by push index */
+    const uint64_t order[] = {6, 2, 7, 1, 4, 9, 11, 3, 10, 5, 8, 0};
+    for (size_t k = 0; k < n; k++)
+        expect_pop(q, times[order[k]], order[k]);
+    assert_null(hr_queue_pop(q));
+}
+
 static void test_queue_reuses_pool_events_once_warm(void **state)
 {
     hr_queue *q = *state;
@@ -261,6 +279,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_queue_cancelling_head_moves_peek_to_next_live_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_cancelling_everything_leaves_it_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_matches_sorted_reference_under_random_operations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_queue_integer_keys_order_times_like_doubles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_reuses_pool_events_once_warm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_mass_cancellation_keeps_heap_bounded, setup, teardown),
     };

@@ -168,6 +168,68 @@ static void test_rng_free_is_safe_twice_and_on_zeroed_struct(void **state)
         assert_null(rng.streams[s]);
 }
 
+/* The inline generator is GSL's mt19937 draw for draw: raw outputs,
+ * uniform, uniform_pos and uniform_int, over several regenerations of the
+ * state, for ordinary seeds, 0 (GSL's default 4357), 4357 itself and seeds
+ * above 32 bits (GSL keeps their low 32 bits). */
+static void test_rng_inline_mt19937_gives_gsl_mt19937_draws(void **state)
+{
+    (void)state;
+    const unsigned long seeds[] = {0, 1, 4357, 42, 0xffffffffUL, 0x100000000UL,
+                                   0x100000005UL, 2718281828UL};
+    for (size_t k = 0; k < sizeof seeds / sizeof *seeds; k++) {
+        gsl_rng *ref = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng *ours = gsl_rng_alloc(hr_rng_mt19937);
+        assert_non_null(ref);
+        assert_non_null(ours);
+        gsl_rng_set(ref, seeds[k]);
+        gsl_rng_set(ours, seeds[k]);
+        for (int i = 0; i < 5000; i++) {
+            switch (i % 5) {
+            case 0:
+                assert_int_equal(gsl_rng_get(ref), gsl_rng_get(ours));
+                break;
+            case 1:
+                assert_true(gsl_rng_uniform(ref) == hr_rng_uniform(ours));
+                break;
+            case 2:
+                assert_true(gsl_rng_uniform_pos(ref) == hr_rng_uniform_pos(ours));
+                break;
+            case 3: {
+                unsigned long n = 1 + (unsigned long)i % 97;
+                assert_int_equal(gsl_rng_uniform_int(ref, n), hr_rng_uniform_int(ours, n));
+                break;
+            }
+            default:
+                /* GSL's own functions read the same state */
+                assert_true(gsl_rng_uniform(ref) == gsl_rng_uniform(ours));
+                break;
+            }
+        }
+        gsl_rng_free(ref);
+        gsl_rng_free(ours);
+    }
+}
+
+/* A stream's draws are those of gsl_rng_mt19937 seeded alike: replacing
+ * GSL's generator by the inline one changed no run. */
+static void test_rng_streams_are_gsl_mt19937_streams(void **state)
+{
+    (void)state;
+    hr_rng a;
+    assert_int_equal(hr_rng_init(&a, 1, 0, NULL), HR_OK);
+    gsl_rng *ref = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_non_null(ref);
+    /* the seed rng.c gives stream 0: the 64-bit stream hash folded to 32 bits */
+    uint64_t h = hr_rng_mix64(hr_rng_replication_seed(1, 0) ^ UINT64_C(0xa3c59ac2f1d8e247));
+    gsl_rng_set(ref, (unsigned long)(uint32_t)(h ^ (h >> 32)));
+    gsl_rng *r = hr_rng_stream(&a, HR_STREAM_ARRIVALS);
+    for (int i = 0; i < 2000; i++)
+        assert_true(gsl_rng_uniform_pos(ref) == hr_rng_uniform_pos(r));
+    gsl_rng_free(ref);
+    hr_rng_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +240,8 @@ int main(void)
         cmocka_unit_test(test_rng_uniform_at_is_uniform_in_open_interval),
         cmocka_unit_test(test_rng_streams_are_uniform),
         cmocka_unit_test(test_rng_free_is_safe_twice_and_on_zeroed_struct),
+        cmocka_unit_test(test_rng_inline_mt19937_gives_gsl_mt19937_draws),
+        cmocka_unit_test(test_rng_streams_are_gsl_mt19937_streams),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
