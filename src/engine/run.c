@@ -200,6 +200,7 @@ typedef struct fluid_state {
     double jsq_backlog;       /* least outstanding / two choices: one pooled backlog */
     double noise, work;       /* the stretch's sampling noise: of the counts, of the work */
     double last_s;            /* the flow is advanced to here */
+    uint64_t rates_tick;      /* rates hold tick rates_tick - 1's (0: none yet) */
 } fluid_state;
 
 typedef struct sim {
@@ -1651,7 +1652,7 @@ static void fluid_sample(sim *s, const fluid_group *gr, double total_rps)
     }
 }
 
-/* The sampling noise of the stretch around t, at total_rps: the queues
+/* The sampling noise of tick k, at total_rps: the queues
  * flow at the traffic's intensity (queueing theory has Poisson arrivals
  * and varied service times in it already), but what is counted (requests,
  * errors, completions) varies from tick to tick as a Poisson count does,
@@ -1659,14 +1660,13 @@ static void fluid_sample(sim *s, const fluid_group *gr, double total_rps)
  * busy workers) as a compound Poisson sum does, sd sqrt(cs^2 / N) more, so
  * a policy reads metrics as noisy as in request mode. The draws are keyed
  * by the tick's number: every policy of a replication sees the same. */
-static void fluid_noise(sim *s, double t, double total_rps)
+static void fluid_noise(sim *s, uint64_t k, double total_rps)
 {
     fluid_state *fl = &s->fl;
     double n = total_rps * s->sc->tick_s;
     fl->noise = fl->work = 1.0;
     if (!(n > 0))
         return;
-    uint64_t k = (uint64_t)floor(t / s->sc->tick_s);
     double u = hr_rng_uniform_at(&s->rng, HR_STREAM_ARRIVALS, k);
     double v = hr_rng_uniform_at(&s->rng, HR_STREAM_SERVICE, k);
     u = fmin(fmax(u, 1e-12), 1 - 1e-12);
@@ -1703,24 +1703,33 @@ static void fluid_lost(sim *s, const hr_fluid_flow *f, double total_rps)
     }
 }
 
-/* The stretch [t0, t0 + dt]'s traffic: each stream's mean rate (fl->rates),
- * the noise of its counts, its arrivals counted (rejected without an
- * instance to take them), and the station template with the stretch's
- * service mix; returns the total rate. */
+/* The stretch [t0, t0 + dt]'s traffic: each stream's mean rate over the
+ * tick the stretch lies in (fl->rates; by tick, so that every policy, however
+ * its fleet changes cut the ticks, is offered the same requests), the noise
+ * of its counts, its arrivals counted (rejected without an instance to
+ * take them), and the station template with the service mix; returns the
+ * total rate. */
 static double fluid_traffic(sim *s, double t0, double dt, hr_fluid_station *st)
 {
     fluid_state *fl = &s->fl;
-    double total = 0, mean_s = 0, m2 = 0;
-    for (size_t j = 0; j < fl->n_streams; j++)
-        fl->rates[j] = 0;
-    for (int q = 0; q < 4; q++) {
-        hr_traffic_streams(&s->traffic, t0 + (q + 0.5) * dt / 4, fl->scratch);
+    double tick_s = s->sc->tick_s, total = 0, mean_s = 0, m2 = 0;
+    uint64_t k = (uint64_t)floor((t0 + dt / 2) / tick_s);
+    if (k + 1 != fl->rates_tick) {
+        fl->rates_tick = k + 1;
         for (size_t j = 0; j < fl->n_streams; j++)
-            fl->rates[j] += fl->scratch[j] / 4;
+            fl->rates[j] = 0;
+        for (int q = 0; q < 4; q++) {
+            hr_traffic_streams(&s->traffic, ((double)k + (q + 0.5) / 4) * tick_s, fl->scratch);
+            for (size_t j = 0; j < fl->n_streams; j++)
+                fl->rates[j] += fl->scratch[j] / 4;
+        }
+        for (size_t j = 0; j < fl->n_streams; j++)
+            total += fl->rates[j];
+        fluid_noise(s, k, total);
     }
+    total = 0;
     for (size_t j = 0; j < fl->n_streams; j++)
         total += fl->rates[j];
-    fluid_noise(s, t0 + dt / 2, total);
     for (size_t j = 0; j < fl->n_streams; j++) {
         double share = fluid_share(s, j, total);
         mean_s += share * fl->stream_mean_s[j];

@@ -73,6 +73,33 @@ static void test_same_inputs_give_bit_identical_results(void **state)
     hr_scenario_free(&sc);
 }
 
+/* Fluid mode too: a pure function of its inputs, and every policy of a
+ * replication is offered the same requests (the traffic is taken by tick,
+ * its noise keyed by the tick's number), however its fleet changes cut
+ * the ticks. */
+static void test_fluid_mode_is_deterministic_with_common_traffic(void **state)
+{
+    (void)state;
+    hr_scenario sc;
+    load(spike_yaml, &sc);
+    sc.fidelity = HR_FIDELITY_FLUID;
+    hr_run_result a, b, fixed;
+    run(&sc, 0, 0, &a);
+    run(&sc, 0, 0, &b);
+    run(&sc, 1, 0, &fixed);
+    assert_int_equal(a.fidelity, HR_FIDELITY_FLUID);
+    assert_memory_equal(&a.summary, &b.summary, sizeof a.summary);
+    assert_memory_equal(a.series, b.series, a.n_series * sizeof *a.series);
+    assert_true(a.summary.scaling_actions > 0 && fixed.summary.scaling_actions == 0);
+    assert_int_equal(a.summary.requests, fixed.summary.requests);
+    for (size_t i = 0; i < a.n_series; i++)
+        assert_true(a.series[i].offered_rps == fixed.series[i].offered_rps);
+    hr_run_result_free(&a);
+    hr_run_result_free(&b);
+    hr_run_result_free(&fixed);
+    hr_scenario_free(&sc);
+}
+
 static void test_policies_of_a_replication_see_the_same_traffic(void **state)
 {
     (void)state;
@@ -1000,6 +1027,7 @@ int main(void)
         cmocka_unit_test(test_min_requests_judges_quiet_windows_on_errors_only),
         cmocka_unit_test(test_same_inputs_give_bit_identical_results),
         cmocka_unit_test(test_policies_of_a_replication_see_the_same_traffic),
+        cmocka_unit_test(test_fluid_mode_is_deterministic_with_common_traffic),
         cmocka_unit_test(test_target_tracking_follows_a_spike_through_the_lifecycle),
         cmocka_unit_test(test_target_tracking_sizes_for_the_load_warming_instances_carry),
         cmocka_unit_test(test_step_warmup_adds_once_per_step_while_its_instances_warm),
