@@ -25,6 +25,8 @@ int hr_cli_export(int argc, char **argv);
 int hr_cli_compare(int argc, char **argv);
 int hr_cli_plot(int argc, char **argv);
 int hr_cli_report(int argc, char **argv);
+int hr_cli_sweep(int argc, char **argv);
+int hr_cli_merge(int argc, char **argv);
 
 extern const char hr_cli_run_help[];
 extern const char hr_cli_validate_help[];
@@ -36,6 +38,8 @@ extern const char hr_cli_export_help[];
 extern const char hr_cli_compare_help[];
 extern const char hr_cli_plot_help[];
 extern const char hr_cli_report_help[];
+extern const char hr_cli_sweep_help[];
+extern const char hr_cli_merge_help[];
 
 /* Parse a database id (a positive integer) given to option opt; prints the
  * error and returns HR_EXIT_USAGE when it is not one. */

@@ -18,6 +18,7 @@ static const char main_help[] =
     "\n"
     "commands:\n"
     "  run SCENARIO       run every policy of a scenario, store results, print a table\n"
+    "  sweep SCENARIO     run a scenario over a grid (or samples) of its values\n"
     "  validate FILE...   check scenario files without running them\n"
     "  decide             dry-run one policy (an HPA manifest) on recorded metrics\n"
     "  curve SCENARIO     load-test curve of one instance and its knee\n"
@@ -27,6 +28,7 @@ static const char main_help[] =
     "  report             the capacity review of a stored batch (markdown, HTML)\n"
     "  runs               the batches and runs in a results database\n"
     "  export             stored results as CSV or JSON\n"
+    "  merge A.db ...     gather results databases (a sweep's shards) into one\n"
     "  help [COMMAND]     show this text, or a command's\n"
     "  version            print the version\n"
     "\n"
@@ -35,6 +37,7 @@ static const char main_help[] =
 
 static const hr_command commands[] = {
     {"run", "run a scenario", hr_cli_run_help, hr_cli_run},
+    {"sweep", "run a grid of scenario values", hr_cli_sweep_help, hr_cli_sweep},
     {"validate", "check scenario files", hr_cli_validate_help, hr_cli_validate},
     {"decide", "dry-run a policy over observations", hr_cli_decide_help, hr_cli_decide},
     {"curve", "load-test curve of one instance", hr_cli_curve_help, hr_cli_curve},
@@ -44,6 +47,7 @@ static const hr_command commands[] = {
     {"report", "write the capacity review", hr_cli_report_help, hr_cli_report},
     {"runs", "list stored batches and runs", hr_cli_runs_help, hr_cli_runs},
     {"export", "export stored results", hr_cli_export_help, hr_cli_export},
+    {"merge", "merge results databases", hr_cli_merge_help, hr_cli_merge},
 };
 
 static const hr_command *find_command(const char *name)
