@@ -981,7 +981,7 @@ static int run_sweep(sweep *S)
         todo += !S->stored[j];
     for (size_t p = 0; p < S->n_points; p++)
         points_mine += S->points[p].mine;
-    if (S->rank == 0 && !S->quiet)
+    if (S->rank == 0)
         fprintf(stderr,
                 "headroom: sweep of %zu point%s%s x %zu polic%s: %zu runs, %zu already stored "
                 "in %s, %zu to run%s\n",

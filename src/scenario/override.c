@@ -376,7 +376,7 @@ int hr_override_apply(const hr_override *o, const char *const *values, char **te
         if (!s->key)
             n += (size_t)sprintf(out + n, "%s%s", s->pad ? " " : "", val);
         else if (s->flow)
-            n += (size_t)sprintf(out + n, " %s: %s%s", s->key, val, s->flow_empty ? " " : ",");
+            n += (size_t)sprintf(out + n, " %s: %s%s", s->key, val, s->flow_empty ? " " : ", ");
         else
             n += (size_t)sprintf(out + n, "%s: %s\n%*s", s->key, val, s->column, "");
         at = s->end;
