@@ -870,7 +870,7 @@ static void print_table(const sweep *S, const size_t *order, size_t n)
         pw = (int)strlen(S->pol[k]) > pw ? (int)strlen(S->pol[k]) : pw;
     for (size_t i = 0; i < np; i++)
         printf("%-*s  ", width[i], S->params[i].key);
-    printf("%-*s %4s %12s %10s %9s  %s\n", pw, "policy", "runs", "cost", "p95 ms", "errors %",
+    printf("%-*s  %4s %12s %10s %9s  %s\n", pw, "policy", "runs", "cost", "p95 ms", "errors %",
            "SLO");
     const row *best = NULL;
     size_t best_p = 0, best_k = 0;
@@ -885,7 +885,7 @@ static void print_table(const sweep *S, const size_t *order, size_t n)
             char slo[32];
             snprintf(slo, sizeof slo, r->met == r->runs ? "met" : "MISSED %d/%d", r->runs - r->met,
                      r->runs);
-            printf("%-*s %4d %12.4f %10.1f %9.3f  %s\n", pw, S->pol[k], r->runs, r->cost / r->runs,
+            printf("%-*s  %4d %12.4f %10.1f %9.3f  %s\n", pw, S->pol[k], r->runs, r->cost / r->runs,
                    r->p95_ms / r->runs, r->error_pct / r->runs, slo);
             if (r->met == r->runs && (!best || r->cost / r->runs < best->cost / best->runs)) {
                 best = r;
