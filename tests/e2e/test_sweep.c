@@ -158,9 +158,9 @@ static void test_sweep_runs_every_point_and_stores_its_parameters(void **state)
     cli_result r = cli("sweep %s " GRID " --db one.db", SMALL);
     assert_int_equal(r.status, 0);
     /* a row per point and policy, grid order, and the cheapest that holds */
-    assert_non_null(strstr(r.out, "traffic.events.spike.multiplier  fleet.load_balancer  policy"));
-    assert_non_null(strstr(r.out, "\n2                                random               fixed-3    1 "));
-    assert_non_null(strstr(r.out, "\n4                                two_choices          steps      1 "));
+    assert_non_null(strstr(r.out, "traffic.events.spike.multiplier  fleet.load_balancer  policy   runs"));
+    assert_non_null(strstr(r.out, "\n2                                random               fixed-3     1 "));
+    assert_non_null(strstr(r.out, "\n4                                two_choices          steps       1 "));
     assert_non_null(strstr(r.out, "\nbest: "));
     const char *one = db("one.db");
     assert_int_equal(count_rows(one, "SELECT count(*) FROM runs"), 6 * 3);
