@@ -2,6 +2,7 @@
 #ifndef HEADROOM_CLI_H
 #define HEADROOM_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -59,6 +60,11 @@ void hr_cli_print_warnings(const struct hr_scenario *sc);
 
 /* Print "headroom: " and the message to stderr; returns status. */
 int hr_cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* --duration D shortens a run: D must not exceed sc's duration and must be
+ * a whole number of ticks; else the usage error is printed and false
+ * returned. */
+bool hr_cli_duration_fits(const struct hr_scenario *sc, double d);
 
 /* --seed N: digits only, into *out; else the usage error (HR_EXIT_USAGE). */
 int hr_cli_seed_option(const char *val, uint64_t *out);

@@ -1,5 +1,6 @@
 /* main.c - `headroom <command> ...`: dispatch to one file per subcommand. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "headroom/duration.h"
 #include "headroom/scenario.h"
 
 static const char main_help[] =
@@ -106,6 +108,24 @@ int hr_cli_seed_option(const char *val, uint64_t *out)
         return hr_cli_fail(HR_EXIT_USAGE, "--seed expects an integer, got '%s'", val);
     *out = v;
     return HR_EXIT_OK;
+}
+
+bool hr_cli_duration_fits(const hr_scenario *sc, double d)
+{
+    char want[32], has[32];
+    hr_duration_format(d, want, sizeof want);
+    hr_duration_format(sc->duration_s, has, sizeof has);
+    if (d > sc->duration_s) {
+        hr_cli_fail(HR_EXIT_USAGE, "--duration %s is longer than the scenario (%s)", want, has);
+        return false;
+    }
+    double ticks = d / sc->tick_s;
+    if (fabs(ticks - nearbyint(ticks)) > 1e-9 * ticks) {
+        hr_duration_format(sc->tick_s, has, sizeof has);
+        hr_cli_fail(HR_EXIT_USAGE, "--duration %s is not a multiple of the tick (%s)", want, has);
+        return false;
+    }
+    return true;
 }
 
 int hr_cli_flush_stdout(void)

@@ -440,26 +440,6 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
     return status;
 }
 
-/* --duration D shortens the run: D must not exceed the scenario's duration
- * and must be a whole number of ticks. */
-static bool duration_fits(const hr_scenario *sc, double d)
-{
-    char want[32], has[32];
-    hr_duration_format(d, want, sizeof want);
-    hr_duration_format(sc->duration_s, has, sizeof has);
-    if (d > sc->duration_s) {
-        hr_cli_fail(HR_EXIT_USAGE, "--duration %s is longer than the scenario (%s)", want, has);
-        return false;
-    }
-    double ticks = d / sc->tick_s;
-    if (fabs(ticks - nearbyint(ticks)) > 1e-9 * ticks) {
-        hr_duration_format(sc->tick_s, has, sizeof has);
-        hr_cli_fail(HR_EXIT_USAGE, "--duration %s is not a multiple of the tick (%s)", want, has);
-        return false;
-    }
-    return true;
-}
-
 int hr_cli_run(int argc, char **argv)
 {
     run_options o;
@@ -472,7 +452,7 @@ int hr_cli_run(int argc, char **argv)
             fprintf(stderr, "%s\n", err.msg);
             /* a scenario that cannot be read is bad input too */
             status = rc == HR_ENOMEM ? HR_EXIT_FAILED : HR_EXIT_USAGE;
-        } else if (o.duration_s > 0 && !duration_fits(&sc, o.duration_s)) {
+        } else if (o.duration_s > 0 && !hr_cli_duration_fits(&sc, o.duration_s)) {
             status = HR_EXIT_USAGE;
             hr_scenario_free(&sc);
         } else {

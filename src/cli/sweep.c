@@ -519,18 +519,8 @@ static int fit_duration(const sweep *S, hr_scenario *sc)
 {
     if (!(S->duration_s > 0))
         return HR_EXIT_OK;
-    char want[32], has[32];
-    hr_duration_format(S->duration_s, want, sizeof want);
-    hr_duration_format(sc->duration_s, has, sizeof has);
-    if (S->duration_s > sc->duration_s)
-        return hr_cli_fail(HR_EXIT_USAGE, "--duration %s is longer than the scenario (%s)", want,
-                           has);
-    double ticks = S->duration_s / sc->tick_s;
-    if (fabs(ticks - nearbyint(ticks)) > 1e-9 * ticks) {
-        hr_duration_format(sc->tick_s, has, sizeof has);
-        return hr_cli_fail(HR_EXIT_USAGE, "--duration %s is not a multiple of the tick (%s)",
-                           want, has);
-    }
+    if (!hr_cli_duration_fits(sc, S->duration_s))
+        return HR_EXIT_USAGE;
     sc->duration_s = S->duration_s;
     return HR_EXIT_OK;
 }

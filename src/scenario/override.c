@@ -43,21 +43,6 @@ typedef struct finding {
     site *sites;
 } finding;
 
-/* Byte offset of libyaml's mark index, which counts characters (a BOM not
- * counted). */
-static size_t byte_at(const loader *L, size_t char_index)
-{
-    size_t b = L->len >= 3 && memcmp(L->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0, c = 0;
-    for (; b < L->len; b++) {
-        if (((unsigned char)L->text[b] & 0xC0) == 0x80)
-            continue;
-        if (c == char_index)
-            break;
-        c++;
-    }
-    return b;
-}
-
 /* rest is name, or name followed by '.' and more: the length of name, else 0. */
 static size_t fits(const char *rest, const char *name)
 {
@@ -124,7 +109,7 @@ static int add_key_site(loader *L, const yaml_node_t *map, const char *rest, sit
     yaml_node_pair_t *first = map->data.mapping.pairs.start;
     if (map->data.mapping.style == YAML_FLOW_MAPPING_STYLE) {
         /* after the '{' */
-        s->start = s->end = byte_at(L, map->start_mark.index) + 1;
+        s->start = s->end = ld_byte_offset(L, map->start_mark.index) + 1;
         s->flow = true;
         s->flow_empty = first == map->data.mapping.pairs.top;
         return HR_OK;
@@ -132,7 +117,7 @@ static int add_key_site(loader *L, const yaml_node_t *map, const char *rest, sit
     /* a block mapping has a first key: the new one goes before it, on a
      * line of its own at the same column */
     yaml_node_t *k = ld_node_at(L, first->key);
-    s->start = s->end = byte_at(L, k->start_mark.index);
+    s->start = s->end = ld_byte_offset(L, k->start_mark.index);
     s->column = (int)k->start_mark.column;
     return HR_OK;
 }
@@ -154,8 +139,8 @@ static int find(loader *L, const char *key, yaml_node_t *n, const char *rest, ch
             n->data.scalar.style == YAML_FOLDED_SCALAR_STYLE)
             return key_fail(L, key, n, "is written as a block scalar (| or >); write it on one "
                             "line to set it with --param");
-        s->start = byte_at(L, n->start_mark.index);
-        s->end = byte_at(L, n->end_mark.index);
+        s->start = ld_byte_offset(L, n->start_mark.index);
+        s->end = ld_byte_offset(L, n->end_mark.index);
         s->pad = s->start == s->end;
         return HR_OK;
     }

@@ -755,73 +755,56 @@ fail:
     return rc;
 }
 
-int hr_store_resume_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int replications,
-                          const char *command, int64_t *batch_id, hr_error *err)
+/* The newest batch of exactly sc's text, seed and replications in *id (0
+ * when none), and further: interrupted with the same command line (when
+ * command_too), or of the same run length (when length_too). */
+static int newest_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int replications,
+                        bool command_too, const char *command, bool length_too, int64_t *id,
+                        hr_error *err)
 {
-    *batch_id = 0;
+    *id = 0;
     const char *text = sc->text ? sc->text : "";
-    char hash[17];
+    char hash[17], sql[512];
     fnv1a64_hex(text, hash);
+    snprintf(sql, sizeof sql,
+             "SELECT b.id FROM batches b JOIN scenarios s ON s.id = b.scenario_id"
+             " WHERE s.text_fnv1a64 = ?1 AND s.text = ?2 AND b.seed = ?3 AND b.replications = ?4"
+             "%s%s ORDER BY b.id DESC LIMIT 1",
+             command_too ? " AND b.status = 'interrupted' AND b.command IS ?5" : "",
+             length_too ? " AND b.duration_s = ?6" : "");
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT b.id FROM batches b JOIN scenarios s ON s.id = b.scenario_id"
-                           " WHERE b.status = 'interrupted' AND s.text_fnv1a64 = ? AND s.text = ?"
-                           " AND b.seed = ? AND b.replications = ? AND b.command IS ?"
-                           " ORDER BY b.id DESC LIMIT 1",
-                           -1, &s, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK ||
         sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC) != SQLITE_OK ||
         bind_u64(s, 3, seed) != SQLITE_OK || sqlite3_bind_int(s, 4, replications) != SQLITE_OK ||
-        bind_text(s, 5, command) != SQLITE_OK) {
+        (command_too && bind_text(s, 5, command) != SQLITE_OK) ||
+        (length_too && bind_real(s, 6, sc->duration_s) != SQLITE_OK)) {
         sqlite3_finalize(s);
-        return st_db_error(st, err, "cannot look for an interrupted batch");
+        return st_db_error(st, err, "cannot look for a batch of the scenario");
     }
     int step = sqlite3_step(s);
-    int64_t id = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    *id = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_finalize(s);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
-        return st_db_error(st, err, "cannot look for an interrupted batch");
-    if (id == 0)
-        return HR_OK;
-    if (sqlite3_prepare_v2(st->db,
-                           "UPDATE batches SET status = 'running', finished_at = NULL WHERE id = ?",
-                           -1, &s, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(s, 1, id) != SQLITE_OK || sqlite3_step(s) != SQLITE_DONE) {
-        sqlite3_finalize(s);
-        return st_db_error(st, err, "cannot resume the interrupted batch");
-    }
-    sqlite3_finalize(s);
-    *batch_id = id;
+        return st_db_error(st, err, "cannot look for a batch of the scenario");
     return HR_OK;
+}
+
+int hr_store_resume_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int replications,
+                          const char *command, int64_t *batch_id, hr_error *err)
+{
+    int64_t id;
+    *batch_id = 0;
+    int rc = newest_batch(st, sc, seed, replications, true, command, false, &id, err);
+    if (rc == HR_OK && id > 0 && (rc = hr_store_reopen_batch(st, id, err)) == HR_OK)
+        *batch_id = id;
+    return rc;
 }
 
 int hr_store_find_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int replications,
                         int64_t *batch_id, hr_error *err)
 {
-    *batch_id = 0;
-    const char *text = sc->text ? sc->text : "";
-    char hash[17];
-    fnv1a64_hex(text, hash);
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT b.id FROM batches b JOIN scenarios s ON s.id = b.scenario_id"
-                           " WHERE s.text_fnv1a64 = ? AND s.text = ? AND b.seed = ?"
-                           " AND b.replications = ? AND b.duration_s = ?"
-                           " ORDER BY b.id DESC LIMIT 1",
-                           -1, &s, NULL) != SQLITE_OK ||
-        sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC) != SQLITE_OK ||
-        bind_u64(s, 3, seed) != SQLITE_OK || sqlite3_bind_int(s, 4, replications) != SQLITE_OK ||
-        bind_real(s, 5, sc->duration_s) != SQLITE_OK) {
-        sqlite3_finalize(s);
-        return st_db_error(st, err, "cannot look for the batch of a scenario");
-    }
-    int step = sqlite3_step(s);
-    *batch_id = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_finalize(s);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
-        return st_db_error(st, err, "cannot look for the batch of a scenario");
-    return HR_OK;
+    return newest_batch(st, sc, seed, replications, false, NULL, true, batch_id, err);
 }
 
 int hr_store_reopen_batch(hr_store *st, int64_t batch_id, hr_error *err)
