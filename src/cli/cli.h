@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "headroom/scenario.h"
+
 /* Exit statuses: 0 ok, 1 the run failed, 2 bad usage or input. */
 enum { HR_EXIT_OK = 0, HR_EXIT_FAILED = 1, HR_EXIT_USAGE = 2 };
 
@@ -65,6 +67,13 @@ int hr_cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 
  * a whole number of ticks; else the usage error is printed and false
  * returned. */
 bool hr_cli_duration_fits(const struct hr_scenario *sc, double d);
+
+/* How large one run of sc is (run.c): its fidelity (auto resolved), the
+ * requests it is expected to simulate and its work in requests' worth;
+ * HR_EXIT_USAGE, with the message printed, for a run beyond reason (hours
+ * of request mode). */
+int hr_cli_run_size(const hr_scenario *sc, double *requests, double *effort,
+                    hr_fidelity *fidelity);
 
 /* --seed N: digits only, into *out; else the usage error (HR_EXIT_USAGE). */
 int hr_cli_seed_option(const char *val, uint64_t *out);

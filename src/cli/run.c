@@ -302,6 +302,27 @@ static int mark_stored(hr_store *st, int64_t batch, const hr_scenario *sc, hr_jo
     return HR_OK;
 }
 
+int hr_cli_run_size(const hr_scenario *sc, double *requests, double *effort,
+                    hr_fidelity *fidelity)
+{
+    *fidelity = hr_engine_fidelity(sc, requests);
+    *effort = run_work(sc, *requests, *fidelity);
+    if (*fidelity == HR_FIDELITY_REQUEST && !(*requests <= HR_CLI_MAX_RUN_REQUESTS))
+        return hr_cli_fail(HR_EXIT_USAGE,
+                           "%s: each run would simulate about %.3g requests one by one, more than "
+                           "the %.0e a run may take (hours per run); use fidelity: fluid (or auto), "
+                           "shorten the duration, or lower the rates",
+                           sc->path, *requests, HR_CLI_MAX_RUN_REQUESTS);
+    if (!(*effort <= HR_CLI_MAX_RUN_REQUESTS))
+        return hr_cli_fail(HR_EXIT_USAGE,
+                           "%s: each run would do the work of about %.3g requests (%.3g requests "
+                           "on up to %d instances), more than the %.0e a run may take (hours per "
+                           "run); use load_balancer: two_choices for a fleet this large, "
+                           "fidelity: fluid, a coarser tick, or a smaller fleet.max",
+                           sc->path, *effort, *requests, sc->fleet.max, HR_CLI_MAX_RUN_REQUESTS);
+    return HR_EXIT_OK;
+}
+
 static int run_all(const hr_scenario *sc, const run_options *o, const char *command)
 {
     uint64_t seed = o->has_seed ? o->seed : sc->seed;
@@ -313,9 +334,11 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
         first = o->replication;
         reps = 1;
     }
-    double requests;
-    hr_fidelity fidelity = hr_engine_fidelity(sc, &requests);
-    double effort = run_work(sc, requests, fidelity);
+    double requests, effort;
+    hr_fidelity fidelity;
+    int sized = hr_cli_run_size(sc, &requests, &effort, &fidelity);
+    if (sized != HR_EXIT_OK)
+        return sized;
     if (sc->fidelity == HR_FIDELITY_AUTO && !o->quiet)
         fprintf(stderr,
                 "headroom: fidelity auto: %s mode (about %.3g requests per run; request mode "
@@ -324,19 +347,6 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
     char caveat[512];
     if (fidelity == HR_FIDELITY_FLUID && hr_engine_fluid_caveat(sc, caveat, sizeof caveat))
         fprintf(stderr, "headroom: warning: %s: fluid mode: %s\n", sc->path, caveat);
-    if (fidelity == HR_FIDELITY_REQUEST && !(requests <= HR_CLI_MAX_RUN_REQUESTS))
-        return hr_cli_fail(HR_EXIT_USAGE,
-                           "%s: each run would simulate about %.3g requests one by one, more than "
-                           "the %.0e a run may take (hours per run); use fidelity: fluid (or auto), "
-                           "shorten the duration, or lower the rates",
-                           sc->path, requests, HR_CLI_MAX_RUN_REQUESTS);
-    if (!(effort <= HR_CLI_MAX_RUN_REQUESTS))
-        return hr_cli_fail(HR_EXIT_USAGE,
-                           "%s: each run would do the work of about %.3g requests (%.3g requests "
-                           "on up to %d instances), more than the %.0e a run may take (hours per "
-                           "run); use load_balancer: two_choices for a fleet this large, "
-                           "fidelity: fluid, a coarser tick, or a smaller fleet.max",
-                           sc->path, effort, requests, sc->fleet.max, HR_CLI_MAX_RUN_REQUESTS);
     size_t *idx = malloc(sc->n_policies * sizeof *idx), n_sel;
     if (!idx)
         return hr_cli_fail(HR_EXIT_FAILED, "out of memory");

@@ -548,8 +548,14 @@ static int load_points(sweep *S, const hr_override *ov, const char *base_path)
             return rc == HR_ENOMEM ? HR_EXIT_FAILED : HR_EXIT_USAGE;
         }
         pt->loaded = true;
-        if (fit_duration(S, &pt->sc))
+        double requests, effort;
+        hr_fidelity fidelity;
+        if (fit_duration(S, &pt->sc) ||
+            hr_cli_run_size(&pt->sc, &requests, &effort, &fidelity) != HR_EXIT_OK) {
+            fprintf(stderr, "headroom: (the point --param %s)\n",
+                    point_text(S, p, where, sizeof where));
             return HR_EXIT_USAGE;
+        }
         pt->seed = S->has_seed ? S->seed : pt->sc.seed;
         pt->reps = S->has_replications ? S->replications : pt->sc.replications;
         pt->mine = !S->shards || p % S->shards == S->shard;
