@@ -122,6 +122,7 @@ typedef struct sweep {
     const char *scenario_path;
     param *params;
     size_t n_params;
+    hr_run_param *run_params;   /* n_params, for one run's write */
     const char **policies;      /* --policy */
     size_t n_policies;
     uint64_t samples;
@@ -157,6 +158,7 @@ static void free_sweep(sweep *S)
         free(S->params[i].list);
     }
     free(S->params);
+    free(S->run_params);
     for (size_t p = 0; S->points && p < S->n_points; p++) {
         for (size_t i = 0; S->points[p].values && i < S->n_params; i++)
             free(S->points[p].values[i]);
@@ -321,7 +323,8 @@ static int parse_options(int argc, char **argv, sweep *S)
     S->jobs = cpus > 0 ? (int)cpus : 1;
     S->policies = calloc((size_t)argc, sizeof *S->policies);
     S->params = calloc((size_t)argc, sizeof *S->params);
-    if (!S->policies || !S->params)
+    S->run_params = calloc((size_t)argc, sizeof *S->run_params);
+    if (!S->policies || !S->params || !S->run_params)
         return hr_cli_fail(HR_EXIT_FAILED, "out of memory");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -550,8 +553,13 @@ static int load_points(sweep *S, const hr_override *ov, const char *base_path)
         pt->loaded = true;
         double requests, effort;
         hr_fidelity fidelity;
-        if (fit_duration(S, &pt->sc) ||
-            hr_cli_run_size(&pt->sc, &requests, &effort, &fidelity) != HR_EXIT_OK) {
+        /* the checks print their refusal: rank 0 alone makes them (the
+         * other ranks learn the status from it) */
+        if (S->rank > 0 && S->duration_s > 0)
+            pt->sc.duration_s = S->duration_s;
+        else if (S->rank == 0 && (fit_duration(S, &pt->sc) ||
+                                  hr_cli_run_size(&pt->sc, &requests, &effort, &fidelity) !=
+                                      HR_EXIT_OK)) {
             fprintf(stderr, "headroom: (the point --param %s)\n",
                     point_text(S, p, where, sizeof where));
             return HR_EXIT_USAGE;
@@ -734,11 +742,10 @@ static int record(sweep *S, size_t p, const hr_run_result *res)
         rc = hr_store_begin_batch(S->st, &pt->sc, pt->seed, pt->reps, S->command, &pt->batch, &err);
     else if (!pt->reopened && (rc = hr_store_reopen_batch(S->st, pt->batch, &err)) == HR_OK)
         pt->reopened = true;
-    hr_run_param params[S->n_params];
-    point_params(S, p, params);
+    point_params(S, p, S->run_params);
     if (rc == HR_OK)
-        rc = hr_store_write_run_params(S->st, pt->batch, &pt->sc, res, params, S->n_params, NULL,
-                                       &err);
+        rc = hr_store_write_run_params(S->st, pt->batch, &pt->sc, res, S->run_params, S->n_params,
+                                       NULL, &err);
     if (rc == HR_OK && --pt->pending == 0)
         rc = hr_store_end_batch(S->st, pt->batch, "ok", &err);
     if (rc != HR_OK) {
