@@ -30,6 +30,7 @@
 #include "jobs.h"
 #include "sweep.h"
 #include "headroom/duration.h"
+#include "headroom/engine.h"
 #include "headroom/json.h"
 #include "headroom/override.h"
 #include "headroom/scenario.h"
@@ -534,6 +535,7 @@ static int fit_duration(const sweep *S, hr_scenario *sc)
 static int load_points(sweep *S, const hr_override *ov, const char *base_path)
 {
     char where[1024];
+    bool warned = false;
     for (size_t p = 0; p < S->n_points; p++) {
         point *pt = &S->points[p];
         char *text;
@@ -552,7 +554,7 @@ static int load_points(sweep *S, const hr_override *ov, const char *base_path)
         }
         pt->loaded = true;
         double requests, effort;
-        hr_fidelity fidelity;
+        hr_fidelity fidelity = HR_FIDELITY_REQUEST;
         /* the checks print their refusal: rank 0 alone makes them (the
          * other ranks learn the status from it) */
         if (S->rank > 0 && S->duration_s > 0)
@@ -563,6 +565,16 @@ static int load_points(sweep *S, const hr_override *ov, const char *base_path)
             fprintf(stderr, "headroom: (the point --param %s)\n",
                     point_text(S, p, where, sizeof where));
             return HR_EXIT_USAGE;
+        }
+        /* where fluid mode is known not to agree with request mode: said
+         * once, for the first point it concerns */
+        char caveat[512];
+        if (S->rank == 0 && !warned && fidelity == HR_FIDELITY_FLUID &&
+            hr_engine_fluid_caveat(&pt->sc, caveat, sizeof caveat)) {
+            fprintf(stderr, "headroom: warning: %s: fluid mode: %s (at --param %s; other points "
+                    "may be alike)\n", S->scenario_path, caveat,
+                    point_text(S, p, where, sizeof where));
+            warned = true;
         }
         pt->seed = S->has_seed ? S->seed : pt->sc.seed;
         pt->reps = S->has_replications ? S->replications : pt->sc.replications;
