@@ -105,7 +105,8 @@ typedef struct point {
     char **values;              /* one per param */
     hr_scenario sc;
     bool loaded;
-    bool mine;                  /* in this shard, and (MPI) run by this rank */
+    bool mine;                  /* in this shard */
+    size_t ordinal;             /* its number among the shard's points (MPI ranks split by it) */
     uint64_t seed;
     int reps;
     int64_t batch;              /* where its runs are stored (0: none yet) */
@@ -579,6 +580,7 @@ static int load_points(sweep *S, const hr_override *ov, const char *base_path)
         pt->seed = S->has_seed ? S->seed : pt->sc.seed;
         pt->reps = S->has_replications ? S->replications : pt->sc.replications;
         pt->mine = !S->shards || p % S->shards == S->shard;
+        pt->ordinal = S->shards ? p / S->shards : p;
         for (size_t k = 0; k < S->n_pol; k++)
             if (hr_scenario_find_policy(&pt->sc, S->pol[k]) < 0) {
                 if (S->rank == 0)
@@ -1010,7 +1012,8 @@ static int run_sweep(sweep *S)
     if (!view)
         return hr_cli_fail(HR_EXIT_FAILED, "out of memory");
     for (size_t j = 0; j < S->n_jobs; j++)
-        if (!S->stored[j] && S->jobs_list[j].tag % (size_t)S->size == (size_t)S->rank) {
+        if (!S->stored[j] &&
+            S->points[S->jobs_list[j].tag].ordinal % (size_t)S->size == (size_t)S->rank) {
             view[n_mine] = S->jobs_list[j];
             view[n_mine++].index = j;
         }
