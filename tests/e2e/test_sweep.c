@@ -364,6 +364,38 @@ static void test_shards_merged_hold_what_one_sweep_does(void **state)
     cli_free(&table);
 }
 
+/* A shard merged while interrupted, then completed and merged again: the
+ * runs it lacked are added, its batch takes the later status. */
+static void test_merging_a_completed_shard_again_adds_what_it_lacked(void **state)
+{
+    (void)state;
+    cli_result r = cli("sweep %s --param fleet.max=20 --duration 20m --replications 1 -q "
+                       "--db done.db", SMALL);
+    assert_int_equal(r.status, 0);
+    cli_free(&r);
+    /* the same file as it was before its last run: one run fewer, interrupted */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && cp done.db part.db && sqlite3 part.db \"PRAGMA foreign_keys = ON; DELETE FROM "
+             "runs WHERE id = (SELECT max(id) FROM runs); UPDATE batches SET status = "
+             "'interrupted', finished_at = '2000-01-01T00:00:00Z'\"",
+             tmpdir);
+    if (system("command -v sqlite3 >/dev/null 2>&1") != 0)
+        skip();
+    assert_int_equal(system(cmd), 0);
+    r = cli("merge part.db --into gathered.db");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "1 batch and 2 runs merged"));
+    cli_free(&r);
+    r = cli("merge done.db --into gathered.db");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "0 batches and 1 run merged into gathered.db (1 batch and 2 runs "
+                                  "were there already)"));
+    cli_free(&r);
+    assert_same_runs(db("done.db"), db("gathered.db"));
+    assert_int_equal(count_rows(db("gathered.db"), "SELECT count(*) FROM batches WHERE status = 'ok'"), 1);
+}
+
 static void test_merge_refuses_another_schema_version(void **state)
 {
     (void)state;
@@ -483,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_sweep_values_keep_their_units),
         cmocka_unit_test(test_sweep_samples_are_the_same_for_the_same_seed),
         cmocka_unit_test(test_shards_merged_hold_what_one_sweep_does),
+        cmocka_unit_test(test_merging_a_completed_shard_again_adds_what_it_lacked),
         cmocka_unit_test(test_merge_refuses_another_schema_version),
         cmocka_unit_test(test_shard_flag_is_checked),
         cmocka_unit_test(test_ctrl_c_interrupts_the_sweep_and_a_rerun_completes_it),
