@@ -16,7 +16,7 @@
 #include "headroom/results.h"
 #include "headroom/scenario.h"
 
-#define HR_STORE_SCHEMA_VERSION 3
+#define HR_STORE_SCHEMA_VERSION 4
 
 /* One connection; use an hr_store from one thread at a time. */
 typedef struct hr_store hr_store;
@@ -51,6 +51,29 @@ int hr_store_begin_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int
  * *run_id receives its id (may be NULL). */
 int hr_store_write_run(hr_store *st, int64_t batch_id, const hr_scenario *sc,
                        const hr_run_result *run, int64_t *run_id, hr_error *err);
+
+/* A parameter a sweep set for a run (`headroom sweep --param`): the key
+ * path and the value as written (a number, a duration, a name). */
+typedef struct hr_run_param {
+    const char *name;
+    const char *value;
+} hr_run_param;
+
+/* As hr_store_write_run, with the run's parameters (table run_params) in
+ * the same transaction. */
+int hr_store_write_run_params(hr_store *st, int64_t batch_id, const hr_scenario *sc,
+                              const hr_run_result *run, const hr_run_param *params,
+                              size_t n_params, int64_t *run_id, hr_error *err);
+
+/* The newest batch (any status) of exactly sc's text, seed, replications
+ * and run length (sc->duration_s) in *batch_id; 0 when there is none. How
+ * `headroom sweep` finds the runs of a point already stored. */
+int hr_store_find_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int replications,
+                        int64_t *batch_id, hr_error *err);
+
+/* Mark a batch running again (finished_at cleared), to add runs to it;
+ * end it with hr_store_end_batch. */
+int hr_store_reopen_batch(hr_store *st, int64_t batch_id, hr_error *err);
 
 /* Mark the batch finished ("ok", "failed", or "interrupted" when a signal
  * stopped it) with its end time. */
@@ -113,6 +136,12 @@ void hr_stored_runs_free(hr_stored_run *r, size_t n);
 int hr_store_run_batch(hr_store *st, int64_t run_id, int64_t *batch_id, hr_error *err);
 
 
+/* A run's parameters (hr_run_param, name and value malloc'd), by name;
+ * none for a run of `headroom run`. Free with hr_run_params_free. */
+int hr_store_run_params(hr_store *st, int64_t run_id, hr_run_param **out, size_t *n,
+                        hr_error *err);
+void hr_run_params_free(hr_run_param *p, size_t n);
+
 /* One run's time series, by time (malloc'd; free it). */
 int hr_store_series(hr_store *st, int64_t run_id, hr_sample **out, size_t *n, hr_error *err);
 
@@ -163,7 +192,8 @@ typedef enum hr_export_what {
     HR_EXPORT_SUMMARY = 0,      /* runs */
     HR_EXPORT_SERIES,
     HR_EXPORT_DECISIONS,
-    HR_EXPORT_WINDOWS           /* slo_violations */
+    HR_EXPORT_WINDOWS,          /* slo_violations */
+    HR_EXPORT_PARAMS            /* run_params */
 } hr_export_what;
 
 /* Write the rows as CSV (a header of column names, RFC 4180 quoting) or a
@@ -171,5 +201,25 @@ typedef enum hr_export_what {
  * its run's id, policy and replication. */
 int hr_store_export(hr_store *st, hr_export_what what, int64_t batch_id, int64_t run_id,
                     bool json, FILE *out, hr_error *err);
+
+/* ---- merging databases (merge.c) ---------------------------------------- */
+
+/* What hr_store_merge copied: rows new to the target, and rows it already
+ * had (merged before). */
+typedef struct hr_merge_counts {
+    size_t batches, runs;               /* copied */
+    size_t batches_kept, runs_kept;     /* already there */
+} hr_merge_counts;
+
+/* Copy every scenario, batch (with its events) and run (with its series,
+ * decisions, tenants, violated windows and parameters) of the database at
+ * src_path into st, in one transaction. A batch already in st (the same
+ * scenario text, seed, replications, command, start time and run length)
+ * is not copied again, and neither is a run its batch already has (the
+ * same policy and replication), so merging a file twice adds nothing.
+ * Fails with HR_EIO for a missing file, HR_EDB for a file that is not a
+ * headroom database or whose schema version differs from st's (it says
+ * how to migrate it); nothing is written then. counts may be NULL. */
+int hr_store_merge(hr_store *st, const char *src_path, hr_merge_counts *counts, hr_error *err);
 
 #endif

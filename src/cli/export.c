@@ -9,11 +9,12 @@
 
 const char hr_cli_export_help[] =
     "usage: headroom export [--db FILE] [--batch ID | --run ID]\n"
-    "                       [--what summary|series|decisions|windows] [--format csv|json]\n"
+    "                       [--what summary|series|decisions|windows|params] [--format csv|json]\n"
     "\n"
     "Writes stored results to stdout: summary (one row per run, every figure),\n"
     "series (the time series), decisions (the decision log) or windows (the SLO\n"
-    "windows that were violated, and what broke). Rows of every run of the batch\n"
+    "windows that were violated, and what broke) or params (the values a\n"
+    "`headroom sweep` set for each run). Rows of every run of the batch\n"
     "(default: the newest), or of one run. Every row names its policy and\n"
     "replication. CSV has a header row; JSON is an array of objects. Column\n"
     "meanings: docs/results.md.\n"
@@ -22,7 +23,7 @@ const char hr_cli_export_help[] =
     "  --db FILE       results database (default results.db)\n"
     "  --batch ID      a batch (`headroom runs` lists them)\n"
     "  --run ID        one run (`headroom runs --batch ID` lists them)\n"
-    "  --what TABLE    summary (default), series, decisions or windows\n"
+    "  --what TABLE    summary (default), series, decisions, windows or params\n"
     "  --format F      csv (default) or json\n"
     "  -h, --help      show this text\n";
 
@@ -32,7 +33,7 @@ int hr_cli_export(int argc, char **argv)
     int64_t batch = 0, run = 0;
     hr_export_what what = HR_EXPORT_SUMMARY;
     bool json = false;
-    static const char *const whats[] = {"summary", "series", "decisions", "windows"};
+    static const char *const whats[] = {"summary", "series", "decisions", "windows", "params"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!val || a[0] != '-')
@@ -47,11 +48,11 @@ int hr_cli_export(int argc, char **argv)
                 return HR_EXIT_USAGE;
         } else if (strcmp(a, "--what") == 0) {
             size_t k = 0;
-            while (k < 4 && strcmp(val, whats[k]) != 0)
+            while (k < 5 && strcmp(val, whats[k]) != 0)
                 k++;
-            if (k == 4)
+            if (k == 5)
                 return hr_cli_fail(HR_EXIT_USAGE,
-                                   "--what expects summary, series, decisions or windows, got '%s'", val);
+                                   "--what expects summary, series, decisions, windows or params, got '%s'", val);
             what = (hr_export_what)k;
         } else if (strcmp(a, "--format") == 0) {
             if (strcmp(val, "csv") != 0 && strcmp(val, "json") != 0)

@@ -1,5 +1,6 @@
 /* main.c - `headroom <command> ...`: dispatch to one file per subcommand. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "headroom/duration.h"
 #include "headroom/scenario.h"
 
 static const char main_help[] =
@@ -18,6 +20,7 @@ static const char main_help[] =
     "\n"
     "commands:\n"
     "  run SCENARIO       run every policy of a scenario, store results, print a table\n"
+    "  sweep SCENARIO     run a scenario over a grid (or samples) of its values\n"
     "  validate FILE...   check scenario files without running them\n"
     "  decide             dry-run one policy (an HPA manifest) on recorded metrics\n"
     "  curve SCENARIO     load-test curve of one instance and its knee\n"
@@ -27,6 +30,7 @@ static const char main_help[] =
     "  report             the capacity review of a stored batch (markdown, HTML)\n"
     "  runs               the batches and runs in a results database\n"
     "  export             stored results as CSV or JSON\n"
+    "  merge A.db ...     gather results databases (a sweep's shards) into one\n"
     "  help [COMMAND]     show this text, or a command's\n"
     "  version            print the version\n"
     "\n"
@@ -35,6 +39,7 @@ static const char main_help[] =
 
 static const hr_command commands[] = {
     {"run", "run a scenario", hr_cli_run_help, hr_cli_run},
+    {"sweep", "run a grid of scenario values", hr_cli_sweep_help, hr_cli_sweep},
     {"validate", "check scenario files", hr_cli_validate_help, hr_cli_validate},
     {"decide", "dry-run a policy over observations", hr_cli_decide_help, hr_cli_decide},
     {"curve", "load-test curve of one instance", hr_cli_curve_help, hr_cli_curve},
@@ -44,6 +49,7 @@ static const hr_command commands[] = {
     {"report", "write the capacity review", hr_cli_report_help, hr_cli_report},
     {"runs", "list stored batches and runs", hr_cli_runs_help, hr_cli_runs},
     {"export", "export stored results", hr_cli_export_help, hr_cli_export},
+    {"merge", "merge results databases", hr_cli_merge_help, hr_cli_merge},
 };
 
 static const hr_command *find_command(const char *name)
@@ -102,6 +108,24 @@ int hr_cli_seed_option(const char *val, uint64_t *out)
         return hr_cli_fail(HR_EXIT_USAGE, "--seed expects an integer, got '%s'", val);
     *out = v;
     return HR_EXIT_OK;
+}
+
+bool hr_cli_duration_fits(const hr_scenario *sc, double d)
+{
+    char want[32], has[32];
+    hr_duration_format(d, want, sizeof want);
+    hr_duration_format(sc->duration_s, has, sizeof has);
+    if (d > sc->duration_s) {
+        hr_cli_fail(HR_EXIT_USAGE, "--duration %s is longer than the scenario (%s)", want, has);
+        return false;
+    }
+    double ticks = d / sc->tick_s;
+    if (fabs(ticks - nearbyint(ticks)) > 1e-9 * ticks) {
+        hr_duration_format(sc->tick_s, has, sizeof has);
+        hr_cli_fail(HR_EXIT_USAGE, "--duration %s is not a multiple of the tick (%s)", want, has);
+        return false;
+    }
+    return true;
 }
 
 int hr_cli_flush_stdout(void)

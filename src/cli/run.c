@@ -6,16 +6,15 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "jobs.h"
 #include "headroom/duration.h"
 #include "headroom/engine.h"
 #include "headroom/report.h"
@@ -82,52 +81,6 @@ typedef struct run_options {
     const char *chart_path;
     int jobs;
 } run_options;
-
-/* One run to do, and what came of it. */
-typedef struct work_item {
-    hr_run_spec spec;
-    hr_run_progress progress;   /* spec.progress points here */
-    hr_run_result result;
-    hr_error err;
-    int rc;
-    bool done;
-    int64_t stored_id;          /* > 0: stored by the interrupted run this one resumes */
-} work_item;
-
-/* The signal that asked the run to stop (SIGINT, SIGTERM), or 0. A signal
- * handler can only reach a static; the runs read it through their spec's
- * cancel pointer, the workers and the collector directly. Lock-free (see
- * the static assertion), so the handler may store to it and every thread
- * read it. */
-static _Atomic int stop_signal;
-_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler may only touch lock-free atomics");
-
-/* The first Ctrl-C (or SIGTERM) asks the runs to stop at their next tick;
- * a second one ends the process at once, as the default action would. */
-static void on_stop_signal(int sig)
-{
-    if (atomic_load(&stop_signal)) {
-        signal(sig, SIG_DFL);
-        raise(sig);
-        return;
-    }
-    atomic_store(&stop_signal, sig);
-}
-
-typedef struct work {
-    pthread_mutex_t lock;
-    pthread_cond_t finished;    /* an item is done */
-    pthread_cond_t collected;   /* the collector moved on */
-    work_item *items;
-    size_t n_items;
-    size_t next;        /* next item to start */
-    size_t written;     /* items the collector is done with */
-    size_t ahead;       /* how far past `written` workers may start */
-    bool stop;          /* a run failed: start no more */
-    bool show_progress; /* a progress line on stderr (a terminal, no --quiet) */
-    struct timespec started;
-    double simulated_s; /* of every run together */
-} work;
 
 static int parse_uint(const char *opt, const char *text, uint64_t max, uint64_t *out)
 {
@@ -222,40 +175,6 @@ static int parse_options(int argc, char **argv, run_options *o)
     return HR_EXIT_OK;
 }
 
-static void *worker(void *arg)
-{
-    work *w = arg;
-    for (;;) {
-        pthread_mutex_lock(&w->lock);
-        /* Results wait in memory until stored in order: do not run far
-         * ahead of the collector (one slow run would let the others pile
-         * up whole time series). */
-        while (!w->stop && w->next < w->n_items && w->next >= w->written + w->ahead)
-            pthread_cond_wait(&w->collected, &w->lock);
-        if (atomic_load(&stop_signal) && !w->stop) {
-            /* start nothing more, and wake the collector: it may be
-             * waiting for an item no worker will start now */
-            w->stop = true;
-            pthread_cond_broadcast(&w->finished);
-        }
-        if (w->stop || w->next >= w->n_items) {
-            pthread_mutex_unlock(&w->lock);
-            return NULL;
-        }
-        work_item *it = &w->items[w->next++];
-        pthread_mutex_unlock(&w->lock);
-
-        it->rc = hr_engine_run(&it->spec, &it->result, &it->err);
-
-        pthread_mutex_lock(&w->lock);
-        it->done = true;
-        if (it->rc != HR_OK)
-            w->stop = true;
-        pthread_cond_broadcast(&w->finished);
-        pthread_mutex_unlock(&w->lock);
-    }
-}
-
 /* Select the policies to run: all, or those named (each must exist). */
 static int select_policies(const hr_scenario *sc, const run_options *o, size_t *idx, size_t *n)
 {
@@ -285,100 +204,35 @@ static int select_policies(const hr_scenario *sc, const run_options *o, size_t *
     return HR_EXIT_OK;
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - t0->tv_sec) + 1e-9 * (double)(now.tv_nsec - t0->tv_nsec);
-}
+/* What run_all's callback needs to store and report each run. */
+typedef struct collector {
+    hr_store *st;
+    int64_t batch;
+    const hr_scenario *sc;
+    hr_report *rep;
+    int status;
+} collector;
 
-/* The progress line: runs done, simulated time reached over all runs,
- * events per second and an estimate of the time left. Called with w->lock
- * held (it reads the items' done flags). */
-static void show_progress(work *w, bool last)
+/* Store and report one finished run (hr_job_consume). */
+static int consume(void *ctx, hr_job *it)
 {
-    if (!w->show_progress)
-        return;
-    size_t done = 0;
-    double simulated = 0, events = 0;
-    for (size_t i = 0; i < w->n_items; i++) {
-        const work_item *it = &w->items[i];
-        done += it->done;
-        simulated += 1e-3 * (double)atomic_load_explicit(&it->progress.simulated_ms, memory_order_relaxed);
-        events += (double)atomic_load_explicit(&it->progress.events, memory_order_relaxed);
+    collector *c = ctx;
+    hr_error err;
+    if (it->rc != HR_OK) {
+        fprintf(stderr, "headroom: run of policy %s, replication %u failed: %s\n",
+                c->sc->policies[it->spec.policy_index].name, it->spec.replication + 1, it->err.msg);
+        c->status = HR_EXIT_FAILED;
+        return 0;
     }
-    double wall = seconds_since(&w->started), share = w->simulated_s > 0 ? simulated / w->simulated_s : 0;
-    char sim[32], eta[32] = "?";
-    hr_duration_format(simulated, sim, sizeof sim);
-    if (share > 0.01 && !last)
-        hr_duration_format(nearbyint(wall * (1 - share) / share), eta, sizeof eta);
-    fprintf(stderr, "\r\033[K[%zu/%zu runs] %s simulated, %.3g events/s, %s",
-            done, w->n_items, sim, wall > 0 ? events / wall : 0.0,
-            last ? "done\n" : "");
-    if (!last)
-        fprintf(stderr, "ETA %s", eta);
-    fflush(stderr);
-}
-
-/* Store and report every item in order as it completes. Returns the exit
- * status. */
-static int collect(work *w, hr_store *st, int64_t batch, const hr_scenario *sc, hr_report *rep)
-{
-    int status = HR_EXIT_OK;
-    for (size_t i = 0; i < w->n_items; i++) {
-        work_item *it = &w->items[i];
-        pthread_mutex_lock(&w->lock);
-        while (!it->done && !(w->stop && i >= w->next)) {
-            if (!w->show_progress) {
-                pthread_cond_wait(&w->finished, &w->lock);
-                continue;
-            }
-            /* redraw the progress line twice a second while waiting */
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += 500000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
-            pthread_cond_timedwait(&w->finished, &w->lock, &until);
-            show_progress(w, false);
-        }
-        bool done = it->done;
-        pthread_mutex_unlock(&w->lock);
-        if (!done)
-            break; /* never started: an earlier run failed, or a signal came */
-        hr_error err;
-        if (it->rc == HR_ECANCELED)
-            break;
-        if (it->rc != HR_OK) {
-            fprintf(stderr, "headroom: run of policy %s, replication %u failed: %s\n",
-                    sc->policies[it->spec.policy_index].name, it->spec.replication + 1, it->err.msg);
-            status = HR_EXIT_FAILED;
-            continue;
-        }
-        int64_t run_id = it->stored_id;
-        if (status == HR_EXIT_OK &&
-            ((run_id == 0 && hr_store_write_run(st, batch, sc, &it->result, &run_id, &err)) ||
-             hr_report_add(rep, &it->result, run_id, &err))) {
-            fprintf(stderr, "headroom: %s\n", err.msg);
-            status = HR_EXIT_FAILED;
-            pthread_mutex_lock(&w->lock);
-            w->stop = true;
-            pthread_mutex_unlock(&w->lock);
-        }
-        hr_run_result_free(&it->result);
-        pthread_mutex_lock(&w->lock);
-        w->written = i + 1;
-        pthread_cond_broadcast(&w->collected);
-        pthread_mutex_unlock(&w->lock);
+    int64_t run_id = it->stored_id;
+    if (c->status == HR_EXIT_OK &&
+        ((run_id == 0 && hr_store_write_run(c->st, c->batch, c->sc, &it->result, &run_id, &err)) ||
+         hr_report_add(c->rep, &it->result, run_id, &err))) {
+        fprintf(stderr, "headroom: %s\n", err.msg);
+        c->status = HR_EXIT_FAILED;
+        return 1;
     }
-    pthread_mutex_lock(&w->lock);
-    show_progress(w, true);
-    w->stop = true; /* release workers waiting to run ahead */
-    pthread_cond_broadcast(&w->collected);
-    pthread_mutex_unlock(&w->lock);
-    return status;
+    return 0;
 }
 
 /* A run's work in requests' worth, the unit of HR_CLI_*_RUN_REQUESTS: each
@@ -426,8 +280,8 @@ static void announce(double requests, double effort, int fleet_max, size_t runs,
 /* The items an interrupted batch already stored (by policy name and
  * replication): they get their run id and are not stored again; *n_kept
  * counts them. */
-static int mark_stored(hr_store *st, int64_t batch, const hr_scenario *sc, work *w,
-                       size_t *n_kept, hr_error *err)
+static int mark_stored(hr_store *st, int64_t batch, const hr_scenario *sc, hr_job *items,
+                       size_t n_items, size_t *n_kept, hr_error *err)
 {
     hr_stored_run *runs = NULL;
     size_t n = 0;
@@ -435,8 +289,8 @@ static int mark_stored(hr_store *st, int64_t batch, const hr_scenario *sc, work 
     if (rc)
         return rc;
     *n_kept = 0;
-    for (size_t i = 0; i < w->n_items; i++) {
-        work_item *it = &w->items[i];
+    for (size_t i = 0; i < n_items; i++) {
+        hr_job *it = &items[i];
         const char *name = sc->policies[it->spec.policy_index].name;
         for (size_t k = 0; k < n; k++)
             if (runs[k].replication == it->spec.replication && strcmp(runs[k].policy, name) == 0) {
@@ -446,6 +300,27 @@ static int mark_stored(hr_store *st, int64_t batch, const hr_scenario *sc, work 
     }
     hr_stored_runs_free(runs, n);
     return HR_OK;
+}
+
+int hr_cli_run_size(const hr_scenario *sc, double *requests, double *effort,
+                    hr_fidelity *fidelity)
+{
+    *fidelity = hr_engine_fidelity(sc, requests);
+    *effort = run_work(sc, *requests, *fidelity);
+    if (*fidelity == HR_FIDELITY_REQUEST && !(*requests <= HR_CLI_MAX_RUN_REQUESTS))
+        return hr_cli_fail(HR_EXIT_USAGE,
+                           "%s: each run would simulate about %.3g requests one by one, more than "
+                           "the %.0e a run may take (hours per run); use fidelity: fluid (or auto), "
+                           "shorten the duration, or lower the rates",
+                           sc->path, *requests, HR_CLI_MAX_RUN_REQUESTS);
+    if (!(*effort <= HR_CLI_MAX_RUN_REQUESTS))
+        return hr_cli_fail(HR_EXIT_USAGE,
+                           "%s: each run would do the work of about %.3g requests (%.3g requests "
+                           "on up to %d instances), more than the %.0e a run may take (hours per "
+                           "run); use load_balancer: two_choices for a fleet this large, "
+                           "fidelity: fluid, a coarser tick, or a smaller fleet.max",
+                           sc->path, *effort, *requests, sc->fleet.max, HR_CLI_MAX_RUN_REQUESTS);
+    return HR_EXIT_OK;
 }
 
 static int run_all(const hr_scenario *sc, const run_options *o, const char *command)
@@ -459,9 +334,11 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
         first = o->replication;
         reps = 1;
     }
-    double requests;
-    hr_fidelity fidelity = hr_engine_fidelity(sc, &requests);
-    double effort = run_work(sc, requests, fidelity);
+    double requests, effort;
+    hr_fidelity fidelity;
+    int sized = hr_cli_run_size(sc, &requests, &effort, &fidelity);
+    if (sized != HR_EXIT_OK)
+        return sized;
     if (sc->fidelity == HR_FIDELITY_AUTO && !o->quiet)
         fprintf(stderr,
                 "headroom: fidelity auto: %s mode (about %.3g requests per run; request mode "
@@ -470,19 +347,6 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
     char caveat[512];
     if (fidelity == HR_FIDELITY_FLUID && hr_engine_fluid_caveat(sc, caveat, sizeof caveat))
         fprintf(stderr, "headroom: warning: %s: fluid mode: %s\n", sc->path, caveat);
-    if (fidelity == HR_FIDELITY_REQUEST && !(requests <= HR_CLI_MAX_RUN_REQUESTS))
-        return hr_cli_fail(HR_EXIT_USAGE,
-                           "%s: each run would simulate about %.3g requests one by one, more than "
-                           "the %.0e a run may take (hours per run); use fidelity: fluid (or auto), "
-                           "shorten the duration, or lower the rates",
-                           sc->path, requests, HR_CLI_MAX_RUN_REQUESTS);
-    if (!(effort <= HR_CLI_MAX_RUN_REQUESTS))
-        return hr_cli_fail(HR_EXIT_USAGE,
-                           "%s: each run would do the work of about %.3g requests (%.3g requests "
-                           "on up to %d instances), more than the %.0e a run may take (hours per "
-                           "run); use load_balancer: two_choices for a fleet this large, "
-                           "fidelity: fluid, a coarser tick, or a smaller fleet.max",
-                           sc->path, effort, requests, sc->fleet.max, HR_CLI_MAX_RUN_REQUESTS);
     size_t *idx = malloc(sc->n_policies * sizeof *idx), n_sel;
     if (!idx)
         return hr_cli_fail(HR_EXIT_FAILED, "out of memory");
@@ -492,24 +356,17 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
         return status;
     }
 
-    work w = {.n_items = (size_t)reps * n_sel};
-    w.items = calloc(w.n_items, sizeof *w.items);
-    if (!w.items) {
+    size_t n_items = (size_t)reps * n_sel;
+    hr_job *items = calloc(n_items, sizeof *items);
+    if (!items) {
         free(idx);
         return hr_cli_fail(HR_EXIT_FAILED, "out of memory");
     }
     for (int r = 0; r < reps; r++)
         for (size_t k = 0; k < n_sel; k++)
-            w.items[(size_t)r * n_sel + k].spec =
+            items[(size_t)r * n_sel + k].spec =
                 (hr_run_spec){.scenario = sc, .policy_index = idx[k], .seed = seed,
                              .replication = first + (uint32_t)r};
-    for (size_t i = 0; i < w.n_items; i++) {
-        w.items[i].spec.progress = &w.items[i].progress;
-        w.items[i].spec.cancel = &stop_signal;
-    }
-    w.simulated_s = sc->duration_s * (double)w.n_items;
-    w.show_progress = !o->quiet && isatty(STDERR_FILENO);
-    clock_gettime(CLOCK_MONOTONIC, &w.started);
     free(idx);
 
     hr_store *st = NULL;
@@ -522,11 +379,11 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
         rc = hr_store_resume_batch(st, sc, seed, reps, command, &batch, &err);
     bool resumed = batch > 0;
     if (rc == HR_OK)
-        rc = resumed ? mark_stored(st, batch, sc, &w, &n_kept, &err)
+        rc = resumed ? mark_stored(st, batch, sc, items, n_items, &n_kept, &err)
                      : hr_store_begin_batch(st, sc, seed, reps, command, &batch, &err);
     if (rc != HR_OK) {
         hr_store_close(st);
-        free(w.items);
+        free(items);
         return hr_cli_fail(HR_EXIT_FAILED, "%s", err.msg);
     }
     if (resumed)
@@ -534,48 +391,28 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
                 "headroom: completing interrupted batch %" PRId64 " in %s: %zu of %zu runs are "
                 "stored; the others run now (the stored ones run again for the table, "
                 "unstored)\n",
-                batch, o->db_path, n_kept, w.n_items);
+                batch, o->db_path, n_kept, n_items);
 
     if (fidelity == HR_FIDELITY_REQUEST)
-        announce(requests, effort, sc->fleet.max, w.n_items, o->quiet);
+        announce(requests, effort, sc->fleet.max, n_items, o->quiet);
     hr_report rep;
     hr_report_init(&rep, sc, reps);
     rep.batch_id = batch;
-    pthread_mutex_init(&w.lock, NULL);
-    pthread_cond_init(&w.finished, NULL);
-    pthread_cond_init(&w.collected, NULL);
-    stop_signal = 0;
-    struct sigaction stop = {.sa_handler = on_stop_signal}, old_int, old_term;
-    sigemptyset(&stop.sa_mask);
-    sigaction(SIGINT, &stop, &old_int);
-    sigaction(SIGTERM, &stop, &old_term);
-    int jobs = o->jobs < (int)w.n_items ? o->jobs : (int)w.n_items;
-    w.ahead = 2 * (size_t)jobs;
-    pthread_t *threads = calloc((size_t)jobs, sizeof *threads);
-    int started = 0;
-    for (; threads && started < jobs; started++)
-        if (pthread_create(&threads[started], NULL, worker, &w) != 0)
-            break;
-    if (started == 0) {
+    collector c = {.st = st, .batch = batch, .sc = sc, .rep = &rep, .status = HR_EXIT_OK};
+    hr_jobs_options jo = {.threads = o->jobs, .show_progress = !o->quiet && isatty(STDERR_FILENO),
+                          .unit = "runs", .consume = consume, .ctx = &c};
+    hr_jobs_signals saved;
+    hr_jobs_catch_signals(&saved);
+    n_kept = hr_jobs_run(items, n_items, &jo);
+    hr_jobs_release_signals(&saved);
+    status = c.status;
+    if (n_kept == (size_t)-1) {
         status = hr_cli_fail(HR_EXIT_FAILED, "cannot start worker threads");
-    } else {
-        status = collect(&w, st, batch, sc, &rep);
+        n_kept = 0;
     }
-    for (int t = 0; t < started; t++)
-        pthread_join(threads[t], NULL);
-    free(threads);
-    size_t n_items = w.n_items;
-    n_kept = w.written;
-    for (size_t i = 0; i < w.n_items; i++)
-        hr_run_result_free(&w.items[i].result);
-    free(w.items);
-    pthread_cond_destroy(&w.finished);
-    pthread_cond_destroy(&w.collected);
-    pthread_mutex_destroy(&w.lock);
+    free(items);
 
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    int sig = stop_signal;
+    int sig = hr_jobs_stop_signal();
     if (sig && status == HR_EXIT_OK && n_kept < n_items) {
         if (hr_store_end_batch(st, batch, "interrupted", &err))
             fprintf(stderr, "headroom: %s\n", err.msg);
@@ -613,26 +450,6 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
     return status;
 }
 
-/* --duration D shortens the run: D must not exceed the scenario's duration
- * and must be a whole number of ticks. */
-static bool duration_fits(const hr_scenario *sc, double d)
-{
-    char want[32], has[32];
-    hr_duration_format(d, want, sizeof want);
-    hr_duration_format(sc->duration_s, has, sizeof has);
-    if (d > sc->duration_s) {
-        hr_cli_fail(HR_EXIT_USAGE, "--duration %s is longer than the scenario (%s)", want, has);
-        return false;
-    }
-    double ticks = d / sc->tick_s;
-    if (fabs(ticks - nearbyint(ticks)) > 1e-9 * ticks) {
-        hr_duration_format(sc->tick_s, has, sizeof has);
-        hr_cli_fail(HR_EXIT_USAGE, "--duration %s is not a multiple of the tick (%s)", want, has);
-        return false;
-    }
-    return true;
-}
-
 int hr_cli_run(int argc, char **argv)
 {
     run_options o;
@@ -645,7 +462,7 @@ int hr_cli_run(int argc, char **argv)
             fprintf(stderr, "%s\n", err.msg);
             /* a scenario that cannot be read is bad input too */
             status = rc == HR_ENOMEM ? HR_EXIT_FAILED : HR_EXIT_USAGE;
-        } else if (o.duration_s > 0 && !duration_fits(&sc, o.duration_s)) {
+        } else if (o.duration_s > 0 && !hr_cli_duration_fits(&sc, o.duration_s)) {
             status = HR_EXIT_USAGE;
             hr_scenario_free(&sc);
         } else {

@@ -13,7 +13,8 @@ const char hr_cli_runs_help[] =
     "Lists the batches in the results database, newest first: id, scenario,\n"
     "seed, replications, status, when, and the command that made it. With\n"
     "--batch ID, lists that batch's runs instead: run id, policy, replication,\n"
-    "replication seed, cost, p95, errors and the SLO verdict; rerun one with\n"
+    "replication seed, cost, p95, errors and the SLO verdict (and, for a\n"
+    "batch of `headroom sweep`, the parameters of its point); rerun one with\n"
     "`headroom run SCENARIO --seed SEED --replication N`.\n"
     "\n"
     "options:\n"
@@ -49,14 +50,27 @@ static int list_runs(hr_store *st, int64_t batch)
     size_t n;
     if (hr_store_pick_batch(st, batch, NULL, &id, &err) || hr_store_runs(st, id, &r, &n, &err))
         return hr_cli_fail(HR_EXIT_USAGE, "%s", err.msg);
-    printf("%6s  %-20s %4s %20s %20s %12s %9s %10s  %s\n", "run", "policy", "rep", "seed",
-           "replication seed", "cost", "p95 ms", "errors", "SLO");
-    for (size_t i = 0; i < n; i++)
+    /* a sweep's runs: their parameters too (the same for every run of a
+     * batch, as a sweep stores one point per batch) */
+    hr_run_param *params = NULL;
+    size_t n_params = 0;
+    if (n > 0 && hr_store_run_params(st, r[0].id, &params, &n_params, &err)) {
+        hr_stored_runs_free(r, n);
+        return hr_cli_fail(HR_EXIT_FAILED, "%s", err.msg);
+    }
+    printf("%6s  %-20s %4s %20s %20s %12s %9s %10s  %s%s\n", "run", "policy", "rep", "seed",
+           "replication seed", "cost", "p95 ms", "errors", "SLO", n_params ? "     params" : "");
+    for (size_t i = 0; i < n; i++) {
         printf("%6" PRId64 "  %-20s %4" PRIu32 " %20" PRIu64 " %20" PRIu64 " %12.2f %9.1f %10" PRIu64
-               "  %s\n",
+               "  %-*s",
                r[i].id, r[i].policy, r[i].replication, r[i].seed, r[i].replication_seed,
                r[i].summary.cost, r[i].summary.latency_p95_ms, r[i].summary.errors,
-               r[i].summary.slo_met ? "met" : "MISSED");
+               n_params ? 6 : 0, r[i].summary.slo_met ? "met" : "MISSED");
+        for (size_t k = 0; k < n_params; k++)
+            printf(" %s=%s", params[k].name, params[k].value);
+        printf("\n");
+    }
+    hr_run_params_free(params, n_params);
     hr_stored_runs_free(r, n);
     return hr_cli_flush_stdout();
 }

@@ -629,7 +629,7 @@ static int check_policy_keys(loader *L, const yaml_node_t *n, const char *path, 
 /* Byte offset of libyaml's mark index, which counts characters. The scan
  * resumes from the last offset asked for when it lies before, so the
  * policies, asked for in file order, cost one pass over the file. */
-static size_t byte_offset(loader *L, size_t char_index)
+size_t ld_byte_offset(loader *L, size_t char_index)
 {
     size_t b = 0, c = 0;
     if (L->mark_byte > 0 && L->mark_char <= char_index) {
@@ -656,8 +656,8 @@ static size_t byte_offset(loader *L, size_t char_index)
  * the result is itself a YAML mapping. */
 static int policy_source(loader *L, const yaml_node_t *n, char **out)
 {
-    size_t b0 = byte_offset(L, n->start_mark.index);
-    size_t b1 = byte_offset(L, n->end_mark.index);
+    size_t b0 = ld_byte_offset(L, n->start_mark.index);
+    size_t b1 = ld_byte_offset(L, n->end_mark.index);
     size_t col = n->start_mark.column;
     if (b1 < b0)
         b1 = b0;

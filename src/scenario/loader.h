@@ -118,6 +118,10 @@ char *ld_relative_path(const char *from, const char *path);
  * error: ..." (or out of memory). */
 int ld_syntax_error(loader *L, const yaml_parser_t *p);
 
+/* The byte offset of libyaml's mark index (which counts characters, a BOM
+ * not counted) in L->text; fastest asked in file order (load_policies.c). */
+size_t ld_byte_offset(loader *L, size_t char_index);
+
 /* ---- messages ------------------------------------------------------------ */
 
 /* Set L->err to "FILE:LINE:COL: PATH: MSG" (no "PATH: " when path is empty)

@@ -16,6 +16,7 @@ struct hr_store {
     sqlite3_stmt *insert_decision;
     sqlite3_stmt *insert_tenant;
     sqlite3_stmt *insert_violation;
+    sqlite3_stmt *insert_param;
 };
 
 /* An error from the database: names the file, what was being done and

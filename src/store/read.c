@@ -453,6 +453,43 @@ int hr_store_decisions(hr_store *st, int64_t run_id, double t0, double t1, size_
     return read_rows(st, s, sizeof **out, decision_row, NULL, "decisions", (void **)out, n, err);
 }
 
+/* ---- run parameters ------------------------------------------------------ */
+
+void hr_run_params_free(hr_run_param *p, size_t n)
+{
+    for (size_t i = 0; p && i < n; i++) {
+        free((char *)p[i].name);
+        free((char *)p[i].value);
+    }
+    free(p);
+}
+
+static void free_params(void *p, size_t n)
+{
+    hr_run_params_free(p, n);
+}
+
+static bool param_row(sqlite3_stmt *s, void *elem)
+{
+    hr_run_param *x = elem;
+    x->name = dup_text(s, 0);
+    x->value = dup_text(s, 1);
+    return x->name && x->value;
+}
+
+int hr_store_run_params(hr_store *st, int64_t run_id, hr_run_param **out, size_t *n,
+                        hr_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = prepare(st, "SELECT name, value FROM run_params WHERE run_id = ? ORDER BY name", &s,
+                     err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, run_id);
+    return read_rows(st, s, sizeof **out, param_row, free_params, "run parameters", (void **)out,
+                     n, err);
+}
+
 /* ---- export ------------------------------------------------------------ */
 
 /* One value of the current row: integers exactly, reals with 17
@@ -494,14 +531,16 @@ int hr_store_export(hr_store *st, hr_export_what what, int64_t batch_id, int64_t
         [HR_EXPORT_SERIES] = "SELECT r.policy, r.replication, x.* FROM series x JOIN runs r ON r.id = x.run_id",
         [HR_EXPORT_DECISIONS] = "SELECT r.policy, r.replication, x.* FROM decisions x JOIN runs r ON r.id = x.run_id",
         [HR_EXPORT_WINDOWS] = "SELECT r.policy, r.replication, x.* FROM slo_violations x JOIN runs r ON r.id = x.run_id",
+        [HR_EXPORT_PARAMS] = "SELECT r.policy, r.replication, x.* FROM run_params x JOIN runs r ON r.id = x.run_id",
     };
     static const char *const order[] = {
         [HR_EXPORT_SUMMARY] = " ORDER BY r.id",
         [HR_EXPORT_SERIES] = " ORDER BY r.id, x.time_s",
         [HR_EXPORT_DECISIONS] = " ORDER BY r.id, x.seq",
         [HR_EXPORT_WINDOWS] = " ORDER BY r.id, x.start_s, x.tenant IS NOT NULL, x.tenant",
+        [HR_EXPORT_PARAMS] = " ORDER BY r.id, x.name",
     };
-    if ((unsigned)what > HR_EXPORT_WINDOWS)
+    if ((unsigned)what > HR_EXPORT_PARAMS)
         return hr_error_set(err, HR_EINVAL, "export: unknown table %d", (int)what);
     char sql[512];
     snprintf(sql, sizeof sql, "%s WHERE %s%s", select[what],

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "headroom/duration.h"
 #include "headroom/policy.h"
 #include "internal.h"
 
@@ -216,6 +217,17 @@ static const char *const migrations[] = {
     "DROP TABLE batches;"
     "ALTER TABLE batches_v2 RENAME TO batches;"
     "CREATE INDEX batches_by_scenario ON batches(scenario_id);",
+    /* 3 -> 4: the parameters a sweep set for a run (`headroom sweep
+     * --param`): the key path, the value as written, and the value as a
+     * number (seconds for a duration; NULL when it is neither) */
+    "CREATE TABLE run_params ("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  value_num REAL,"
+    "  PRIMARY KEY (run_id, name)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX run_params_by_name ON run_params(name, value_num);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == HR_STORE_SCHEMA_VERSION,
@@ -252,6 +264,9 @@ static const char insert_tenant_sql[] =
     "INSERT INTO run_tenants (run_id, tenant, requests, completed, errors, error_rate_pct,"
     " latency_p50_ms, latency_p95_ms, latency_p99_ms, slo_violation_minutes, slo_met,"
     " cost_share, cost) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+static const char insert_param_sql[] =
+    "INSERT INTO run_params (run_id, name, value, value_num) VALUES (?,?,?,?)";
 
 static const char insert_decision_sql[] =
     "INSERT INTO decisions (run_id, seq, time_s, current, proposed, desired, metric, reason)"
@@ -551,6 +566,8 @@ int hr_store_open(const char *path, hr_store **out, hr_error *err)
         rc = prepare(st, insert_tenant_sql, &st->insert_tenant, err);
     if (!rc)
         rc = prepare(st, insert_violation_sql, &st->insert_violation, err);
+    if (!rc)
+        rc = prepare(st, insert_param_sql, &st->insert_param, err);
     if (rc)
         goto fail;
     *out = st;
@@ -569,6 +586,7 @@ void hr_store_close(hr_store *st)
     sqlite3_finalize(st->insert_decision);
     sqlite3_finalize(st->insert_tenant);
     sqlite3_finalize(st->insert_violation);
+    sqlite3_finalize(st->insert_param);
     /* All statements are finalized, so close cannot be refused as busy. */
     sqlite3_close(st->db);
     free(st->path);
@@ -737,43 +755,69 @@ fail:
     return rc;
 }
 
-int hr_store_resume_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int replications,
-                          const char *command, int64_t *batch_id, hr_error *err)
+/* The newest batch of exactly sc's text, seed and replications in *id (0
+ * when none), and further: interrupted with the same command line (when
+ * command_too), or of the same run length (when length_too). */
+static int newest_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int replications,
+                        bool command_too, const char *command, bool length_too, int64_t *id,
+                        hr_error *err)
 {
-    *batch_id = 0;
+    *id = 0;
     const char *text = sc->text ? sc->text : "";
-    char hash[17];
+    char hash[17], sql[512];
     fnv1a64_hex(text, hash);
+    snprintf(sql, sizeof sql,
+             "SELECT b.id FROM batches b JOIN scenarios s ON s.id = b.scenario_id"
+             " WHERE s.text_fnv1a64 = ?1 AND s.text = ?2 AND b.seed = ?3 AND b.replications = ?4"
+             "%s%s ORDER BY b.id DESC LIMIT 1",
+             command_too ? " AND b.status = 'interrupted' AND b.command IS ?5" : "",
+             length_too ? " AND b.duration_s = ?6" : "");
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT b.id FROM batches b JOIN scenarios s ON s.id = b.scenario_id"
-                           " WHERE b.status = 'interrupted' AND s.text_fnv1a64 = ? AND s.text = ?"
-                           " AND b.seed = ? AND b.replications = ? AND b.command IS ?"
-                           " ORDER BY b.id DESC LIMIT 1",
-                           -1, &s, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK ||
         sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC) != SQLITE_OK ||
         bind_u64(s, 3, seed) != SQLITE_OK || sqlite3_bind_int(s, 4, replications) != SQLITE_OK ||
-        bind_text(s, 5, command) != SQLITE_OK) {
+        (command_too && bind_text(s, 5, command) != SQLITE_OK) ||
+        (length_too && bind_real(s, 6, sc->duration_s) != SQLITE_OK)) {
         sqlite3_finalize(s);
-        return st_db_error(st, err, "cannot look for an interrupted batch");
+        return st_db_error(st, err, "cannot look for a batch of the scenario");
     }
     int step = sqlite3_step(s);
-    int64_t id = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    *id = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_finalize(s);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
-        return st_db_error(st, err, "cannot look for an interrupted batch");
-    if (id == 0)
-        return HR_OK;
+        return st_db_error(st, err, "cannot look for a batch of the scenario");
+    return HR_OK;
+}
+
+int hr_store_resume_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int replications,
+                          const char *command, int64_t *batch_id, hr_error *err)
+{
+    int64_t id;
+    *batch_id = 0;
+    int rc = newest_batch(st, sc, seed, replications, true, command, false, &id, err);
+    if (rc == HR_OK && id > 0 && (rc = hr_store_reopen_batch(st, id, err)) == HR_OK)
+        *batch_id = id;
+    return rc;
+}
+
+int hr_store_find_batch(hr_store *st, const hr_scenario *sc, uint64_t seed, int replications,
+                        int64_t *batch_id, hr_error *err)
+{
+    return newest_batch(st, sc, seed, replications, false, NULL, true, batch_id, err);
+}
+
+int hr_store_reopen_batch(hr_store *st, int64_t batch_id, hr_error *err)
+{
+    sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(st->db,
                            "UPDATE batches SET status = 'running', finished_at = NULL WHERE id = ?",
                            -1, &s, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(s, 1, id) != SQLITE_OK || sqlite3_step(s) != SQLITE_DONE) {
+        sqlite3_bind_int64(s, 1, batch_id) != SQLITE_OK || sqlite3_step(s) != SQLITE_DONE) {
         sqlite3_finalize(s);
-        return st_db_error(st, err, "cannot resume the interrupted batch");
+        return st_db_error(st, err, "cannot reopen the batch");
     }
     sqlite3_finalize(s);
-    *batch_id = id;
     return HR_OK;
 }
 
@@ -1007,8 +1051,36 @@ static int bind_violation(sqlite3_stmt *s, int64_t run_id, const hr_run_result *
     return rc;
 }
 
+/* A parameter's value as a number: the number, a duration in seconds, or
+ * NaN (stored as NULL). */
+static double param_number(const char *v)
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (end != v && *end == '\0')
+        return x;
+    return hr_duration_parse(v, &x) == HR_OK ? x : NAN;
+}
+
+static int bind_param(sqlite3_stmt *s, int64_t run_id, const hr_run_param *p)
+{
+    int i = 1, rc = SQLITE_OK;
+    BIND(sqlite3_bind_int64(s, i, run_id));
+    BIND(bind_text(s, i, p->name));
+    BIND(bind_text(s, i, p->value));
+    BIND(bind_real(s, i, param_number(p->value)));
+    return rc;
+}
+
 int hr_store_write_run(hr_store *st, int64_t batch_id, const hr_scenario *sc,
                        const hr_run_result *run, int64_t *run_id, hr_error *err)
+{
+    return hr_store_write_run_params(st, batch_id, sc, run, NULL, 0, run_id, err);
+}
+
+int hr_store_write_run_params(hr_store *st, int64_t batch_id, const hr_scenario *sc,
+                              const hr_run_result *run, const hr_run_param *params,
+                              size_t n_params, int64_t *run_id, hr_error *err)
 {
     if (!run->policy)
         return hr_error_set(err, HR_EINVAL, "%s: a run without a policy name cannot be stored",
@@ -1064,6 +1136,15 @@ int hr_store_write_run(hr_store *st, int64_t batch_id, const hr_scenario *sc,
             step_insert(st->insert_violation) != SQLITE_OK) {
             snprintf(doing, sizeof doing, "cannot store violated SLO window %zu of run %s replication %u",
                      k, run->policy, (unsigned)run->replication);
+            goto fail;
+        }
+    }
+    for (size_t k = 0; k < n_params; k++) {
+        if (bind_param(st->insert_param, id, &params[k]) != SQLITE_OK ||
+            step_insert(st->insert_param) != SQLITE_OK) {
+            snprintf(doing, sizeof doing, "cannot store parameter %s of run %s replication %u",
+                     params[k].name ? params[k].name : "?", run->policy,
+                     (unsigned)run->replication);
             goto fail;
         }
     }

@@ -284,6 +284,61 @@ static void test_a_version_2_database_migrates_keeping_its_runs(void **state)
     migrates_keeping_its_runs(*state, "v2.db", 2);
 }
 
+static void test_a_version_3_database_migrates_keeping_its_runs(void **state)
+{
+    migrates_keeping_its_runs(*state, "v3.db", 3);
+    /* version 4 adds the sweep parameters: none for the old runs */
+    const fixture *f = *state;
+    sqlite3 *db = raw_open(f->db_path);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM run_params"), 0);
+    sqlite3_close(db);
+}
+
+/* A sweep's run carries its parameters, written with it and read back;
+ * the number form of a duration is its seconds. */
+static void test_run_params_are_stored_with_the_run(void **state)
+{
+    fixture *f = *state;
+    hr_store *st = open_ok(f->db_path);
+    int64_t b = begin_ok(st, &f->sc);
+    hr_run_result r;
+    make_run(&r, "cpu-70", 0, 3, 1);
+    hr_run_param params[] = {{"policies.cpu-70.target", "55"}, {"fleet.boot.mean", "1m30s"},
+                             {"fleet.load_balancer", "two_choices"}};
+    hr_error err = {0};
+    int64_t id = 0;
+    assert_int_equal(hr_store_write_run_params(st, b, &f->sc, &r, params, 3, &id, &err), HR_OK);
+    hr_run_param *back;
+    size_t n;
+    assert_int_equal(hr_store_run_params(st, id, &back, &n, &err), HR_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(back[0].name, "fleet.boot.mean");
+    assert_string_equal(back[0].value, "1m30s");
+    assert_string_equal(back[2].name, "policies.cpu-70.target");
+    hr_run_params_free(back, n);
+
+    /* the batch is found again by its scenario, seed and replications */
+    int64_t found = -1;
+    assert_int_equal(hr_store_find_batch(st, &f->sc, 42, 2, &found, &err), HR_OK);
+    assert_int_equal(found, b);
+    assert_int_equal(hr_store_find_batch(st, &f->sc, 43, 2, &found, &err), HR_OK);
+    assert_int_equal(found, 0);
+    hr_run_result_free(&r);
+    hr_store_close(st);
+
+    sqlite3 *db = raw_open(f->db_path);
+    assert_int_equal(query_int(db, "SELECT value_num FROM run_params WHERE name = 'fleet.boot.mean'"), 90);
+    assert_int_equal(query_int(db, "SELECT value_num FROM run_params WHERE name = "
+                                   "'policies.cpu-70.target'"), 55);
+    assert_int_equal(query_int(db, "SELECT value_num IS NULL FROM run_params WHERE name = "
+                                   "'fleet.load_balancer'"), 1);
+    /* deleting the run deletes its parameters */
+    assert_int_equal(sqlite3_exec(db, "PRAGMA foreign_keys = ON; DELETE FROM runs", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM run_params"), 0);
+    sqlite3_close(db);
+}
+
 static void test_open_refuses_newer_schema_version(void **state)
 {
     fixture *f = *state;
@@ -697,6 +752,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_version_2_database_migrates_keeping_its_runs, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_a_version_3_database_migrates_keeping_its_runs, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_run_params_are_stored_with_the_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_migration_leaves_the_file_untouched, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_open_unwritable_path_names_the_path, setup,
