@@ -14,86 +14,12 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "harness.h"
+
 #define SMALL HR_TEST_DATA "/e2e/small.yaml"
 #define BLACK_FRIDAY HR_SOURCE_DIR "/scenarios/black_friday.yaml"
 #define K8S_CHECKOUT HR_SOURCE_DIR "/scenarios/k8s_checkout.yaml"
 #define HPA_V1 HR_TEST_DATA "/hpa/v1.yaml"
-
-typedef struct cli_result {
-    int status;
-    char *out, *err;
-} cli_result;
-
-static char tmpdir[256];
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return strdup("");
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    buf[got] = 0;
-    fclose(f);
-    return buf;
-}
-
-/* Run `headroom ARGS` (a shell fragment) in the test's temporary directory. */
-static cli_result cli(const char *fmt, ...)
-{
-    char args[2048], cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd %s && %s %s >out.txt 2>err.txt", tmpdir, HR_CLI, args);
-    int raw = system(cmd);
-    cli_result r = {.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1};
-    char path[512];
-    snprintf(path, sizeof path, "%s/out.txt", tmpdir);
-    r.out = slurp(path);
-    snprintf(path, sizeof path, "%s/err.txt", tmpdir);
-    r.err = slurp(path);
-    return r;
-}
-
-static void cli_free(cli_result *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/headroom-e2e-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static long count_rows(const char *db_path, const char *sql)
-{
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    long n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
-}
 
 static void test_validate_accepts_bundled_scenarios(void **state)
 {
@@ -1172,5 +1098,5 @@ int main(void)
         cmocka_unit_test(test_unwritable_stdout_exits_1),
         cmocka_unit_test(test_run_bundled_scheduled_office_hours),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, e2e_setup, e2e_teardown);
 }
