@@ -17,14 +17,22 @@
 #include "headroom/policy.h"
 #include "headroom/scenario.h"
 
-/* One entry of the decision log. */
+/* The longest reason of a decision (terminator included): the policy's,
+ * then what the controller's clamps append. Longer ones are cut. */
+#define HR_DECISION_REASON_MAX (2 * HR_REASON_MAX)
+
+/* One entry of the decision log. The reason is not stored in the record:
+ * a run result's records point into its table of distinct reasons
+ * (results.h), so a long log costs a small record per decision. */
 typedef struct hr_decision_record {
     double time_s;
     int current;      /* desired capacity before the decision */
     int proposed;     /* what the policy asked for (current when it had no opinion) */
     int desired;      /* what the controller applied */
     double metric;    /* the datapoint the policy read, NaN when none */
-    char reason[2 * HR_REASON_MAX];
+    const char *reason; /* NUL-terminated, shorter than HR_DECISION_REASON_MAX; not
+                           owned by the record (hr_controller_apply: the controller's,
+                           until its next decision) */
 } hr_decision_record;
 
 /* A past scale event, for the rolling caps. */
@@ -41,6 +49,7 @@ typedef struct hr_controller {
     double price_per_hour;
     hr_scale_event *history;  /* events of the last hour, oldest first */
     size_t n_history, cap_history;
+    char reason[HR_DECISION_REASON_MAX]; /* the last decision's reason */
 } hr_controller;
 
 /* Prepare a controller for the fleet's bounds and the given limits. */
@@ -55,9 +64,10 @@ void hr_controller_set_bounds(hr_controller *c, int min, int max);
 
 /* Apply the limits to proposal at time now, given the current desired
  * capacity. Fills *rec (time, current, proposed, desired, reason; metric is
- * left for the caller) and returns the capacity to apply. A change counts
- * against the hourly caps. Returns -1 only when memory for the history runs
- * out. */
+ * left for the caller) and returns the capacity to apply. rec->reason is
+ * the controller's text, valid until its next decision or
+ * hr_controller_free: copy it to keep it. A change counts against the
+ * hourly caps. Returns -1 only when memory for the history runs out. */
 int hr_controller_apply(hr_controller *c, double now, int current, const hr_decision *proposal,
                         hr_decision_record *rec);
 

@@ -56,6 +56,8 @@ typedef struct hr_report {
     int64_t batch_id;             /* the database's batches.id, 0 when not stored */
     hr_policy_summary *policies;  /* in the order they were first added */
     size_t n_policies, cap_policies;
+    bool without_series;          /* keep no time series (no chart will be drawn): a
+                                     long run's series stays with its run, not the batch */
 } hr_report;
 
 void hr_report_init(hr_report *rep, const hr_scenario *sc, int replications);
@@ -63,7 +65,8 @@ void hr_report_free(hr_report *rep);
 
 /* Fold one run into its policy's means (runs may come in any order; the
  * means do not depend on it). The report copies what it keeps (the summary,
- * and the series when run is its policy's lowest replication so far), so
+ * and, unless without_series, the series when run is its policy's lowest
+ * replication so far), so
  * run may be freed afterwards; run_id is its id in the database (0: none). HR_EINVAL when the policy's replication was
  * already added, HR_ENOMEM; the report is unchanged on failure. */
 int hr_report_add(hr_report *rep, const hr_run_result *run, int64_t run_id, hr_error *err);

@@ -9,6 +9,7 @@
 
 #include "headroom/controller.h"
 #include "headroom/error.h"
+#include "headroom/intern.h"
 #include "headroom/scenario.h"
 
 /* Instance states, in lifecycle order. */
@@ -142,6 +143,8 @@ typedef struct hr_run_result {
     size_t n_series;
     hr_decision_record *decisions;
     size_t n_decisions, cap_decisions;
+    hr_intern reasons;      /* the decisions' reasons, each distinct text once: their
+                               reason pointers point here */
     hr_tenant_summary *tenants;       /* one per scenario tenant, or NULL */
     size_t n_tenants;
     hr_slo_window *violations;        /* violated windows, by time (service first at a time) */
@@ -150,5 +153,9 @@ typedef struct hr_run_result {
 
 /* Free what a result owns and zero it. */
 void hr_run_result_free(hr_run_result *r);
+
+/* Heap bytes r's decision log holds: its records (as allocated) and its
+ * table of distinct reasons. */
+size_t hr_run_result_decision_log_bytes(const hr_run_result *r);
 
 #endif

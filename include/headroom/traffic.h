@@ -53,17 +53,25 @@ typedef struct hr_traffic {
     size_t n_tenants;
     bool diurnal_flat, weekly_flat; /* factors that are 1 everywhere are skipped */
     double noise_step_s;           /* grid of the noise process */
-    double *noise;                 /* multipliers at k * noise_step_s, or NULL */
+    struct hr_noise_path *noise;   /* its multipliers at k * noise_step_s (traffic.c), or NULL */
     size_t n_noise;
 } hr_traffic;
 
 /* Prepare the rate function of cfg over [0, duration_s]; the noise path is
  * drawn from r (the replication's noise stream), so it is the same for every
- * policy of a replication. */
+ * policy of a replication. A path longer than a chunk (8192 grid points) is
+ * not kept whole: init draws it once, remembering where each chunk starts,
+ * and a read regenerates the chunk it needs into a small cache (the same
+ * values, bit for bit), so its memory does not grow with the run. Reads
+ * therefore update tr's cache: an hr_traffic belongs to one thread. */
 int hr_traffic_init(hr_traffic *tr, const hr_traffic_config *cfg, double duration_s, gsl_rng *r,
                     hr_error *err);
 
 void hr_traffic_free(hr_traffic *tr);
+
+/* Heap bytes tr holds: the noise path (its cached chunks and chunk starts)
+ * and the events' index. */
+size_t hr_traffic_bytes(const hr_traffic *tr);
 
 /* lambda(t) in requests per second, t in [0, duration]. */
 double hr_traffic_rate(const hr_traffic *tr, double t);

@@ -397,6 +397,7 @@ static int run_all(const hr_scenario *sc, const run_options *o, const char *comm
         announce(requests, effort, sc->fleet.max, n_items, o->quiet);
     hr_report rep;
     hr_report_init(&rep, sc, reps);
+    rep.without_series = o->chart_path == NULL; /* only a chart reads them */
     rep.batch_id = batch;
     collector c = {.st = st, .batch = batch, .sc = sc, .rep = &rep, .status = HR_EXIT_OK};
     hr_jobs_options jo = {.threads = o->jobs, .show_progress = !o->quiet && isatty(STDERR_FILENO),

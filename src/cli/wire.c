@@ -81,6 +81,62 @@ static bool get_array(hr_wire *w, void **a, size_t *n, size_t size)
     return get(w, *a, count * size);
 }
 
+/* The decision log: the count, then each record's fields and its reason
+ * as a counted string (a record points at its reason in the result's table
+ * of reasons, which the receiver builds again). */
+static void put_decisions(hr_wire *w, const hr_run_result *r)
+{
+    hr_wire_put_u64(w, r->n_decisions);
+    for (size_t k = 0; k < r->n_decisions; k++) {
+        const hr_decision_record *d = &r->decisions[k];
+        put(w, &d->time_s, sizeof d->time_s);
+        put(w, &d->current, sizeof d->current);
+        put(w, &d->proposed, sizeof d->proposed);
+        put(w, &d->desired, sizeof d->desired);
+        put(w, &d->metric, sizeof d->metric);
+        put_array(w, d->reason ? d->reason : "", d->reason ? strlen(d->reason) : 0, 1);
+    }
+}
+
+static bool get_decisions(hr_wire *w, hr_run_result *r)
+{
+    uint64_t count = hr_wire_get_u64(w);
+    /* each record takes at least its fields and its reason's count */
+    size_t least = 2 * sizeof(double) + 3 * sizeof(int) + sizeof(uint64_t);
+    if (w->bad || count > (w->len - w->at) / least) {
+        w->bad = true;
+        return false;
+    }
+    if (count == 0)
+        return true;
+    if (!(r->decisions = calloc(count, sizeof *r->decisions))) {
+        w->bad = true;
+        return false;
+    }
+    r->cap_decisions = count;
+    char text[HR_DECISION_REASON_MAX];
+    for (size_t k = 0; k < count; k++) {
+        hr_decision_record *d = &r->decisions[k];
+        uint64_t len = 0;
+        if (!get(w, &d->time_s, sizeof d->time_s) || !get(w, &d->current, sizeof d->current) ||
+            !get(w, &d->proposed, sizeof d->proposed) || !get(w, &d->desired, sizeof d->desired) ||
+            !get(w, &d->metric, sizeof d->metric))
+            return false;
+        len = hr_wire_get_u64(w);
+        if (w->bad || len >= sizeof text || !get(w, text, len)) {
+            w->bad = true;
+            return false;
+        }
+        text[len] = '\0';
+        if (!(d->reason = hr_intern_add(&r->reasons, text))) {
+            w->bad = true;
+            return false;
+        }
+        r->n_decisions = k + 1;
+    }
+    return true;
+}
+
 void hr_wire_put_result(hr_wire *w, const hr_run_result *r)
 {
     size_t name = r->policy ? strlen(r->policy) : 0;
@@ -92,7 +148,7 @@ void hr_wire_put_result(hr_wire *w, const hr_run_result *r)
     put(w, &r->summary, sizeof r->summary);
     put(w, &r->series_step_s, sizeof r->series_step_s);
     put_array(w, r->series, r->n_series, sizeof *r->series);
-    put_array(w, r->decisions, r->n_decisions, sizeof *r->decisions);
+    put_decisions(w, r);
     put_array(w, r->tenants, r->n_tenants, sizeof *r->tenants);
     put_array(w, r->violations, r->n_violations, sizeof *r->violations);
 }
@@ -122,10 +178,7 @@ bool hr_wire_get_result(hr_wire *w, const hr_scenario *sc, hr_run_result *r)
         r->series = a;
         r->n_series = n;
     }
-    if (ok && (ok = get_array(w, &a, &n, sizeof *r->decisions))) {
-        r->decisions = a;
-        r->n_decisions = r->cap_decisions = n;
-    }
+    ok = ok && get_decisions(w, r);
     if (ok && (ok = get_array(w, &a, &n, sizeof *r->tenants))) {
         r->tenants = a;
         r->n_tenants = n;

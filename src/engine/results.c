@@ -23,7 +23,13 @@ void hr_run_result_free(hr_run_result *r)
     free(r->policy);
     free(r->series);
     free(r->decisions);
+    hr_intern_free(&r->reasons);
     free(r->tenants);
     free(r->violations);
     *r = (hr_run_result){0};
+}
+
+size_t hr_run_result_decision_log_bytes(const hr_run_result *r)
+{
+    return r->cap_decisions * sizeof *r->decisions + hr_intern_bytes(&r->reasons);
 }

@@ -604,6 +604,58 @@ static void fail_in_flight(sim *s, instance *inst)
         fluid_fail(s, inst);
 }
 
+/* ---- the decision log -------------------------------------------------- */
+
+/* A new record at the end of the decision log, zeroed (padding too) at the
+ * current time with no metric and an empty reason; NULL when memory runs
+ * out (the run fails). */
+static hr_decision_record *log_record(sim *s)
+{
+    hr_run_result *out = s->out;
+    if (ensure_cap((void **)&out->decisions, &out->cap_decisions, out->n_decisions + 1,
+                   sizeof *out->decisions)) {
+        fail(s, HR_ENOMEM, "out of memory for the decision log");
+        return NULL;
+    }
+    hr_decision_record *rec = &out->decisions[out->n_decisions++];
+    memset(rec, 0, sizeof *rec);
+    rec->time_s = s->now;
+    rec->metric = NAN;
+    rec->reason = "";
+    return rec;
+}
+
+/* Keep text as rec's reason: the result stores each distinct reason once
+ * (a long run repeats the same few hundred), and rec points at that copy. */
+static void log_reason(sim *s, hr_decision_record *rec, const char *text)
+{
+    const char *kept = hr_intern_add(&s->out->reasons, text);
+    if (kept == NULL) {
+        rec->reason = "";
+        fail(s, HR_ENOMEM, "out of memory for the decision log's reasons");
+        return;
+    }
+    rec->reason = kept;
+}
+
+/* A line in the decision log for a fault: the capacity as it stands, no
+ * proposal, and what happened. */
+static void log_fault(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void log_fault(sim *s, const char *fmt, ...)
+{
+    hr_decision_record *rec = log_record(s);
+    if (rec == NULL)
+        return;
+    rec->current = rec->proposed = rec->desired = s->desired;
+    char text[HR_DECISION_REASON_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    log_reason(s, rec, text);
+}
+
 /* ---- instance lifecycle ------------------------------------------------ */
 
 static void schedule_crash(sim *s, instance *inst)
@@ -631,29 +683,6 @@ static void become_ready(sim *s, instance *inst, hr_instance_state st, bool at_s
     else
         inst->ev_counted = schedule(s, counted_at, EV_COUNTED, inst, 0);
     schedule_crash(s, inst);
-}
-
-/* A line in the decision log for a fault: the capacity as it stands, no
- * proposal, and what happened. */
-static void log_fault(sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void log_fault(sim *s, const char *fmt, ...)
-{
-    hr_run_result *out = s->out;
-    if (ensure_cap((void **)&out->decisions, &out->cap_decisions, out->n_decisions + 1,
-                   sizeof *out->decisions)) {
-        fail(s, HR_ENOMEM, "out of memory for the decision log");
-        return;
-    }
-    hr_decision_record *rec = &out->decisions[out->n_decisions++];
-    memset(rec, 0, sizeof *rec);
-    rec->time_s = s->now;
-    rec->current = rec->proposed = rec->desired = s->desired;
-    rec->metric = NAN;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(rec->reason, sizeof rec->reason, fmt, ap);
-    va_end(ap);
 }
 
 /* The available zone with the fewest instances (the lowest on a tie), or
@@ -2149,18 +2178,19 @@ static void evaluate(sim *s, const publication *p)
     hr_policy_decide(s->policy, &obs, &proposal);
 
     hr_run_result *out = s->out;
-    if (ensure_cap((void **)&out->decisions, &out->cap_decisions, out->n_decisions + 1,
-                   sizeof *out->decisions)) {
-        fail(s, HR_ENOMEM, "out of memory for the decision log");
+    hr_decision_record *rec = log_record(s);
+    if (rec == NULL)
         return;
-    }
-    hr_decision_record *rec = &out->decisions[out->n_decisions++];
     int max_before = s->ctl.max;
     int desired = hr_controller_apply(&s->ctl, s->now, s->desired, &proposal, rec);
     if (desired < 0) {
+        rec->reason = "";
         fail(s, HR_ENOMEM, "out of memory for the controller's history");
         return;
     }
+    log_reason(s, rec, s->ctl.reason);
+    if (s->status != HR_OK)
+        return;
     rec->metric = s->n_inputs > 0 ? obs.input[0] : NAN;
     hr_policy_applied(s->policy, s->now, s->desired, desired);
     if (desired != s->desired) {
@@ -2203,35 +2233,21 @@ static void on_sync(sim *s, uint64_t k)
 
 /* ---- scheduled actions ------------------------------------------------- */
 
-/* A decision-log line for scheduled action ev: the policy had no part in it. */
-static hr_decision_record *schedule_record(sim *s)
-{
-    hr_run_result *out = s->out;
-    if (ensure_cap((void **)&out->decisions, &out->cap_decisions, out->n_decisions + 1,
-                   sizeof *out->decisions)) {
-        fail(s, HR_ENOMEM, "out of memory for the decision log");
-        return NULL;
-    }
-    hr_decision_record *rec = &out->decisions[out->n_decisions++];
-    memset(rec, 0, sizeof *rec);
-    rec->time_s = s->now;
-    rec->metric = NAN;
-    return rec;
-}
-
-/* Run scheduled action ev on the group g, logging it; the group's new
- * desired capacity is returned in g. */
+/* Run scheduled action ev on the group g, logging it (the policy had no
+ * part in it); the group's new desired capacity is returned in g. */
 static void run_action(sim *s, const hr_schedule_event *ev, hr_group_size *g)
 {
     const hr_policy_config *pc = s->policy->cfg;
     const hr_scheduled_action *a = &pc->schedule[ev->action];
-    hr_decision_record *rec = schedule_record(s);
+    hr_decision_record *rec = log_record(s);
     if (rec == NULL)
         return;
     rec->current = g->desired;
     rec->proposed = a->desired >= 0 ? a->desired : g->desired;
-    hr_schedule_apply(a, ev, &s->sc->calendar, g, rec->reason, sizeof rec->reason);
+    char text[HR_DECISION_REASON_MAX];
+    hr_schedule_apply(a, ev, &s->sc->calendar, g, text, sizeof text);
     rec->desired = g->desired;
+    log_reason(s, rec, text);
 }
 
 /* Occurrence k of the schedule: set the group's bounds and desired

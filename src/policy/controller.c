@@ -58,18 +58,18 @@ void hr_controller_set_bounds(hr_controller *c, int min, int max)
     c->scheduled = true;
 }
 
-/* Append to rec->reason, truncating silently at its size. */
-static void reason_append(hr_decision_record *rec, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* Append to the reason (HR_DECISION_REASON_MAX bytes), truncating
+ * silently at its size. */
+static void reason_append(char *reason, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void reason_append(hr_decision_record *rec, const char *fmt, ...)
+static void reason_append(char *reason, const char *fmt, ...)
 {
-    size_t len = strlen(rec->reason);
-    if (len + 1 >= sizeof rec->reason)
+    size_t len = strlen(reason);
+    if (len + 1 >= HR_DECISION_REASON_MAX)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(rec->reason + len, sizeof rec->reason - len, fmt, ap);
+    vsnprintf(reason + len, HR_DECISION_REASON_MAX - len, fmt, ap);
     va_end(ap);
 }
 
@@ -115,7 +115,7 @@ static int history_sum(const hr_controller *c, int sign)
 
 /* The budget guard: the fleet's cost rate may not exceed the budget, so at
  * most floor(budget / price) instances; when that is below min, min wins. */
-static int apply_budget(const hr_controller *c, int d, hr_decision_record *rec)
+static int apply_budget(const hr_controller *c, int d, char *reason)
 {
     if (!c->limits.has_budget_per_hour || !(c->price_per_hour > 0))
         return d;
@@ -124,11 +124,11 @@ static int apply_budget(const hr_controller *c, int d, hr_decision_record *rec)
     if (d <= cap)
         return d;
     if (cap >= c->min) {
-        reason_append(rec, "; budget %g/h at %g/h per instance allows %d: %d -> %d",
+        reason_append(reason, "; budget %g/h at %g/h per instance allows %d: %d -> %d",
                       c->limits.budget_per_hour, c->price_per_hour, cap, d, cap);
         return cap;
     }
-    reason_append(rec,
+    reason_append(reason,
                   "; budget %g/h at %g/h per instance allows only %d, below min %d: "
                   "budget cannot be honoured, keeping %d",
                   c->limits.budget_per_hour, c->price_per_hour, cap, c->min, c->min);
@@ -136,7 +136,7 @@ static int apply_budget(const hr_controller *c, int d, hr_decision_record *rec)
 }
 
 /* The rolling hourly caps: trim the change to what the window has left. */
-static int apply_hourly_caps(const hr_controller *c, int current, int d, hr_decision_record *rec)
+static int apply_hourly_caps(const hr_controller *c, int current, int d, char *reason)
 {
     int delta = d - current;
     if (delta > 0 && c->limits.has_max_scale_out_per_hour) {
@@ -145,7 +145,7 @@ static int apply_hourly_caps(const hr_controller *c, int current, int d, hr_deci
         if (left < 0)
             left = 0;
         if (delta > left) {
-            reason_append(rec, "; scale-out cap %d/h reached: %+d -> %+d", cap, delta, left);
+            reason_append(reason, "; scale-out cap %d/h reached: %+d -> %+d", cap, delta, left);
             return current + left;
         }
     } else if (delta < 0 && c->limits.has_max_scale_in_per_hour) {
@@ -154,7 +154,7 @@ static int apply_hourly_caps(const hr_controller *c, int current, int d, hr_deci
         if (left < 0)
             left = 0;
         if (-delta > left) {
-            reason_append(rec, "; scale-in cap %d/h reached: %+d -> %+d", cap, delta, -left);
+            reason_append(reason, "; scale-in cap %d/h reached: %+d -> %+d", cap, delta, -left);
             return current - left;
         }
     }
@@ -166,37 +166,39 @@ int hr_controller_apply(hr_controller *c, double now, int current, const hr_deci
 {
     history_prune(c, now);
 
-    /* every byte of the record defined (padding, the reason's tail), so
-     * two runs with the same inputs give byte-identical logs; metric is the
-     * caller's (controller.h) */
+    /* every byte of the record defined (padding), so two runs with the
+     * same inputs give byte-identical records; metric is the caller's
+     * (controller.h) */
     double metric = rec->metric;
     memset(rec, 0, sizeof *rec);
     rec->metric = metric;
     rec->time_s = now;
     rec->current = current;
     rec->proposed = proposal->desired >= 0 ? proposal->desired : current;
-    rec->reason[0] = '\0';
+    char *reason = c->reason;
+    rec->reason = reason;
+    reason[0] = '\0';
     if (proposal->reason[0] != '\0')
-        reason_append(rec, "%s", proposal->reason);
+        reason_append(reason, "%s", proposal->reason);
     else
-        reason_append(rec, proposal->desired >= 0 ? "policy proposal" : "no proposal");
+        reason_append(reason, proposal->desired >= 0 ? "policy proposal" : "no proposal");
 
     /* a predictive policy's max_capacity_buffer: the max rises, and stays */
     if (proposal->raise_max > c->max) {
-        reason_append(rec, "; max raised %d -> %d", c->max, proposal->raise_max);
+        reason_append(reason, "; max raised %d -> %d", c->max, proposal->raise_max);
         c->max = proposal->raise_max;
     }
     int d = rec->proposed;
     const char *by = c->scheduled ? " (scheduled)" : "";
     if (d < c->min) {
-        reason_append(rec, "; clamped to min %d%s", c->min, by);
+        reason_append(reason, "; clamped to min %d%s", c->min, by);
         d = c->min;
     } else if (d > c->max) {
-        reason_append(rec, "; clamped to max %d%s", c->max, by);
+        reason_append(reason, "; clamped to max %d%s", c->max, by);
         d = c->max;
     }
-    d = apply_budget(c, d, rec);
-    d = apply_hourly_caps(c, current, d, rec);
+    d = apply_budget(c, d, reason);
+    d = apply_hourly_caps(c, current, d, reason);
     rec->desired = d;
 
     if (d != current && history_push(c, now, d - current) != HR_OK)

@@ -47,9 +47,18 @@
  * holt_winters (smoothing fitted by a grid search on the history's one-step
  * error, again after each further season of history, unless alpha, beta and
  * gamma are given; the state follows every new value), linear and
- * polynomial (least squares over the trailing window). */
+ * polynomial (least squares over the trailing window).
+ *
+ * Memory: the history keeps only what the forecaster reads again, so a long
+ * run holds a bounded buffer: a season for seasonal_naive, the window for
+ * linear and polynomial, one value for holt_winters with alpha, beta and
+ * gamma given once its state has started (the state carries the rest). A
+ * holt_winters that fits its smoothing refits on the whole history after
+ * every further season, so it keeps all of it (8 bytes a metrics period:
+ * 350 KB for 30 days of 1-minute periods). */
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,8 +79,10 @@ typedef struct pred_state {
     double period_s;
     size_t season;            /* periods */
     size_t window;            /* periods */
-    double *y;                /* the load history, one value per period */
-    size_t n, cap;
+    double *y;                /* the newest of the load history, one value per period */
+    size_t n, cap;            /* values held in y */
+    size_t total;             /* values in the history (>= n): its length in periods */
+    size_t keep;              /* values the forecaster reads again (SIZE_MAX: all) */
     long last_k;              /* period index of y[n - 1] */
     bool broken;              /* out of memory: no more forecasts */
     bool has_hw;
@@ -98,6 +109,9 @@ static int pred_init(hr_policy *p, hr_error *err)
     st->period_s = p->sc->metrics.period_s;
     st->season = (size_t)lround(cfg->season_s / st->period_s);
     st->window = (size_t)lround(cfg->window_s / st->period_s);
+    st->keep = cfg->forecaster == HR_FORECASTER_SEASONAL_NAIVE ? st->season
+               : cfg->forecaster == HR_FORECASTER_HOLT_WINTERS ? SIZE_MAX
+                                                                : st->window;
     bool seasonal = cfg->forecaster == HR_FORECASTER_SEASONAL_NAIVE ||
                     cfg->forecaster == HR_FORECASTER_HOLT_WINTERS;
     if ((seasonal && st->season < 2) ||
@@ -123,9 +137,25 @@ static int pred_init(hr_policy *p, hr_error *err)
     return HR_OK;
 }
 
-/* Append v to the history (and to the Holt-Winters state that follows it). */
-static void append(pred_state *st, double v)
+/* Values of the history the forecaster still reads: st->keep, or one for
+ * a Holt-Winters state that has started and will not be refitted. */
+static size_t needed(const pred_state *st, const hr_policy_config *cfg)
 {
+    if (cfg->forecaster == HR_FORECASTER_HOLT_WINTERS && cfg->has_smoothing && st->has_hw)
+        return 1;
+    return st->keep;
+}
+
+/* Append v to the history (and to the Holt-Winters state that follows it).
+ * When the buffer is full and at least twice what is needed, its newest
+ * `needed` values slide to the front instead of the buffer growing. */
+static void append(pred_state *st, const hr_policy_config *cfg, double v)
+{
+    size_t keep = needed(st, cfg);
+    if (st->n == st->cap && keep <= st->cap / 2) {
+        memmove(st->y, st->y + st->n - keep, keep * sizeof *st->y);
+        st->n = keep;
+    }
     if (st->n == st->cap) {
         size_t cap = st->cap ? 2 * st->cap : 1024;
         double *y = realloc(st->y, cap * sizeof *y);
@@ -137,6 +167,7 @@ static void append(pred_state *st, double v)
         st->cap = cap;
     }
     st->y[st->n++] = v;
+    st->total++;
     if (st->has_hw)
         hr_hw_update(&st->hw, v);
 }
@@ -180,7 +211,7 @@ static void keep_forecast(pred_state *st, long k, double value)
 }
 
 /* Take in the observation's datapoint, if it has one. */
-static void observe(pred_state *st, const hr_observation *obs)
+static void observe(pred_state *st, const hr_policy_config *cfg, const hr_observation *obs)
 {
     if (!obs->has_datapoint || isnan(obs->input[0]) || st->broken)
         return;
@@ -190,15 +221,15 @@ static void observe(pred_state *st, const hr_observation *obs)
         return; /* that period is in the history already */
     score(st, k, v);
     if (st->n > 0 && k - st->last_k > PRED_MAX_GAP) {
-        st->n = 0;
+        st->n = st->total = 0;
         if (st->has_hw)
             hr_hw_free(&st->hw);
         st->has_hw = false;
     }
     if (st->n > 0)
         for (long g = st->last_k + 1; g < k && !st->broken; g++)
-            append(st, st->y[st->n - 1]);
-    append(st, v);
+            append(st, cfg, st->y[st->n - 1]);
+    append(st, cfg, v);
     st->last_k = k;
 }
 
@@ -220,7 +251,7 @@ static int forecast(hr_policy *p, size_t h, double *out, hr_error *err)
     case HR_FORECASTER_HOLT_WINTERS:
         break;
     }
-    bool refit = !st->has_hw || (!cfg->has_smoothing && st->n - st->hw_fit_n >= st->season);
+    bool refit = !st->has_hw || (!cfg->has_smoothing && st->total - st->hw_fit_n >= st->season);
     if (refit) {
         double a = cfg->alpha, b = cfg->beta, g = cfg->gamma;
         int rc;
@@ -233,7 +264,7 @@ static int forecast(hr_policy *p, size_t h, double *out, hr_error *err)
         if ((rc = hr_hw_start(&st->hw, cfg->seasonality, st->season, a, b, g, st->y, st->n, err)))
             return rc;
         st->has_hw = true;
-        st->hw_fit_n = st->n;
+        st->hw_fit_n = st->total;
     }
     *out = hr_hw_forecast(&st->hw, h);
     return HR_OK;
@@ -252,9 +283,9 @@ static int forecast_capacity(hr_policy *p, const hr_observation *obs, int *raise
         snprintf(why, size, "forecast: out of memory for the history");
         return -1;
     }
-    if ((double)st->n * st->period_s < cfg->min_history_s - 1e-9) {
+    if ((double)st->total * st->period_s < cfg->min_history_s - 1e-9) {
         snprintf(why, size, "forecast: %s of %s history",
-                 hr_policy_format_duration((double)st->n * st->period_s, have, sizeof have),
+                 hr_policy_format_duration((double)st->total * st->period_s, have, sizeof have),
                  hr_policy_format_duration(cfg->min_history_s, need, sizeof need));
         return -1;
     }
@@ -306,7 +337,7 @@ static void pred_decide(hr_policy *p, const hr_observation *obs, hr_decision *ou
 {
     const hr_policy_config *cfg = p->cfg;
     pred_state *st = p->state;
-    observe(st, obs);
+    observe(st, cfg, obs);
     hr_decision fb = {.desired = -1};
     const char *fb_name = "";
     if (st->has_fallback) {

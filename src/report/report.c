@@ -252,7 +252,7 @@ int hr_report_add(hr_report *rep, const hr_run_result *run, int64_t run_id, hr_e
         return hr_error_set(err, HR_ENOMEM, "report: out of memory adding a run of policy %s",
                             run->policy);
     hr_sample *copy = NULL;
-    bool take_series = at == 0; /* the lowest replication so far */
+    bool take_series = at == 0 && !rep->without_series; /* the lowest replication so far */
     if (take_series && run->n_series) {
         copy = malloc(run->n_series * sizeof *copy);
         if (!copy)

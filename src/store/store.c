@@ -993,10 +993,10 @@ static int bind_decision(sqlite3_stmt *s, int64_t run_id, size_t seq,
         rc = sqlite3_bind_int(s, 6, d->desired);
     if (rc == SQLITE_OK)
         rc = bind_real(s, 7, d->metric);
-    /* reason is a fixed buffer; bound up to its terminator or its end. */
+    /* the result owns the reason's text (its table of reasons) until the
+     * row is written; a record built without one stores "" (NOT NULL) */
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(s, 8, d->reason, (int)strnlen(d->reason, sizeof d->reason),
-                               SQLITE_STATIC);
+        rc = sqlite3_bind_text(s, 8, d->reason ? d->reason : "", -1, SQLITE_STATIC);
     return rc;
 }
 

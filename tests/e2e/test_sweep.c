@@ -418,6 +418,15 @@ static void test_mpi_sweep_stores_what_one_process_does(void **state)
     assert_int_equal(count_rows(db("mpi.db"), "SELECT count(*) FROM series"),
                      count_rows(db("single.db"), "SELECT count(*) FROM series"));
     assert_int_equal(count_rows(db("mpi.db"), "SELECT count(*) FROM batches WHERE status = 'ok'"), 6);
+    /* the decision logs came over the wire with their reasons' text */
+    static const char *const logs[] = {
+        "SELECT count(*) FROM decisions",
+        "SELECT sum(length(reason)) FROM decisions",
+        "SELECT count(DISTINCT reason) FROM decisions",
+        "SELECT count(*) FROM decisions WHERE reason LIKE 'cpu%' OR reason LIKE '%target%'",
+    };
+    for (size_t i = 0; i < sizeof logs / sizeof *logs; i++)
+        assert_int_equal(count_rows(db("mpi.db"), logs[i]), count_rows(db("single.db"), logs[i]));
     /* and resumes like one process */
     cli_result again = cli_with(HR_MPIEXEC " --allow-run-as-root --oversubscribe -np 2",
                                 "sweep %s " GRID " --jobs 1 --db mpi.db", SMALL);

@@ -67,7 +67,15 @@ static void test_same_inputs_give_bit_identical_results(void **state)
     assert_int_equal(a.n_series, b.n_series);
     assert_memory_equal(a.series, b.series, a.n_series * sizeof *a.series);
     assert_int_equal(a.n_decisions, b.n_decisions);
-    assert_memory_equal(a.decisions, b.decisions, a.n_decisions * sizeof *a.decisions);
+    for (size_t i = 0; i < a.n_decisions; i++) {
+        const hr_decision_record *x = &a.decisions[i], *y = &b.decisions[i];
+        assert_memory_equal(&x->time_s, &y->time_s, sizeof x->time_s);
+        assert_int_equal(x->current, y->current);
+        assert_int_equal(x->proposed, y->proposed);
+        assert_int_equal(x->desired, y->desired);
+        assert_memory_equal(&x->metric, &y->metric, sizeof x->metric);
+        assert_string_equal(x->reason, y->reason);
+    }
     hr_run_result_free(&a);
     hr_run_result_free(&b);
     hr_scenario_free(&sc);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include <cmocka.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "headroom/traffic.h"
@@ -169,6 +170,73 @@ static void test_noise_has_mean_one(void **state)
     assert_close(sqrt(sumsq / n), 0.2, 0.02);   /* log-sd is sigma */
     hr_traffic_free(&tr);
     gsl_rng_free(r);
+}
+
+/* The noise path drawn the plain way, the way traffic.h states it: every
+ * point from the stream in order. */
+static double *reference_path(unsigned long seed, double step_s, double tau, double sigma, size_t n)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    double *v = malloc(n * sizeof *v);
+    assert_non_null(v);
+    double a = exp(-step_s / tau), innovation = sigma * sqrt(1.0 - a * a);
+    double x = gsl_ran_gaussian(r, sigma);
+    for (size_t k = 0; k < n; k++) {
+        v[k] = exp(x - 0.5 * sigma * sigma);
+        x = a * x + gsl_ran_gaussian(r, innovation);
+    }
+    gsl_rng_free(r);
+    return v;
+}
+
+/* A long path (30 days on a 1 s grid: 2.6 million points, hundreds of
+ * chunks) is not held whole, yet every read gives what the whole path
+ * gives, bit for bit: forward as a run reads, jumping about (chunks drawn
+ * again after they left the cache), and backwards. */
+static void test_long_noise_path_reads_like_the_whole_path_in_bounded_memory(void **state)
+{
+    (void)state;
+    const double days = 30, tau = 10, sigma = 0.2; /* tau / 20 < 1 s: a 1 s grid */
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    hr_traffic_config c = flat(100);
+    c.noise_sigma = sigma;
+    c.noise_correlation_s = tau;
+    hr_traffic tr = make(&c, days * DAY, r);
+    gsl_rng_free(r);
+    size_t n = tr.n_noise;
+    assert_int_equal(n, (size_t)(days * DAY) + 2);
+    double *ref = reference_path(11, 1.0, tau, sigma, n);
+    if (hr_traffic_bytes(&tr) > 3u << 20)
+        fail_msg("the noise path holds %zu bytes; the whole path is %zu", hr_traffic_bytes(&tr),
+                 n * sizeof *ref);
+    gsl_rng *pick = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(pick, 12);
+    for (int i = 0; i < 201000; i++) {
+        double t;
+        if (i < 100000)
+            t = i * 7.3;                                   /* forward */
+        else if (i < 101000)
+            t = gsl_rng_uniform(pick) * (days * DAY - 1);  /* anywhere */
+        else
+            t = (days * DAY - 1) - (i - 101000) * 9.1;     /* backwards */
+        size_t k = (size_t)t;
+        double f = t - (double)k;
+        double want = 100 * (1.0 * (ref[k] * (1.0 - f) + ref[k + 1] * f));
+        double got = hr_traffic_rate(&tr, t);
+        if (got != want)
+            fail_msg("t = %.17g: rate %.17g, the whole path gives %.17g", t, got, want);
+    }
+    /* the bound over an interval spanning chunks reads every point in it */
+    double t0 = 8000, t1 = 30000, m = 0;
+    for (size_t k = 8001; k < 30000; k++)
+        m = fmax(m, ref[k]);
+    m = fmax(m, fmax(ref[8000], ref[30000]));
+    assert_true(hr_traffic_bound(&tr, t0, t1) == 100 * m);
+    gsl_rng_free(pick);
+    free(ref);
+    hr_traffic_free(&tr);
 }
 
 /* Thinning is exact only if the bound really bounds: check it against the
@@ -431,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_spike_rises_then_decays_exponentially),
         cmocka_unit_test(test_growth_compounds_monthly),
         cmocka_unit_test(test_noise_has_mean_one),
+        cmocka_unit_test(test_long_noise_path_reads_like_the_whole_path_in_bounded_memory),
         cmocka_unit_test(test_bound_is_never_below_the_rate),
         cmocka_unit_test(test_expected_requests_integrates_the_rate),
         cmocka_unit_test(test_replay_steps_through_the_trace_with_zero_rates),

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -323,6 +324,58 @@ static void test_predictive_linear_extrapolates_a_ramp(void **state)
     hr_policy_free(m.p);
 }
 
+/* A load that never repeats a season: period k's is 10 x (1 + (37 k mod 97)). */
+static double unseasonal(long k)
+{
+    return 10.0 * (double)(1 + (37 * k) % 97);
+}
+
+/* Heap bytes in use (glibc), or 0 when the allocator does not say (ASan,
+ * another libc): the memory checks below then pass by themselves. */
+static size_t heap_in_use(void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd; /* the heap's, and blocks mapped on their own */
+#else
+    return 0;
+#endif
+}
+
+/* Seasonal naive reads one season back, so a long run holds a season of
+ * history, not the whole of it: over 150,000 periods (104 days of
+ * minutes) the forecasts stay those of the full history (each the value
+ * exactly one season before its period, which never repeats), while the
+ * heap grows by no more than a few kilobytes (the whole history would be
+ * 1.2 MB). */
+static void test_predictive_history_is_bounded_by_the_season(void **state)
+{
+    (void)state;
+    multi m;
+    multi_init(&m, 1);
+    set_predictive(&m, 0);
+    m.cfg[0].season_s = 7 * 60;
+    m.cfg[0].min_history_s = 7 * 60;
+    multi_start(&m);
+    size_t before = 0;
+    for (long k = 0; k < 150000; k++) {
+        if (k == 2000)
+            before = heap_in_use();
+        hr_decision d = feed(&m, k, 1, unseasonal(k));
+        if (k < 6)
+            continue;
+        /* the decision at period k's datapoint sizes period k + 2 */
+        int want = (int)(unseasonal(k + 2 - 7) / 10);
+        if (d.desired != want)
+            fail_msg("period %ld: desired %d, one season back says %d (%s)", k, d.desired, want,
+                     d.reason);
+    }
+    size_t after = heap_in_use();
+    if (before > 0 && after > before + 16384)
+        fail_msg("the heap grew by %zu bytes over 148,000 periods", after - before);
+    hr_policy_free(m.p);
+}
+
 /* ---- max and min ------------------------------------------------------- */
 
 static void test_max_and_min_pick_the_largest_and_smallest(void **state)
@@ -445,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_predictive_mape_on_a_hand_case),
         cmocka_unit_test(test_predictive_fills_a_missing_period_with_the_last_value),
         cmocka_unit_test(test_predictive_linear_extrapolates_a_ramp),
+        cmocka_unit_test(test_predictive_history_is_bounded_by_the_season),
         cmocka_unit_test(test_max_and_min_pick_the_largest_and_smallest),
         cmocka_unit_test(test_max_of_target_tracking_scales_out_when_any_asks),
         cmocka_unit_test(test_max_of_target_tracking_scales_in_only_when_all_agree),

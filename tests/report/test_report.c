@@ -196,6 +196,31 @@ static void test_report_keeps_its_own_copy_of_the_first_replications_series(void
     hr_report_free(&rep);
 }
 
+/* Without a chart to draw (without_series) the report keeps no time
+ * series, so a batch of long runs does not hold one per policy; the means
+ * are the same. */
+static void test_report_without_series_keeps_only_the_figures(void **state)
+{
+    (void)state;
+    hr_scenario sc = make_scenario();
+    hr_report rep;
+    hr_report_init(&rep, &sc, 2);
+    rep.without_series = true;
+    hr_run_result r0, r1;
+    make_run(&r0, "cpu-70", 0, 10, true, 400);
+    make_run(&r1, "cpu-70", 1, 14, true, 400);
+    add_ok(&rep, &r0);
+    add_ok(&rep, &r1);
+    hr_run_result_free(&r0);
+    hr_run_result_free(&r1);
+    const hr_policy_summary *p = &rep.policies[0];
+    assert_int_equal(p->runs, 2);
+    assert_float_equal(p->cost, 12, 1e-12);
+    assert_null(p->series);
+    assert_int_equal(p->n_series, 0);
+    hr_report_free(&rep);
+}
+
 static void test_add_refuses_the_same_replication_twice(void **state)
 {
     (void)state;
@@ -690,6 +715,7 @@ int main(void)
         cmocka_unit_test(test_means_do_not_depend_on_the_order_runs_arrive_in),
         cmocka_unit_test(test_slo_met_only_when_every_run_met_it),
         cmocka_unit_test(test_report_keeps_its_own_copy_of_the_first_replications_series),
+        cmocka_unit_test(test_report_without_series_keeps_only_the_figures),
         cmocka_unit_test(test_add_refuses_the_same_replication_twice),
         cmocka_unit_test(test_json_prints_the_results_contract_exactly),
         cmocka_unit_test(test_json_escapes_names_and_handles_no_policies),

@@ -180,8 +180,10 @@ static void make_run(hr_run_result *r, const char *policy, uint32_t replication,
             d->proposed = 8;
             d->desired = 7;
             d->metric = k == 0 ? NAN : 82.5;
-            snprintf(d->reason, sizeof d->reason, "cpu %zu above target; capped by max_scale_out",
-                     k);
+            char text[HR_DECISION_REASON_MAX];
+            snprintf(text, sizeof text, "cpu %zu above target; capped by max_scale_out", k);
+            d->reason = hr_intern_add(&r->reasons, text);
+            assert_non_null(d->reason);
         }
     }
 }
