@@ -54,6 +54,24 @@ void cli_free(cli_result *r)
     free(r->err);
 }
 
+int cli_interrupted(const char *args, char **err)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && (%s %s >/dev/null 2>int.txt & p=$!; sleep 1; kill -INT $p; wait $p; "
+             "echo $? > rc.txt)",
+             tmpdir, HR_CLI, args);
+    assert_int_equal(system(cmd), 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/rc.txt", tmpdir);
+    char *rc = slurp(path);
+    int status = atoi(rc);
+    free(rc);
+    snprintf(path, sizeof path, "%s/int.txt", tmpdir);
+    *err = slurp(path);
+    return status;
+}
+
 int e2e_setup(void **state)
 {
     (void)state;

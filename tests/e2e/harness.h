@@ -22,6 +22,10 @@ cli_result cli_with(const char *prefix, const char *fmt, ...)
 
 void cli_free(cli_result *r);
 
+/* Start `headroom ARGS` in tmpdir, send it SIGINT (Ctrl-C) a second later
+ * and wait: its exit status, and its stderr in *err (free it). */
+int cli_interrupted(const char *args, char **err);
+
 /* cmocka group setup and teardown: make tmpdir, remove it. */
 int e2e_setup(void **state);
 int e2e_teardown(void **state);

@@ -370,19 +370,8 @@ static void test_ctrl_c_interrupts_the_sweep_and_a_rerun_completes_it(void **sta
     (void)state;
     const char *args = "sweep " BLACK_FRIDAY " --param policies.cpu-60.target=50:70:10 "
                        "--replications 1 --duration 2d --jobs 1 -q --db i.db";
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "cd %s && (%s %s >/dev/null 2>int.txt & p=$!; sleep 1; kill -INT $p; wait $p; "
-             "echo $? > rc.txt)",
-             tmpdir, HR_CLI, args);
-    assert_int_equal(system(cmd), 0);
-    char path[512];
-    snprintf(path, sizeof path, "%s/rc.txt", tmpdir);
-    char *rc = slurp(path);
-    assert_string_equal(rc, "130\n");
-    free(rc);
-    snprintf(path, sizeof path, "%s/int.txt", tmpdir);
-    char *msg = slurp(path);
+    char *msg;
+    assert_int_equal(cli_interrupted(args, &msg), 130);
     assert_non_null(strstr(msg, "headroom: interrupted (Ctrl-C): "));
     assert_non_null(strstr(msg, "run the same command again to complete the sweep"));
     free(msg);
