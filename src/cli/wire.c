@@ -145,6 +145,7 @@ void hr_wire_put_result(hr_wire *w, const hr_run_result *r)
     put(w, &r->seed, sizeof r->seed);
     put(w, &r->replication_seed, sizeof r->replication_seed);
     put(w, &r->duration_s, sizeof r->duration_s);
+    put(w, &r->fidelity, sizeof r->fidelity);
     put(w, &r->summary, sizeof r->summary);
     put(w, &r->series_step_s, sizeof r->series_step_s);
     put_array(w, r->series, r->n_series, sizeof *r->series);
@@ -170,7 +171,8 @@ bool hr_wire_get_result(hr_wire *w, const hr_scenario *sc, hr_run_result *r)
     ok = ok && get(w, &r->replication, sizeof r->replication) &&
          get(w, &r->seed, sizeof r->seed) &&
          get(w, &r->replication_seed, sizeof r->replication_seed) &&
-         get(w, &r->duration_s, sizeof r->duration_s) && get(w, &r->summary, sizeof r->summary) &&
+         get(w, &r->duration_s, sizeof r->duration_s) &&
+         get(w, &r->fidelity, sizeof r->fidelity) && get(w, &r->summary, sizeof r->summary) &&
          get(w, &r->series_step_s, sizeof r->series_step_s);
     void *a;
     size_t n;

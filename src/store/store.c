@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "headroom/duration.h"
+#include "headroom/engine.h"
 #include "headroom/policy.h"
 #include "internal.h"
 
@@ -219,7 +220,9 @@ static const char *const migrations[] = {
     "CREATE INDEX batches_by_scenario ON batches(scenario_id);",
     /* 3 -> 4: the parameters a sweep set for a run (`headroom sweep
      * --param`): the key path, the value as written, and the value as a
-     * number (seconds for a duration; NULL when it is neither) */
+     * number (seconds for a duration; NULL when it is neither); and the
+     * mode each run took (`request` or `fluid`; NULL before) */
+    "ALTER TABLE runs ADD COLUMN fidelity TEXT;"
     "CREATE TABLE run_params ("
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     "  name TEXT NOT NULL,"
@@ -246,9 +249,9 @@ static const char insert_run_sql[] =
     " instance_hours_on_demand, instance_hours_spot, instance_hours_reserved,"
     " spot_interruptions, spot_unavailable, launch_failures, quota_refusals, outage_losses,"
     " replication_seed, warm_pool_hours, warm_pool_cost, starts_from_pool, returns_to_pool,"
-    " forecasts, forecast_mape_pct)"
+    " forecasts, forecast_mape_pct, fidelity)"
     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 static const char insert_sample_sql[] =
     "INSERT INTO series (run_id, time_s, offered_rps, completed_rps, error_rps, latency_p95_ms,"
@@ -925,6 +928,7 @@ static int bind_run(sqlite3_stmt *s, int64_t batch_id, const hr_policy_config *p
     BIND(sqlite3_bind_int(s, i, m->returns_to_pool));
     BIND(sqlite3_bind_int(s, i, m->forecasts));
     BIND(bind_real(s, i, m->forecasts > 0 ? m->forecast_mape_pct : NAN));
+    BIND(sqlite3_bind_text(s, i, hr_fidelity_name(run->fidelity), -1, SQLITE_STATIC));
     return rc;
 }
 

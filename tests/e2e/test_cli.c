@@ -874,7 +874,9 @@ static void test_every_kind_runs_in_fluid_mode(void **state)
     cli_free(&r);
     char path[512];
     snprintf(path, sizeof path, "%s/kf.db", tmpdir);
-    assert_true(count_rows(path, "SELECT count(*) FROM runs") > 0);
+    long runs = count_rows(path, "SELECT count(*) FROM runs");
+    assert_true(runs > 0);
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM runs WHERE fidelity = 'fluid'"), runs);
     assert_int_equal(count_rows(path, "SELECT count(*) FROM runs WHERE completed + errors > requests "
                                       "OR requests = 0"),
                      0);

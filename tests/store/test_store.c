@@ -289,10 +289,12 @@ static void test_a_version_2_database_migrates_keeping_its_runs(void **state)
 static void test_a_version_3_database_migrates_keeping_its_runs(void **state)
 {
     migrates_keeping_its_runs(*state, "v3.db", 3);
-    /* version 4 adds the sweep parameters: none for the old runs */
+    /* version 4 adds the sweep parameters and each run's fidelity: none
+     * for the old runs */
     const fixture *f = *state;
     sqlite3 *db = raw_open(f->db_path);
     assert_int_equal(query_int(db, "SELECT count(*) FROM run_params"), 0);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM runs WHERE fidelity IS NOT NULL"), 0);
     sqlite3_close(db);
 }
 
