@@ -12,22 +12,9 @@
 #include "headroom/engine.h"
 #include "headroom/scenario.h"
 
+#include "harness.h"
+
 /* A scenario from a YAML fragment for traffic/workload/fleet/policies. */
-static void load(const char *yaml, hr_scenario *sc)
-{
-    hr_error err;
-    if (hr_scenario_load_string("test.yaml", yaml, strlen(yaml), sc, &err))
-        fail_msg("%s", err.msg);
-}
-
-static void run(const hr_scenario *sc, size_t policy, uint32_t rep, hr_run_result *out)
-{
-    hr_run_spec spec = {.scenario = sc, .policy_index = policy, .seed = sc->seed, .replication = rep};
-    hr_error err;
-    if (hr_engine_run(&spec, out, &err))
-        fail_msg("%s", err.msg);
-}
-
 static const char *spike_yaml =
     "scenario: spike\n"
     "duration: 3h\n"

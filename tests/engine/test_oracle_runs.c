@@ -13,20 +13,7 @@
 #include "headroom/engine.h"
 #include "headroom/scenario.h"
 
-static void load(const char *yaml, hr_scenario *sc)
-{
-    hr_error err;
-    if (hr_scenario_load_string("test.yaml", yaml, strlen(yaml), sc, &err))
-        fail_msg("%s", err.msg);
-}
-
-static void run(const hr_scenario *sc, size_t policy, uint32_t rep, hr_run_result *out)
-{
-    hr_run_spec spec = {.scenario = sc, .policy_index = policy, .seed = sc->seed, .replication = rep};
-    hr_error err;
-    if (hr_engine_run(&spec, out, &err))
-        fail_msg("%s", err.msg);
-}
+#include "harness.h"
 
 /* 40 req/s of 100 ms, tripled at 30m with no ramp; launches take 60s to
  * boot and 30s to warm up. */
