@@ -39,7 +39,7 @@ const char hr_cli_run_help[] =
     "Request mode simulates every request: a run expected to simulate more than\n"
     "2e9 requests gets a warning on stderr before it starts. Fluid mode advances\n"
     "each instance's queue tick by tick (docs/model.md); `fidelity: auto` takes it\n"
-    "above 1e8 expected requests a run and says so on stderr.\n"
+    "above 1e8 expected requests a run and says so on stderr (unless -q).\n"
     "\n"
     "options:\n"
     "  --policy NAME       run only this policy (repeatable)\n"
